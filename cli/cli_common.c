@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Error printing, logging and output files shared by every command. */
+#include <errno.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int dd_cli_fail(const struct dd_err *err)
+{
+	fprintf(stderr, "drydock: error: %s\n", err->msg[0] ? err->msg : dd_code_str(err->code));
+	return DD_EXIT_ERROR;
+}
+
+int dd_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("drydock: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "\nTry 'drydock %s --help'.\n", cmd);
+	else
+		fputs("\nTry 'drydock --help'.\n", stderr);
+	return DD_EXIT_ERROR;
+}
+
+static int log_verbosity;
+
+static void log_to_stderr(enum dd_log_level level, const char *msg, void *ud)
+{
+	(void)ud;
+	static const char *names[] = { "error", "warning", "info", "debug" };
+	if ((int)level > DD_LOG_WARN + log_verbosity)
+		return;
+	fprintf(stderr, "drydock: %s: %s\n", names[level], msg);
+}
+
+void dd_cli_log_init(int verbosity)
+{
+	log_verbosity = verbosity;
+	dd_log_set(log_to_stderr, NULL);
+}
+
+bool dd_cli_stderr_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}
+
+bool dd_cli_stdout_tty(void)
+{
+	return isatty(STDOUT_FILENO);
+}
+
+FILE *dd_cli_open_output(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "drydock: error: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+int dd_cli_close_output(FILE *f, const char *path)
+{
+	int bad = ferror(f);
+	if (f == stdout)
+		bad |= fflush(f) != 0;
+	else
+		bad |= fclose(f) != 0;
+	if (bad) {
+		fprintf(stderr, "drydock: error: writing %s: %s\n", path ? path : "standard output",
+			strerror(errno));
+		return DD_EXIT_ERROR;
+	}
+	return DD_EXIT_OK;
+}

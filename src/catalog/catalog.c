@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The cataloger list: a new ecosystem is one file plus one line here. Order
+ * matters only in that distro detection runs first (purls need the distro).
+ */
+#include "catalog/catalog.h"
+
+const struct dd_cataloger *const dd_catalogers[] = {
+	NULL,
+};
+
+dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_only,
+		       struct dd_err *err)
+{
+	struct dd_catalog_ctx ctx = { .fs = fs, .sbom = sbom };
+	for (enum dd_cataloger_kind kind = DD_CATALOGER_DISTRO; kind <= DD_CATALOGER_LANG; kind++) {
+		if (os_only && kind == DD_CATALOGER_LANG)
+			break;
+		for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++) {
+			if ((*c)->kind != kind)
+				continue;
+			struct dd_err e;
+			dd_err_clear(&e);
+			dd_code rc = (*c)->run(&ctx, &e);
+			if (rc == DD_ENOMEM)
+				return dd_err_set(err, rc, "%s: %s", (*c)->name, e.msg);
+			if (rc)
+				dd_sbom_warn(sbom, "%s: %s", (*c)->name, e.msg);
+		}
+	}
+	return DD_OK;
+}

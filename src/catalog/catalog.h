@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Catalogers: one per package format, each in its own file, listed once in
+ * catalog.c. A cataloger says which files it wants (by path, or by the first
+ * DD_MAGIC_BYTES bytes, e.g. ELF), and later reads them from the merged view
+ * of the image and adds packages to the SBOM. The image walk stays a single
+ * streaming pass because all wants are asked while the layers stream.
+ *
+ * A cataloger's failure on one file is a warning on the SBOM, not an error:
+ * return an error only when nothing sensible can be reported (out of memory).
+ */
+#ifndef DD_CATALOG_H
+#define DD_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dd/sbom.h"
+#include "image/fs.h"
+
+struct dd_catalog_ctx {
+	const struct dd_fs *fs;
+	struct dd_sbom *sbom;    /* add packages and warnings here; distro is set first */
+};
+
+enum dd_cataloger_kind {
+	DD_CATALOGER_DISTRO,     /* fills sbom->distro; runs before all others */
+	DD_CATALOGER_OS,         /* OS package managers */
+	DD_CATALOGER_LANG        /* language ecosystems; skipped with DD_IMAGE_OS_ONLY */
+};
+
+struct dd_cataloger {
+	const char *name;        /* "dpkg", "apk", "rpm-bdb", "python", ... */
+	unsigned version;        /* bump when output for the same input changes */
+	enum dd_cataloger_kind kind;
+	bool (*wants_path)(const char *path, size_t len);              /* canonical path */
+	bool (*wants_magic)(const unsigned char *head, size_t n);      /* may be NULL */
+	dd_code (*run)(const struct dd_catalog_ctx *ctx, struct dd_err *err);
+};
+
+/* NULL-terminated, in run order. */
+extern const struct dd_cataloger *const dd_catalogers[];
+
+/* Runs every cataloger of the given kinds over fs, in list order. */
+dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_only,
+		       struct dd_err *err);
+
+#endif

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Merged filesystem view (fs.h). Entries live in a hash map by path; each
+ * keeps a chain of the versions lower layers wrote. Removing a subtree scans
+ * the map: the view holds kept files and links only (thousands, not the
+ * image's millions), so a scan per whiteout of a directory is cheap.
+ */
+#include "image/fs.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/limits.h"
+#include "util/map.h"
+#include "util/path.h"
+
+struct dd_fs {
+	struct dd_map map;      /* path -> struct dd_fs_file * (top version) */
+	struct dd_arena *arena; /* every entry, path and content */
+};
+
+struct dd_fs *dd_fs_new(void)
+{
+	struct dd_fs *fs = dd_calloc(1, sizeof *fs);
+	if (!fs)
+		return NULL;
+	dd_map_init(&fs->map);
+	fs->arena = dd_arena_new(0);
+	if (!fs->arena) {
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+void dd_fs_free(struct dd_fs *fs)
+{
+	if (!fs)
+		return;
+	dd_map_release(&fs->map);
+	dd_arena_free(fs->arena);
+	free(fs);
+}
+
+dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
+{
+	struct dd_fs_file *e = dd_arena_alloc(fs->arena, sizeof *e);
+	if (!e)
+		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
+	*e = *f;
+	e->path = dd_arena_strdup(fs->arena, f->path);
+	e->link = dd_arena_strdup(fs->arena, f->link);
+	e->data = f->data ? dd_arena_memdup(fs->arena, f->data, f->size) : NULL;
+	if (dd_arena_status(fs->arena))
+		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
+	e->lower = dd_map_get(&fs->map, f->path, strlen(f->path));
+	return dd_map_put(&fs->map, e->path, strlen(e->path), e, NULL, err);
+}
+
+static bool below(const char *path, size_t plen, const char *dir, size_t dlen)
+{
+	if (dlen == 0)
+		return true; /* everything is below the root */
+	return plen > dlen && path[dlen] == '/' && memcmp(path, dir, dlen) == 0;
+}
+
+void dd_fs_remove(struct dd_fs *fs, const char *path)
+{
+	size_t dlen = strlen(path);
+	dd_map_del(&fs->map, path, dlen);
+	const struct dd_map_slot *s;
+	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
+		if (below(s->key, s->klen, path, dlen))
+			dd_map_del(&fs->map, s->key, s->klen);
+}
+
+void dd_fs_opaque(struct dd_fs *fs, const char *dir, int layer)
+{
+	size_t dlen = strlen(dir);
+	const struct dd_map_slot *s;
+	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);) {
+		const struct dd_fs_file *f = s->value;
+		if (f->layer < layer && below(s->key, s->klen, dir, dlen))
+			dd_map_del(&fs->map, s->key, s->klen);
+	}
+}
+
+const struct dd_fs_file *dd_fs_lookup(const struct dd_fs *fs, const char *path)
+{
+	return dd_map_get(&fs->map, path, strlen(path));
+}
+
+const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
+				       struct dd_err *err)
+{
+	/* Walk component by component; on a symlink, splice its target in
+	 * front of the rest and start over from the root. */
+	char cur[DD_LIMIT_PATH_BYTES * 2], next[DD_LIMIT_PATH_BYTES * 2];
+	if (dd_path_clean(path, strlen(path), cur, sizeof cur, NULL, err))
+		return NULL;
+	unsigned hops = 0;
+	size_t done = 0; /* cur[0..done) is resolved and has no symlinks */
+	for (;;) {
+		size_t end = done;
+		if (end < strlen(cur) && cur[end] == '/')
+			end++;
+		while (cur[end] && cur[end] != '/')
+			end++;
+		char save = cur[end];
+		cur[end] = '\0';
+		const struct dd_fs_file *f = dd_fs_lookup(fs, cur);
+		cur[end] = save;
+		if (f && f->type == DD_FS_SYMLINK) {
+			if (++hops > DD_LIMIT_SYMLINK_HOPS) {
+				dd_err_set(err, DD_ELIMIT, "%s: more than %d symlinks (a loop?)",
+					   path, DD_LIMIT_SYMLINK_HOPS);
+				return NULL;
+			}
+			char head[DD_LIMIT_PATH_BYTES * 2];
+			memcpy(head, cur, end);
+			head[end] = '\0';
+			if (dd_path_join_link(head, f->link, next, sizeof next, err))
+				return NULL;
+			size_t nl = strlen(next);
+			size_t rest = strlen(cur + end);
+			if (nl + rest + 1 > sizeof next) {
+				dd_err_set(err, DD_ELIMIT, "%s: resolved path too long", path);
+				return NULL;
+			}
+			memcpy(next + nl, cur + end, rest + 1);
+			if (dd_path_clean(next, nl + rest, cur, sizeof cur, NULL, err))
+				return NULL;
+			done = 0;
+			continue;
+		}
+		if (!cur[end])
+			return f;
+		done = end;
+	}
+}
+
+
+static int cmp_file(const void *a, const void *b)
+{
+	const struct dd_fs_file *x = *(const struct dd_fs_file *const *)a;
+	const struct dd_fs_file *y = *(const struct dd_fs_file *const *)b;
+	return strcmp(x->path, y->path);
+}
+
+int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
+{
+	size_t n = fs->map.count, k = 0;
+	const struct dd_fs_file **v = dd_malloc((n ? n : 1) * sizeof *v);
+	if (!v)
+		return -1;
+	const struct dd_map_slot *s;
+	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
+		v[k++] = s->value;
+	qsort(v, k, sizeof *v, cmp_file);
+	int rc = 0;
+	for (size_t i = 0; i < k && !rc; i++)
+		rc = fn(v[i], ud);
+	free(v);
+	return rc;
+}
+
+size_t dd_fs_count(const struct dd_fs *fs)
+{
+	return fs->map.count;
+}

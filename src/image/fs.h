@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The merged view of an image's filesystem, as far as the catalogers need it.
+ * Layers are applied bottom-up with overlay semantics by the image reader;
+ * the view holds only what matters to catalogers: the files they asked for
+ * (with content), symlinks (to resolve paths like /etc/os-release), and
+ * hard links among kept files. Each path also remembers the versions lower
+ * layers had (`lower`), so a cataloger can tell which layer introduced the
+ * current version of a package. Nothing here touches the host filesystem.
+ *
+ * Catalogers read it; image/ writes it. Unit tests build one by hand.
+ */
+#ifndef DD_FS_H
+#define DD_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dd/err.h"
+
+enum dd_fs_type { DD_FS_REG, DD_FS_SYMLINK, DD_FS_DIR };
+
+struct dd_fs_file {
+	const char *path;             /* canonical (util/path.h) */
+	enum dd_fs_type type;
+	const char *link;             /* symlink target as stored, else NULL */
+	const unsigned char *data;    /* content of a kept regular file, else NULL */
+	size_t size;                  /* content length (real size if not kept) */
+	uint32_t mode;
+	int layer;                    /* layer index that wrote this version */
+	const struct dd_fs_file *lower; /* same path in a lower layer, or NULL */
+};
+
+struct dd_fs;
+
+struct dd_fs *dd_fs_new(void);
+void dd_fs_free(struct dd_fs *fs);
+
+/* Adds a path at `layer`, above whatever the path had; copies everything.
+ * Layers must be applied in increasing order. */
+dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err);
+/* Whiteout `.wh.NAME`: removes path and everything below it. */
+void dd_fs_remove(struct dd_fs *fs, const char *path);
+/* Opaque directory `.wh..wh..opq`: removes everything below dir that came
+ * from layers lower than `layer`. */
+void dd_fs_opaque(struct dd_fs *fs, const char *dir, int layer);
+
+/* The entry at exactly this canonical path (symlinks not followed). */
+const struct dd_fs_file *dd_fs_lookup(const struct dd_fs *fs, const char *path);
+/* Follows symlinks in every component, inside the image root only, at most
+ * DD_LIMIT_SYMLINK_HOPS hops. NULL when missing; DD_ELIMIT in err on a loop. */
+const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
+				       struct dd_err *err);
+
+/* Calls fn for every entry in path order; a non-zero return stops and is
+ * returned. */
+int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
+size_t dd_fs_count(const struct dd_fs *fs);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Arena: a scan's paths, package records and version strings come from one
+ * arena and die with the result. Allocations are 16-byte aligned and never
+ * freed one by one. Every arena has a byte cap; hitting it returns NULL just
+ * like out-of-memory, and dd_arena_failed() tells which (sticky, so a
+ * parser can check once at its end, as sqlite's malloc failure is).
+ * Not thread-safe: one arena per thread.
+ */
+#ifndef DD_ARENA_H
+#define DD_ARENA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dd/err.h"
+
+struct dd_arena;
+
+/* max_bytes 0 means no cap beyond the system's. */
+struct dd_arena *dd_arena_new(size_t max_bytes);
+void dd_arena_free(struct dd_arena *a);
+
+void *dd_arena_alloc(struct dd_arena *a, size_t n);     /* zeroed */
+void *dd_arena_memdup(struct dd_arena *a, const void *p, size_t n);
+/* Copies n bytes and adds a NUL. */
+char *dd_arena_strndup(struct dd_arena *a, const char *s, size_t n);
+char *dd_arena_strdup(struct dd_arena *a, const char *s); /* NULL -> NULL */
+char *dd_arena_printf(struct dd_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* DD_OK, or DD_ENOMEM / DD_ELIMIT once any allocation failed. */
+dd_code dd_arena_status(const struct dd_arena *a);
+size_t dd_arena_used(const struct dd_arena *a);
+
+#endif

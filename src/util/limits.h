@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hard limits on untrusted input, each with its reason. A limit hit is
+ * DD_ELIMIT with a message naming the limit; it is never a crash or an
+ * unbounded allocation. Raise a limit only with a real image that needs it.
+ */
+#ifndef DD_LIMITS_H
+#define DD_LIMITS_H
+
+/* Manifests, indexes and configs are a few KB; Docker's own limit for a
+ * manifest is 4 MiB. Configs with long histories reach ~1 MiB. */
+#define DD_LIMIT_MANIFEST_BYTES (4u << 20)
+#define DD_LIMIT_CONFIG_BYTES (8u << 20)
+/* Docker refuses more than 127 layers (overlayfs lower dirs); OCI is silent. */
+#define DD_LIMIT_LAYERS 256
+/* Nested image indexes: real ones nest once or twice. */
+#define DD_LIMIT_INDEX_DEPTH 8
+/* Entries in one layer tar: the largest real images have a few 100k. The
+ * hostile 10^6-tiny-files case must still pass within memory limits. */
+#define DD_LIMIT_LAYER_ENTRIES 4000000u
+/* PATH_MAX on Linux; tar pax headers can carry any length. */
+#define DD_LIMIT_PATH_BYTES 4096
+/* Symlink hops while resolving a path inside the image (Linux: 40). */
+#define DD_LIMIT_SYMLINK_HOPS 40
+/* Uncompressed size of one layer and the ratio to its compressed size:
+ * real layers compress 2-10x; a gzip bomb reaches 1000x. */
+#define DD_LIMIT_LAYER_BYTES (64ull << 30)
+#define DD_LIMIT_DECOMPRESS_RATIO 250u
+/* A file a cataloger keeps in memory (dpkg status ~1-5 MiB, rpmdb up to
+ * ~200 MiB on big RHEL hosts, jars a few MiB). */
+#define DD_LIMIT_KEPT_FILE_BYTES (256u << 20)
+/* All kept files of one image together. */
+#define DD_LIMIT_KEPT_TOTAL_BYTES (1ull << 30)
+/* JSON nesting: manifests are depth ~5; feeds ~10. */
+#define DD_LIMIT_JSON_DEPTH 64
+/* One feed record (an OSV or NVD entry); the largest real ones are ~2 MiB. */
+#define DD_LIMIT_FEED_RECORD_BYTES (32u << 20)
+/* A line of a text database (dpkg status, apk installed). */
+#define DD_LIMIT_LINE_BYTES (1u << 20)
+/* Bytes of a file's start handed to catalogers' magic probes. */
+#define DD_MAGIC_BYTES 64
+
+#endif
