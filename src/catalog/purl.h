@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Package URLs (https://github.com/package-url/purl-spec, PURL-SPECIFICATION.rst):
+ * pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS#SUBPATH. Every cataloger builds
+ * its purls here so that encoding is done one way: namespace segments, name
+ * and version percent-encoded, qualifiers sorted by key, empty values dropped.
+ */
+#ifndef DD_PURL_H
+#define DD_PURL_H
+
+#include <stddef.h>
+
+struct dd_arena;
+
+struct dd_purl_qualifier {
+	const char *key;     /* lower-case ASCII */
+	const char *value;   /* NULL or "" = left out */
+};
+
+/* Returns the purl in the arena, or NULL on out of memory. type is
+ * lower-cased; namespace may be NULL or contain '/'-separated segments. */
+char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace_,
+		     const char *name, const char *version,
+		     const struct dd_purl_qualifier *q, size_t nq);
+
+#endif
