@@ -80,6 +80,28 @@ struct dd_scan_result {
 	struct dd_arena *arena;
 };
 
+/* Options of a scan. Zeroed means defaults. */
+struct dd_scan_opts {
+	const char *db_path;      /* NULL: $DRYDOCK_DB or the data dir's vuln.db */
+	bool ignore_unfixed;      /* drop findings that have no fixed version */
+};
+
+/* Reads IMAGE (see dd_sbom_from_image), matches its packages against the
+ * vulnerability DB and returns the findings, sorted. The DB is opened
+ * read-only; an unknown schema is DD_ESCHEMA, a missing DB DD_ENOTFOUND,
+ * both with a message saying what to run. */
+dd_code dd_scan_image(const char *image, const struct dd_image_opts *iopts,
+		      const struct dd_scan_opts *opts, struct dd_scan_result **out,
+		      struct dd_err *err);
+/* The same from an SBOM already built; takes over sbom (freed with the
+ * result, or on failure). */
+dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
+			  struct dd_scan_result **out, struct dd_err *err);
+void dd_scan_result_free(struct dd_scan_result *r);
+/* Adds a warning to the result (copied). */
+void dd_scan_warn(struct dd_scan_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 const char *dd_severity_name(enum dd_severity s);  /* "CRITICAL", "HIGH", ... */
 enum dd_severity dd_severity_from_score(double score);
 /* Parses "critical", "High", "moderate" (GHSA), ... ; DD_SEV_UNKNOWN otherwise. */
