@@ -7,6 +7,7 @@
 
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
+	{ "db", cmd_db, "Build and inspect the vulnerability database" },
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
 };
 
