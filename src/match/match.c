@@ -40,7 +40,7 @@ struct pkg_match {
 	struct hit *hits;
 	size_t nhits, cap;
 	unsigned bad_entries;       /* entries with versions the scheme rejects */
-	char bad_first[160];
+	char bad_first[DD_ERR_MSG_MAX + 64];
 	dd_code rc;
 };
 
