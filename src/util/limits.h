@@ -37,6 +37,9 @@
 #define DD_LIMIT_FEED_RECORD_BYTES (32u << 20)
 /* A line of a text database (dpkg status, apk installed). */
 #define DD_LIMIT_LINE_BYTES (1u << 20)
+/* Files people write for us (ignore files, policies, rules): 4 MiB is far
+ * past any real one. */
+#define DD_LIMIT_USER_FILE_BYTES (4u << 20)
 /* Bytes of a file's start handed to catalogers' magic probes. */
 #define DD_MAGIC_BYTES 64
 
