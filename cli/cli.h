@@ -38,4 +38,17 @@ bool dd_cli_stdout_tty(void);
 FILE *dd_cli_open_output(const char *path);
 int dd_cli_close_output(FILE *f, const char *path);
 
+/* Fails early, before an image is read, when --output FILE cannot be
+ * created (its directory is missing); prints why. NULL and "-" are fine. */
+int dd_cli_check_output(const char *path);
+
+/* The "layer 2/3" progress line on stderr, only when stderr is a terminal. */
+struct dd_cli_progress {
+	const char *image;
+	bool shown;
+};
+void dd_cli_progress_start(struct dd_cli_progress *p, const char *image,
+			   struct dd_image_opts *iopts);
+void dd_cli_progress_end(struct dd_cli_progress *p);
+
 #endif

@@ -43,7 +43,8 @@ void dd_ignore_free(struct dd_ignore *ig);
 
 /* Marks findings an unexpired rule matches as suppressed; every expired rule
  * that would have matched adds a warning to the result ("... expired on
- * DATE: no longer suppressed"). `now` decides expiry. */
-void dd_ignore_apply(const struct dd_ignore *ig, struct dd_scan_result *r, time_t now);
+ * DATE: no longer suppressed"). Expiry is judged by the library clock
+ * (DRYDOCK_NOW overrides it). */
+void dd_ignore_apply(const struct dd_ignore *ig, struct dd_scan_result *r);
 
 #endif

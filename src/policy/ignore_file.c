@@ -231,8 +231,9 @@ static bool rule_matches(const struct dd_ignore_rule *r, const struct dd_finding
 	return true;
 }
 
-void dd_ignore_apply(const struct dd_ignore *ig, struct dd_scan_result *r, time_t now)
+void dd_ignore_apply(const struct dd_ignore *ig, struct dd_scan_result *r)
 {
+	time_t now = dd_clock_now();
 	for (size_t i = 0; i < ig->nrules; i++) {
 		const struct dd_ignore_rule *rule = &ig->rules[i];
 		bool expired = rule->expires && now > rule->expires_at;
