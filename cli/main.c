@@ -5,10 +5,13 @@
  */
 #include "cli.h"
 
+int cmd_vercmp(int argc, char **argv);
+
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
 	{ "db", cmd_db, "Build and inspect the vulnerability database" },
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
+	{ "vercmp", cmd_vercmp, "Compare versions or test ranges in an ecosystem's scheme" },
 };
 
 static const size_t ncommands = sizeof commands / sizeof *commands;

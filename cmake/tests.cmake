@@ -81,3 +81,18 @@ foreach(src ${_benches})
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_link_libraries(${name} PRIVATE drydock_lib)
 endforeach()
+
+# version/: the differential test and the benchmark compare against the
+# distributions' own C comparators (libdpkg-dev, librpm-dev) when present.
+pkg_check_modules(DD_LIBDPKG QUIET IMPORTED_TARGET libdpkg)
+pkg_check_modules(DD_LIBRPM QUIET IMPORTED_TARGET rpm)
+foreach(t version_test_version_diff bench_version)
+  if(TARGET ${t} AND DD_LIBDPKG_FOUND)
+    target_link_libraries(${t} PRIVATE PkgConfig::DD_LIBDPKG)
+    target_compile_definitions(${t} PRIVATE DD_HAVE_LIBDPKG=1)
+  endif()
+  if(TARGET ${t} AND DD_LIBRPM_FOUND)
+    target_link_libraries(${t} PRIVATE PkgConfig::DD_LIBRPM)
+    target_compile_definitions(${t} PRIVATE DD_HAVE_LIBRPM=1)
+  endif()
+endforeach()

@@ -22,24 +22,47 @@ struct dpkg_v {
 	size_t upn, revn;
 };
 
+/* Byte classes for the single parsing pass. */
+enum { C_SPACE = 1, C_NUL = 2, C_COLON = 4, C_HYPHEN = 8 };
+
+static const unsigned char cls[256] = {
+	[0] = C_NUL, [' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\r'] = C_SPACE,
+	['\v'] = C_SPACE, ['\f'] = C_SPACE, [':'] = C_COLON, ['-'] = C_HYPHEN,
+};
+
 static dd_code parse(const char *s, size_t n, struct dpkg_v *v, struct dd_err *err)
 {
 	const char *p = s, *end = s + n;
-	if (memchr(s, '\0', n))
-		return dd_version_bad(err, s, n, "contains a NUL byte");
 	/* dpkg skips leading blanks and allows trailing ones. */
-	while (p < end && dd_v_space((unsigned char)*p))
+	while (p < end && cls[(unsigned char)*p] == C_SPACE)
 		p++;
-	const char *q = p;
-	while (q < end && !dd_v_space((unsigned char)*q))
-		q++;
-	for (const char *t = q; t < end; t++)
-		if (!dd_v_space((unsigned char)*t))
+	const char *colon = NULL, *hy = NULL, *blank = NULL;
+	for (const char *t = p; t < end; t++) {
+		unsigned char c = cls[(unsigned char)*t];
+		if (__builtin_expect(c == 0, 1))
+			continue;
+		if (c == C_NUL)
+			return dd_version_bad(err, s, n, "contains a NUL byte");
+		if (c == C_SPACE) {
+			if (!blank)
+				blank = t;
+		} else if (blank) {
 			return dd_version_bad(err, s, n, "version string has embedded spaces");
-	end = q;
+		} else if (c == C_COLON) {
+			if (!colon)
+				colon = t;
+		} else {
+			hy = t;
+		}
+	}
+	if (blank) {
+		for (const char *t = blank; t < end; t++)
+			if (cls[(unsigned char)*t] != C_SPACE)
+				return dd_version_bad(err, s, n, "version string has embedded spaces");
+		end = blank;
+	}
 	if (p == end)
 		return dd_version_bad(err, s, n, "version string is empty");
-	const char *colon = memchr(p, ':', (size_t)(end - p));
 	v->epoch = 0;
 	if (colon) {
 		/* dpkg reads the epoch with strtol: optional sign, digits. */
@@ -66,13 +89,9 @@ static dd_code parse(const char *s, size_t n, struct dpkg_v *v, struct dd_err *e
 		p = colon + 1;
 		if (p == end)
 			return dd_version_bad(err, s, n, "nothing after colon in version number");
+		if (hy && hy < p)
+			hy = NULL; /* a '-' inside the epoch was refused above */
 	}
-	const char *hy = NULL;
-	for (const char *t = end; t > p; t--)
-		if (t[-1] == '-') {
-			hy = t - 1;
-			break;
-		}
 	v->up = p;
 	if (hy) {
 		v->upn = (size_t)(hy - p);
@@ -93,23 +112,41 @@ static dd_code parse(const char *s, size_t n, struct dpkg_v *v, struct dd_err *e
 /* dpkg's order of one character: '~' before the end, the end before
  * letters, letters before everything else. dpkg indexes with a plain
  * (signed) char, so bytes >= 0x80 land below 256 + '!'; we do the same. */
+static short order_tab[256];
+
+__attribute__((constructor)) static void init_order(void)
+{
+	for (int c = 0; c < 256; c++) {
+		if (dd_v_digit((unsigned char)c))
+			order_tab[c] = 0;
+		else if (dd_v_alpha((unsigned char)c))
+			order_tab[c] = (short)c;
+		else if (c == '~')
+			order_tab[c] = -1;
+		else
+			order_tab[c] = (short)((signed char)c + 256);
+	}
+}
+
 static inline int order(const char *p, const char *end)
 {
-	if (p == end)
-		return 0;
-	unsigned char c = (unsigned char)*p;
-	if (dd_v_digit(c))
-		return 0;
-	if (dd_v_alpha(c))
-		return c;
-	if (c == '~')
-		return -1;
-	return (signed char)c + 256;
+	return p == end ? 0 : order_tab[(unsigned char)*p];
 }
 
 static int verrevcmp(const char *a, size_t an, const char *b, size_t bn)
 {
+	/* Skip the common prefix, backing up to the start of a digit run: up
+	 * to there every step of the loop below compares equal. */
+	size_t k = 0, m = an < bn ? an : bn;
+	while (k < m && a[k] == b[k])
+		k++;
+	if (k == an && k == bn)
+		return 0;
+	while (k > 0 && dd_v_digit((unsigned char)a[k - 1]))
+		k--;
 	const char *ae = a + an, *be = b + bn;
+	a += k;
+	b += k;
 	while (a < ae || b < be) {
 		int first_diff = 0;
 		while ((a < ae && !dd_v_digit((unsigned char)*a)) ||

@@ -60,9 +60,18 @@ static dd_code parse(const char *s, size_t n, struct rpm_v *v, struct dd_err *er
 /* rpmvercmp over views. */
 static int rpmvercmp_n(const char *a, size_t an, const char *b, size_t bn)
 {
-	if (an == bn && memcmp(a, b, an) == 0)
+	/* rpm's own shortcut, extended: skip the common prefix back to the
+	 * start of its last alphanumeric run, a segment boundary. */
+	size_t k = 0, m = an < bn ? an : bn;
+	while (k < m && a[k] == b[k])
+		k++;
+	if (k == an && k == bn)
 		return 0;
+	while (k > 0 && dd_v_alnum((unsigned char)a[k - 1]))
+		k--;
 	const char *ae = a + an, *be = b + bn;
+	a += k;
+	b += k;
 	while (a < ae || b < be) {
 		while (a < ae && !dd_v_alnum((unsigned char)*a) && *a != '~' && *a != '^')
 			a++;
