@@ -38,8 +38,18 @@ static bool clean_text(struct view v)
 	return !memchr(v.p, '\0', v.n);
 }
 
-static dd_code add_file(struct rec *r, struct dd_arena *a, struct view name)
+/* Paths are "F dir" + "/" + "R name": a long F line followed by many
+ * short R lines expands. The whole database may produce at most 16x its
+ * size (+1 MiB) in path bytes; real ones produce ~2x. */
+static dd_code add_file(struct rec *r, struct dd_arena *a, struct view name, size_t *budget,
+			bool *over)
 {
+	size_t need = r->dir.n + name.n + 2;
+	if (need > *budget) {
+		*over = true;
+		return DD_OK;
+	}
+	*budget -= need;
 	char buf[DD_LIMIT_PATH_BYTES];
 	int n = snprintf(buf, sizeof buf, "%.*s/%.*s", (int)r->dir.n, r->dir.p, (int)name.n,
 			 name.p);
@@ -106,6 +116,8 @@ dd_code dd_apk_parse(const char *path, const unsigned char *data, size_t n,
 	struct rec r = { 0 };
 	unsigned line = 0;
 	dd_code rc = DD_OK;
+	size_t budget = 16 * n + (1u << 20);
+	bool over = false;
 	while (p < end && !rc) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
@@ -145,7 +157,7 @@ dd_code dd_apk_parse(const char *path, const unsigned char *data, size_t n,
 		case 'L': r.L = v; break;
 		case 'F': r.dir = v; break;
 		case 'R':
-			if (add_file(&r, a, v))
+			if (add_file(&r, a, v, &budget, &over))
 				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 			break;
 		default: break;
@@ -154,6 +166,9 @@ dd_code dd_apk_parse(const char *path, const unsigned char *data, size_t n,
 	if (!rc)
 		rc = emit(path, &r, a, fn, ud, warn, err);
 	dd_arena_free(a);
+	if (over && warn && !rc)
+		dd_sbom_warn(warn, "%s: file lists expand to more than 16x the database, "
+			     "some files dropped", path);
 	return rc;
 }
 

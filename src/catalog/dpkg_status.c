@@ -299,6 +299,7 @@ struct run_state {
 	const struct dd_fs_file *db;
 	struct dd_layer_chain chain;
 	struct dd_arena *tmp;      /* file lists of one run */
+	struct dd_map lists_used;  /* .list files already attached */
 	const char *distro_q;
 	struct dd_err *err;
 };
@@ -322,6 +323,12 @@ static dd_code file_list(struct run_state *rs, const struct dd_dpkg_rec *r,
 	*nfiles = 0;
 	if (!f || f->type != DD_FS_REG || !f->data)
 		return DD_OK;
+	/* A list belongs to one package: a status file repeating a stanza
+	 * must not make us read (and copy) the same list again and again. */
+	if (dd_map_get(&rs->lists_used, f->path, strlen(f->path)))
+		return DD_OK;
+	if (dd_map_put(&rs->lists_used, f->path, strlen(f->path), (void *)1, NULL, rs->err))
+		return rs->err->code;
 	size_t cap = 0;
 	for (size_t i = 0; i < f->size; i++)
 		cap += f->data[i] == '\n';
@@ -396,6 +403,7 @@ static dd_code catalog_file(const struct dd_catalog_ctx *ctx, const struct dd_fs
 		return DD_OK;
 	}
 	struct run_state rs = { .ctx = ctx, .db = f, .err = err };
+	dd_map_init(&rs.lists_used);
 	rs.tmp = dd_arena_new(0);
 	if (!rs.tmp)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
@@ -406,6 +414,7 @@ static dd_code catalog_file(const struct dd_catalog_ctx *ctx, const struct dd_fs
 		rc = dd_dpkg_parse(f->path, f->data, f->size, status_d, add_pkg, &rs, ctx->sbom,
 				   err);
 	dd_layer_chain_release(&rs.chain);
+	dd_map_release(&rs.lists_used);
 	dd_arena_free(rs.tmp);
 	return rc;
 }

@@ -46,6 +46,7 @@ struct bdb {
 	uint32_t pagesize;
 	size_t npages;
 	bool swap;
+	unsigned char *used;   /* one byte per page: overflow page already read */
 };
 
 static uint32_t u32(const struct bdb *b, const unsigned char *p)
@@ -61,15 +62,20 @@ static uint16_t u16(const struct bdb *b, const unsigned char *p)
 	return b->swap ? (uint16_t)__builtin_bswap16(le) : le;
 }
 
-/* Reads an overflow chain of total length tlen into out. */
+/* Reads an overflow chain of total length tlen into out. In a real file
+ * every overflow page belongs to exactly one chain; refusing a page that
+ * was already read stops loops and keeps hostile files from making us
+ * copy the same long chain once per item (quadratic work). */
 static dd_code read_overflow(const struct bdb *b, uint32_t pgno, uint32_t tlen,
 			     struct dd_buf *out, struct dd_err *err)
 {
 	dd_buf_reset(out);
-	/* Each page is visited at most once in a sane chain. */
-	for (size_t hops = 0; pgno != 0; hops++) {
-		if (hops >= b->npages || pgno >= b->npages)
-			return dd_err_set(err, DD_EINVAL, "overflow chain: bad page %u", pgno);
+	while (pgno != 0) {
+		if (pgno >= b->npages)
+			return dd_err_set(err, DD_EINVAL, "overflow chain: page %u past the end", pgno);
+		if (b->used[pgno])
+			return dd_err_set(err, DD_EINVAL, "overflow chain: page %u read twice", pgno);
+		b->used[pgno] = 1;
 		const unsigned char *pg = b->data + (size_t)pgno * b->pagesize;
 		if (pg[25] != P_OVERFLOW)
 			return dd_err_set(err, DD_EINVAL, "overflow page %u has type %u", pgno, pg[25]);
@@ -113,6 +119,9 @@ dd_code dd_rpm_bdb_each(const char *path, const unsigned char *data, size_t n, d
 		dd_sbom_warn(warn, "%s: %zu trailing bytes after the last page", path,
 			     n % b.pagesize);
 
+	b.used = dd_calloc(b.npages, 1);
+	if (!b.used)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	struct dd_buf val;
 	dd_buf_init(&val, DD_LIMIT_KEPT_FILE_BYTES);
 	dd_code rc = DD_OK;
@@ -169,5 +178,6 @@ dd_code dd_rpm_bdb_each(const char *path, const unsigned char *data, size_t n, d
 		}
 	}
 	dd_buf_release(&val);
+	free(b.used);
 	return rc;
 }

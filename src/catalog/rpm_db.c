@@ -130,6 +130,12 @@ static dd_code add_pkg(const unsigned char *blob, size_t n, const char *where, v
 	struct dd_err e;
 	dd_err_clear(&e);
 	dd_code rc = dd_rpm_header_parse(blob, n, true, &h, a, &e);
+	if (rc && rc != DD_ENOMEM && !dd_rpm_header_parse(blob, n, false, &h, a, NULL)) {
+		/* The package is fine, its file list is not: keep the package. */
+		dd_sbom_warn(sbom, "%s: %s: %s %s: file list dropped: %s", rs->db->path, where,
+			     h.name, h.version, e.msg);
+		rc = DD_OK;
+	}
 	if (rc == DD_ENOMEM) {
 		rc = dd_err_set(rs->err, rc, "%s: %s", rs->db->path, e.msg);
 		goto out;

@@ -135,6 +135,12 @@ static dd_code file_names(struct dd_arena *a, const struct hdr *h, const struct 
 		return DD_OK;
 	if (!dirs || !idx)
 		return dd_err_set(err, DD_EINVAL, "BASENAMES without DIRNAMES or DIRINDEXES");
+	/* Shared dirnames make a header expand: real packages reach ~5x
+	 * their header size in path bytes; 32x (and the absolute limit)
+	 * keeps a small hostile header from producing gigabytes. */
+	size_t max_bytes = 32 * (size_t)h->dl + 65536;
+	if (max_bytes > DD_LIMIT_PKG_FILES_BYTES)
+		max_bytes = DD_LIMIT_PKG_FILES_BYTES;
 	if (idx->type != TYPE_INT32 || idx->count != base->count ||
 	    (uint64_t)idx->offset + 4ull * idx->count > h->dl)
 		return dd_err_set(err, DD_EINVAL, "DIRINDEXES does not match BASENAMES");
@@ -149,9 +155,8 @@ static dd_code file_names(struct dd_arena *a, const struct hdr *h, const struct 
 			goto done;
 		}
 		total += dlen[di] + bl[i] + 1;
-		if (total > DD_LIMIT_PKG_FILES_BYTES) {
-			rc = dd_err_set(err, DD_ELIMIT, "file list longer than %u bytes",
-					DD_LIMIT_PKG_FILES_BYTES);
+		if (total > max_bytes) {
+			rc = dd_err_set(err, DD_ELIMIT, "file list longer than %zu bytes", max_bytes);
 			goto done;
 		}
 		char buf[DD_LIMIT_PATH_BYTES];

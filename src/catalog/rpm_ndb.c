@@ -14,11 +14,15 @@
  *     then the header blob, then a 12-byte tail (checksum, length, "BlbE")
  *
  * A slot that points outside the file or at a blob with another pkgidx is
- * skipped with a warning.
+ * skipped with a warning, and so is one whose blocks overlap a blob
+ * already read: rpm never shares blocks, and a hostile file whose slots
+ * all name one large blob would otherwise cost slots x blob size.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "catalog/os_pkgdb.h"
+#include "util/alloc.h"
 
 #define NDB_PAGE 4096u
 #define NDB_BLK 16u
@@ -40,6 +44,10 @@ dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, d
 		return dd_err_set(err, DD_EINVAL, "%s: %u slot pages do not fit in %zu bytes", path,
 				  slotpages, n);
 	size_t slot_end = (size_t)slotpages * NDB_PAGE;
+	size_t nblocks = n / NDB_BLK;
+	unsigned char *used = dd_calloc(nblocks ? nblocks : 1, 1);
+	if (!used)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	dd_code rc = DD_OK;
 	for (size_t off = 32, i = 0; off + 16 <= slot_end && !rc; off += 16, i++) {
 		const unsigned char *s = data + off;
@@ -70,7 +78,18 @@ dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, d
 					     path, where, (unsigned long long)start);
 			continue;
 		}
+		bool overlap = false;
+		for (uint64_t k = blkoff; k < (uint64_t)blkoff + blkcnt && !overlap; k++)
+			overlap = used[k];
+		if (overlap) {
+			if (warn)
+				dd_sbom_warn(warn, "%s: %s: blocks overlap another blob, skipped",
+					     path, where);
+			continue;
+		}
+		memset(used + blkoff, 1, blkcnt);
 		rc = fn(b + 16, bloblen, where, ud);
 	}
+	free(used);
 	return rc;
 }
