@@ -51,6 +51,9 @@ dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, d
 	dd_code rc = DD_OK;
 	for (size_t off = 32, i = 0; off + 16 <= slot_end && !rc; off += 16, i++) {
 		const unsigned char *s = data + off;
+		static const unsigned char zero[16];
+		if (memcmp(s, zero, 16) == 0)
+			continue; /* never used */
 		if (memcmp(s, "Slot", 4) != 0) {
 			if (warn)
 				dd_sbom_warn(warn, "%s: slot %zu at offset %zu: bad magic, skipped",
