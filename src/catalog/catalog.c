@@ -5,7 +5,16 @@
  */
 #include "catalog/catalog.h"
 
+extern const struct dd_cataloger dd_cataloger_distro;
+extern const struct dd_cataloger dd_cataloger_dpkg;
+extern const struct dd_cataloger dd_cataloger_apk;
+extern const struct dd_cataloger dd_cataloger_rpm;
+
 const struct dd_cataloger *const dd_catalogers[] = {
+	&dd_cataloger_distro,
+	&dd_cataloger_dpkg,
+	&dd_cataloger_apk,
+	&dd_cataloger_rpm,
 	NULL,
 };
 

@@ -40,6 +40,15 @@
 /* Files people write for us (ignore files, policies, rules): 4 MiB is far
  * past any real one. */
 #define DD_LIMIT_USER_FILE_BYTES (4u << 20)
+/* The file list of one package, in bytes of paths: rpm headers store paths
+ * as shared dirnames + basenames, so a small hostile header could expand
+ * to gigabytes. The largest real packages (texlive, kernel sources) list
+ * ~100k files, ~10 MiB of paths. */
+#define DD_LIMIT_PKG_FILES_BYTES (64u << 20)
+/* Index entries of one rpm header: rpm's own HEADER_TAGS_MAX (0xffff). */
+#define DD_LIMIT_RPM_HEADER_TAGS 0xffffu
+/* Bytes of one rpm header's data store: rpm's HEADER_DATA_MAX (256 MiB). */
+#define DD_LIMIT_RPM_HEADER_DATA (256u << 20)
 /* Bytes of a file's start handed to catalogers' magic probes. */
 #define DD_MAGIC_BYTES 64
 
