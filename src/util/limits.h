@@ -52,4 +52,22 @@
 /* Bytes of a file's start handed to catalogers' magic probes. */
 #define DD_MAGIC_BYTES 64
 
+/* --- image reading (src/image/) --- */
+/* Manifests in one image index: multi-arch indexes list ~10 platforms plus
+ * attestations; a few thousand is already absurd. */
+#define DD_LIMIT_INDEX_ENTRIES 4096
+/* Uncompressed bytes of all layers of one image together. */
+#define DD_LIMIT_IMAGE_BYTES (256ull << 30)
+/* The ratio limit applies past this many uncompressed bytes: a layer of
+ * empty files (tar headers only) compresses several hundred to one, and a
+ * few MiB of anything is harmless. */
+#define DD_LIMIT_RATIO_SLACK_BYTES (16u << 20)
+/* Entries of an outer archive (docker-archive / oci-archive): a few per
+ * layer, blobs of every platform in an OCI layout. */
+#define DD_LIMIT_ARCHIVE_ENTRIES 100000u
+/* Directory depth of a dir: root filesystem walk (one open fd per level). */
+#define DD_LIMIT_DIR_DEPTH 256
+/* A cached layer or archive record read back from the cache dir. */
+#define DD_LIMIT_CACHE_FILE_BYTES (1ull << 30)
+
 #endif
