@@ -5,7 +5,26 @@
  */
 #include "catalog/catalog.h"
 
+extern const struct dd_cataloger dd_cataloger_python_dist;
+extern const struct dd_cataloger dd_cataloger_npm_package;
+extern const struct dd_cataloger dd_cataloger_npm_lock;
+extern const struct dd_cataloger dd_cataloger_go_binary;
+extern const struct dd_cataloger dd_cataloger_rust_binary;
+extern const struct dd_cataloger dd_cataloger_cargo_lock;
+extern const struct dd_cataloger dd_cataloger_java_archive;
+extern const struct dd_cataloger dd_cataloger_gemfile_lock;
+extern const struct dd_cataloger dd_cataloger_composer;
+
 const struct dd_cataloger *const dd_catalogers[] = {
+	&dd_cataloger_python_dist,
+	&dd_cataloger_npm_package,
+	&dd_cataloger_npm_lock,
+	&dd_cataloger_go_binary,
+	&dd_cataloger_rust_binary,
+	&dd_cataloger_cargo_lock,
+	&dd_cataloger_java_archive,
+	&dd_cataloger_gemfile_lock,
+	&dd_cataloger_composer,
 	NULL,
 };
 
