@@ -4,6 +4,7 @@
  * matters only in that distro detection runs first (purls need the distro).
  */
 #include "catalog/catalog.h"
+#include "catalog/ownership.h"
 
 extern const struct dd_cataloger dd_cataloger_python_dist;
 extern const struct dd_cataloger dd_cataloger_npm_package;
@@ -47,5 +48,5 @@ dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_onl
 				dd_sbom_warn(sbom, "%s: %s", (*c)->name, e.msg);
 		}
 	}
-	return DD_OK;
+	return dd_catalog_ownership(sbom, err);
 }

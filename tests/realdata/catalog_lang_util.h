@@ -18,7 +18,7 @@
 #include "image/fs.h"
 #include "util/buf.h"
 
-static void put_bytes(struct dd_fs *fs, const char *path, const void *d, size_t n, int layer)
+static inline void put_bytes(struct dd_fs *fs, const char *path, const void *d, size_t n, int layer)
 {
 	struct dd_err err;
 	struct dd_fs_file f = { .path = path, .type = DD_FS_REG, .data = d, .size = n,
@@ -27,7 +27,7 @@ static void put_bytes(struct dd_fs *fs, const char *path, const void *d, size_t 
 }
 
 /* Puts ../shared/data/<rel> at path; skips the test when the data is absent. */
-static void put_shared(struct dd_fs *fs, const char *rel, const char *path, int layer)
+static inline void put_shared(struct dd_fs *fs, const char *rel, const char *path, int layer)
 {
 	const char *src = dd_test_shared(rel);
 	struct dd_buf b;
@@ -39,7 +39,7 @@ static void put_shared(struct dd_fs *fs, const char *rel, const char *path, int 
 }
 
 /* Runs all catalogers with the given transport ("dir" or e.g. "docker-archive"). */
-static struct dd_sbom *run_catalogers(struct dd_fs *fs, const char *transport)
+static inline struct dd_sbom *run_catalogers(struct dd_fs *fs, const char *transport)
 {
 	struct dd_sbom *s = dd_sbom_new();
 	ASSERT_TRUE(s != NULL);
@@ -50,7 +50,7 @@ static struct dd_sbom *run_catalogers(struct dd_fs *fs, const char *transport)
 	return s;
 }
 
-static size_t count_type(const struct dd_sbom *s, const char *type)
+static inline size_t count_type(const struct dd_sbom *s, const char *type)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->npkgs; i++)
@@ -59,7 +59,7 @@ static size_t count_type(const struct dd_sbom *s, const char *type)
 	return n;
 }
 
-static const struct dd_package *find_pkg(const struct dd_sbom *s, const char *type,
+static inline const struct dd_package *find_pkg(const struct dd_sbom *s, const char *type,
 					 const char *name, const char *version)
 {
 	for (size_t i = 0; i < s->npkgs; i++) {
@@ -71,7 +71,7 @@ static const struct dd_package *find_pkg(const struct dd_sbom *s, const char *ty
 	return NULL;
 }
 
-static void dump(const struct dd_sbom *s)
+static inline void dump(const struct dd_sbom *s)
 {
 	for (size_t i = 0; i < s->npkgs; i++)
 		fprintf(stderr, "  %s %s %s %s @%s%s\n", s->pkgs[i].type, s->pkgs[i].name,
