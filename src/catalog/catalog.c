@@ -15,6 +15,12 @@ extern const struct dd_cataloger dd_cataloger_cargo_lock;
 extern const struct dd_cataloger dd_cataloger_java_archive;
 extern const struct dd_cataloger dd_cataloger_gemfile_lock;
 extern const struct dd_cataloger dd_cataloger_composer;
+extern const struct dd_cataloger dd_cataloger_python_lock;
+extern const struct dd_cataloger dd_cataloger_yarn_lock;
+extern const struct dd_cataloger dd_cataloger_pnpm_lock;
+extern const struct dd_cataloger dd_cataloger_go_mod;
+extern const struct dd_cataloger dd_cataloger_gemspec;
+extern const struct dd_cataloger dd_cataloger_dotnet_deps;
 
 const struct dd_cataloger *const dd_catalogers[] = {
 	&dd_cataloger_python_dist,
@@ -26,6 +32,12 @@ const struct dd_cataloger *const dd_catalogers[] = {
 	&dd_cataloger_java_archive,
 	&dd_cataloger_gemfile_lock,
 	&dd_cataloger_composer,
+	&dd_cataloger_python_lock,
+	&dd_cataloger_yarn_lock,
+	&dd_cataloger_pnpm_lock,
+	&dd_cataloger_go_mod,
+	&dd_cataloger_gemspec,
+	&dd_cataloger_dotnet_deps,
 	NULL,
 };
 
