@@ -51,6 +51,12 @@
 #define DD_LIMIT_RPM_HEADER_DATA (256u << 20)
 /* Bytes of a file's start handed to catalogers' magic probes. */
 #define DD_MAGIC_BYTES 64
+/* Java archives inside Java archives (a war's WEB-INF/lib jars, a Spring
+ * Boot jar's BOOT-INF/lib, shaded uber-jars): real ones nest 2-3 deep; each
+ * nested member is read into memory, so cap its size and the member count. */
+#define DD_LIMIT_JAR_DEPTH 4
+#define DD_LIMIT_JAR_MEMBER_BYTES (64u << 20)
+#define DD_LIMIT_JAR_ENTRIES 200000u
 
 /* --- image reading (src/image/) --- */
 /* Manifests in one image index: multi-arch indexes list ~10 platforms plus
