@@ -90,7 +90,7 @@ int cmd_sbom(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (dd_report_format_parse(optarg, DD_REPORT_KIND_SBOM, &fmt, &err))

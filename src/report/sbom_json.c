@@ -94,9 +94,9 @@ void rep_json_package(struct jw *w, const struct dd_sbom *s, const struct dd_pac
 		      unsigned flags)
 {
 	jw_obj(w);
-	jw_kstr(w, "type", p->type);
+	jw_kstr(w, "type", p->type ? p->type : "");
 	jw_kstr(w, "namespace", p->namespace_);
-	jw_kstr(w, "name", p->name);
+	jw_kstr(w, "name", p->name ? p->name : "");
 	jw_kstr(w, "version", p->version);
 	jw_kstr(w, "arch", p->arch);
 	jw_kstr(w, "purl", p->purl);
