@@ -125,3 +125,11 @@ void dd_cli_progress_end(struct dd_cli_progress *p)
 	if (p->shown)
 		fputs("\r\033[K", stderr);
 }
+
+void dd_cli_warnings(const char *const *w, size_t n, bool table, const char *output)
+{
+	if (table && (!output || !strcmp(output, "-")))
+		return;
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "drydock: warning: %s\n", w[i]);
+}

@@ -197,8 +197,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (ignore)
 		dd_ignore_apply(ignore, r);
-	for (size_t i = 0; i < r->nwarnings; i++)
-		fprintf(stderr, "drydock: warning: %s\n", r->warnings[i]);
+	bool table = fmt == DD_REPORT_TABLE;
+	dd_cli_warnings(r->sbom->warnings, r->sbom->nwarnings, table, output);
+	dd_cli_warnings(r->warnings, r->nwarnings, table, output);
 	bool tripped = gate && gate_trips(r, fail_on);
 	if (show)
 		keep_severities(r, show);

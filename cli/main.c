@@ -5,12 +5,12 @@
  */
 #include "cli.h"
 
-int cmd_vercmp(int argc, char **argv);
-
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
 	{ "db", cmd_db, "Build and inspect the vulnerability database" },
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
+	{ "sbom", cmd_sbom, "List the packages in an image (table, JSON, CycloneDX, SPDX)" },
+	{ "scan", cmd_scan, "Find the vulnerabilities of an image's packages" },
 	{ "vercmp", cmd_vercmp, "Compare versions or test ranges in an ecosystem's scheme" },
 };
 

@@ -73,7 +73,8 @@ struct dd_scan_result {
 	struct dd_sbom *sbom;         /* owned */
 	struct dd_finding *findings;  /* sorted: package, then id */
 	size_t nfindings, cap;
-	const char **warnings;        /* "debian 13 has no feed in the DB" */
+	const char **warnings;        /* the matcher's: "the vulnerability DB has no data for
+				       * debian:13"; the image's are in sbom->warnings */
 	size_t nwarnings, wcap;
 	const char *db_built;         /* when the vulnerability DB was built */
 	const char *scanned_at;       /* RFC 3339 UTC */

@@ -84,8 +84,6 @@ dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
 		dd_scan_result_free(r);
 		return rc;
 	}
-	for (size_t i = 0; i < sbom->nwarnings; i++)
-		dd_scan_warn(r, "%s", sbom->warnings[i]);
 	if (opts->ignore_unfixed)
 		drop_unfixed(r);
 	*out = r;
