@@ -52,7 +52,10 @@ static inline int dd_fuzz_version(const char *scheme, const uint8_t *data, size_
 		    dd_version_canonical(s, a, an, c1, sizeof c1, &err) == DD_OK) {
 			size_t n1 = strlen(c1);
 			int eq = 1;
-			if (dd_version_check(s, c1, n1, &err) != DD_OK)
+			dd_code rc = dd_version_check(s, c1, n1, &err);
+			if (rc == DD_ELIMIT)
+				return 0; /* the printed form may hit a size limit */
+			if (rc != DD_OK)
 				abort();
 			if (dd_version_compare_n(s, a, an, c1, n1, 0, &eq, &err) != DD_OK || eq != 0)
 				abort();
