@@ -304,6 +304,14 @@ static dd_code gem_satisfies(const char *vs, size_t vn, const char *r, size_t rn
 		return dd_version_bad(err, vs, vn, "%s", why);
 	const char *p = r, *end = r + rn;
 	bool all = true;
+	const char *t = p;
+	while (t < end && dd_v_space((unsigned char)*t))
+		t++;
+	if (t == end) {
+		/* Gem::Requirement.default is ">= 0": everything. */
+		*ok = true;
+		return DD_OK;
+	}
 	while (p <= end) {
 		const char *c = memchr(p, ',', (size_t)(end - p));
 		if (!c)

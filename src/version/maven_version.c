@@ -485,23 +485,34 @@ static dd_code mvn_compare(const char *a, size_t an, const char *b, size_t bn, u
 	return DD_OK;
 }
 
-static void print(const struct mtree *t, int i, struct dd_vout *o)
+/* Prints the item tree so that it reads back as the same tree (Maven's
+ * getCanonical() does not always: see the two fixes below). *dot_tail is
+ * set when the last thing printed is a qualifier joined with '.', which
+ * Maven would read back as a new sub-list ("1.sp" is 1-sp). */
+static void print(const struct mtree *t, int i, struct dd_vout *o, bool *dot_tail)
 {
 	const struct node *x = &t->nd[i];
 	switch (x->type) {
 	case IT_LIST: {
 		bool firstc = true;
 		for (int c = x->first; c >= 0; c = t->nd[c].next) {
+			bool leaf = t->nd[c].type != IT_LIST;
 			if (!firstc)
-				dd_vout_putc(o, t->nd[c].type == IT_LIST ? '-' : '.');
+				dd_vout_putc(o, leaf ? '.' : '-');
+			else if (!leaf)
+				dd_vout_puts(o, "0-"); /* Maven prints nothing here; "0-"
+						       * reads back as the same list */
+			print(t, c, o, dot_tail);
+			if (leaf)
+				*dot_tail = !firstc && (t->nd[c].type == IT_STR ||
+							t->nd[c].type == IT_COMB);
 			firstc = false;
-			print(t, c, o);
 		}
 		break;
 	}
 	case IT_COMB:
 		dd_vout_put(o, x->s, x->n);
-		print(t, x->first, o);
+		print(t, x->first, o, dot_tail);
 		break;
 	default:
 		dd_vout_put(o, x->s, x->n);
@@ -512,8 +523,12 @@ static dd_code mvn_canonical(const char *s, size_t n, struct dd_vout *o, struct 
 {
 	struct mtree t;
 	dd_code rc = build(&t, s, n, err);
-	if (rc == DD_OK)
-		print(&t, 0, o);
+	if (rc == DD_OK) {
+		bool dot_tail = false;
+		print(&t, 0, o, &dot_tail);
+		if (dot_tail)
+			dd_vout_putc(o, '-'); /* keeps a trailing ".sp" in its list */
+	}
 	return rc;
 }
 

@@ -654,7 +654,8 @@ static bool set_test(const struct cset *cs, const struct sv *v, bool incpre)
 
 /* Parses one "||" alternative into cs: 0 invalid, 1 ok, 2 nothing left
  * (loose mode dropped every comparator; node-semver removes the set). */
-static int parse_set(struct cset *cs, const char *p, const char *end, bool loose, bool incpre)
+static int parse_set(struct cset *cs, const char *p, const char *end, bool loose, bool incpre,
+		     char *store)
 {
 	cs->n = 0;
 	cs->null_set = false;
@@ -671,7 +672,10 @@ static int parse_set(struct cset *cs, const char *p, const char *end, bool loose
 			p++;
 		if (p == end)
 			break;
-		char buf[DD_VERSION_MAX_BYTES + 1];
+		/* Tokens are copied (operator glued to its version, build
+		 * stripped) into store, one after the other: comparators keep
+		 * views into them until the set has been tested. */
+		char *buf = store;
 		size_t bn = 0;
 		/* An operator alone ("> 1.2", "~ 1", "^ 1") joins the next word,
 		 * as node-semver's comparator/tilde/caret trimming does. */
@@ -694,6 +698,7 @@ static int parse_set(struct cset *cs, const char *p, const char *end, bool loose
 				bn -= j - i;
 				break;
 			}
+		store += bn;
 		int before = cs->n;
 		bool was_null = cs->null_set;
 		if (!token(cs, buf, buf + bn, loose, incpre)) {
@@ -725,6 +730,7 @@ static dd_code range_test(const char *v, size_t vn, const char *r, size_t rn, bo
 	if (memchr(r, '\0', rn))
 		return dd_version_bad(err, r, rn, "range contains a NUL byte");
 	struct cset cs;
+	char store[DD_VERSION_MAX_BYTES + 1]; /* a set's tokens never exceed the range */
 	const char *p = r, *end = r + rn;
 	int nsets = 0;
 	bool any_hit = false, anyset_seen = false, anyset_hit = false;
@@ -735,7 +741,7 @@ static dd_code range_test(const char *v, size_t vn, const char *r, size_t rn, bo
 			alt++;
 		if (alt + 1 >= end)
 			alt = end;
-		int ps = parse_set(&cs, p, alt, loose, incpre);
+		int ps = parse_set(&cs, p, alt, loose, incpre, store);
 		if (ps == 0)
 			return dd_version_bad(err, r, rn, "invalid range (near \"%.*s\")",
 					      (int)(alt - p > 40 ? 40 : alt - p), p);

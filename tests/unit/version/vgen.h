@@ -61,7 +61,7 @@ static inline void vg_dpkg(struct vgen *g, char *o, size_t cap)
 	size_t k = 0;
 	o[0] = '\0';
 	if (vg_n(g, 4) == 0) {
-		vg_num(g, o, &k, cap);
+		vg_pick(g, o, &k, cap, "0129");
 		vg_puts(o, &k, cap, ":");
 	}
 	vg_pick(g, o, &k, cap, "0123456789");
@@ -181,23 +181,35 @@ static inline void vg_pep440(struct vgen *g, char *o, size_t cap)
 		vg_puts(o, &k, cap, vg_n(g, 2) ? "+ubuntu.1" : "+2");
 }
 
+/* Maven: non-zero numbers only. ComparableVersion is not transitive when
+ * a zero item precedes a nested list: [0-0.alpha1] > [0sp] by the first
+ * item, yet 0-0.alpha1 < 0 < 0sp. That is Maven's order, which we keep. */
+static inline void vg_maven_num(struct vgen *g, char *o, size_t *k, size_t cap)
+{
+	static const char *const nums[] = { "1", "2", "10", "11", "123" };
+	vg_puts(o, k, cap, nums[vg_n(g, 5)]);
+}
+
 static inline void vg_maven(struct vgen *g, char *o, size_t cap)
 {
-	static const char *const q[] = { "alpha", "beta", "rc", "cr", "snapshot", "ga", "final", "sp", "foo", "a", "m", "RC" };
+	/* Realistic shapes only (1.2.3, 1.0-alpha-1, 2.0.RELEASE, 1.0-rc2-1):
+	 * a qualifier in the middle of the dotted numbers ("11.m.foo2") makes
+	 * Maven's own order cyclic (11m10 < 11 < 11.m.foo2 < 11m10). */
+	static const char *const q[] = { "alpha", "beta", "rc", "cr", "SNAPSHOT", "sp", "foo", "a", "m", "RC", "b", "jre" };
 	size_t k = 0;
 	o[0] = '\0';
-	vg_semver_num(g, o, &k, cap);
+	vg_maven_num(g, o, &k, cap);
 	unsigned n = vg_n(g, 4);
 	for (unsigned i = 0; i < n; i++) {
-		unsigned c = vg_n(g, 6);
-		if (c < 3) {
-			vg_puts(o, &k, cap, c == 0 ? "-" : ".");
-			vg_semver_num(g, o, &k, cap);
-		} else {
-			vg_puts(o, &k, cap, c == 3 ? "-" : c == 4 ? "." : "");
-			vg_puts(o, &k, cap, q[vg_n(g, 12)]);
-			if (vg_n(g, 2))
-				vg_semver_num(g, o, &k, cap);
+		vg_puts(o, &k, cap, ".");
+		vg_maven_num(g, o, &k, cap);
+	}
+	if (vg_n(g, 2)) {
+		vg_puts(o, &k, cap, vg_n(g, 3) ? "-" : ".");
+		vg_puts(o, &k, cap, q[vg_n(g, 12)]);
+		if (vg_n(g, 2)) {
+			vg_puts(o, &k, cap, vg_n(g, 2) ? "-" : "");
+			vg_maven_num(g, o, &k, cap);
 		}
 	}
 }
