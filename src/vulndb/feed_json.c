@@ -217,6 +217,11 @@ static struct fj *value_start(struct fjs *s, enum fj_type t, const char *str, si
 			n = NULL;
 	}
 	if (!n) {
+		if (dd_arena_status(s->arena) == DD_ENOMEM) {
+			s->rc = dd_err_set(s->err, DD_ENOMEM, "out of memory");
+			*fail = 1;
+			return NULL;
+		}
 		skip_begin(s, "record larger than the record size limit", container ? 1 + s->cdepth : s->cdepth);
 		if (s->sdepth == 0)
 			skip_end(s);
@@ -324,6 +329,10 @@ static int cb_key(void *ctx, const unsigned char *key, size_t n)
 	if (s->capturing) {
 		s->pending_key = dd_arena_strndup(s->arena, (const char *)key, n);
 		if (!s->pending_key) {
+			if (dd_arena_status(s->arena) == DD_ENOMEM) {
+				s->rc = dd_err_set(s->err, DD_ENOMEM, "out of memory");
+				return 0;
+			}
 			skip_begin(s, "record larger than the record size limit", s->cdepth);
 			if (s->sdepth == 0)
 				skip_end(s);
@@ -622,7 +631,9 @@ dd_code fj_yaml_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *
 				key = dd_arena_strndup(s.arena, (const char *)ev.data.scalar.value,
 						       ev.data.scalar.length);
 				if (!key)
-					rc = dd_err_set(err, DD_ELIMIT, "YAML document too large");
+					rc = dd_arena_status(s.arena) == DD_ENOMEM
+						     ? dd_err_set(err, DD_ENOMEM, "out of memory")
+						     : dd_err_set(err, DD_ELIMIT, "YAML document too large");
 				want_key[depth - 1] = false;
 				break;
 			}
@@ -670,7 +681,9 @@ dd_code fj_yaml_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *
 			break;
 		}
 		if (need_node && !n && !rc)
-			rc = dd_err_set(err, DD_ELIMIT, "YAML document too large");
+			rc = dd_arena_status(s.arena) == DD_ENOMEM
+				     ? dd_err_set(err, DD_ENOMEM, "out of memory")
+				     : dd_err_set(err, DD_ELIMIT, "YAML document too large");
 		yaml_event_delete(&ev);
 		if (rc)
 			goto out;

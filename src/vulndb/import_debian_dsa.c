@@ -241,8 +241,12 @@ static dd_code line(void *ud, unsigned long no, const char *s, size_t len, struc
 		st->too_long = true;
 		return DD_OK;
 	}
-	if (dd_buf_append(&st->entry, s, strnlen(s, len), NULL) != DD_OK ||
-	    dd_buf_putc(&st->entry, '\n', NULL) != DD_OK)
+	dd_code rc = dd_buf_append(&st->entry, s, strnlen(s, len), NULL);
+	if (rc == DD_OK)
+		rc = dd_buf_putc(&st->entry, '\n', NULL);
+	if (rc == DD_ENOMEM)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	if (rc != DD_OK)
 		st->too_long = true;
 	return DD_OK;
 }
