@@ -761,12 +761,44 @@ bool fj_is(const struct fj *n, enum fj_type t)
 	return n && n->type == t;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid
+ * (RFC 3629 §4: no overlongs, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+		     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) || (c == 0xF0 && p[1] < 0x90) ||
+	    (c == 0xF4 && p[1] > 0x8F))
+		return 0;
+	return len;
+}
+
+/* Text from feeds (a DSA list is not JSON) may hold bytes that are not
+ * UTF-8; they become U+FFFD so the stored JSON always parses again. */
 static dd_code write_string(const char *s, size_t n, struct dd_buf *b, struct dd_err *err)
 {
 	dd_code rc = dd_buf_putc(b, '"', err);
 	size_t start = 0;
 	for (size_t i = 0; i < n && rc == DD_OK; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			size_t l = utf8_len((const unsigned char *)s + i, n - i);
+			if (l) {
+				i += l - 1;
+				continue;
+			}
+			rc = dd_buf_append(b, s + start, i - start, err);
+			if (rc == DD_OK)
+				rc = dd_buf_puts(b, "\\ufffd", err);
+			start = i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		rc = dd_buf_append(b, s + start, i - start, err);

@@ -212,3 +212,19 @@ DD_TEST(yaml_limits_and_errors)
 	EXPECT_EQ_INT(yrun(big, pats, 1, 1000, &s, &err), DD_ELIMIT);
 	EXPECT_EQ_INT(yrun("? [a]\n: b\n", pats, 1, 0, &s, &err), DD_EUNSUPPORTED);
 }
+
+/* Found by fuzz_import_debian_dsa: a DSA list version with a byte that is
+ * not UTF-8 made stored ranges JSON that did not parse again. */
+DD_TEST(invalid_utf8_becomes_replacement_char)
+{
+	struct fj n = { .type = FJ_STR, .str = "a\xab" "b\xe2\x82\xac" "c\xed\xa0\x80", .len = 10 };
+	struct dd_buf b;
+	struct dd_err err;
+	dd_buf_init(&b, 0);
+	ASSERT_OK(fj_write(&n, &b, &err), &err);
+	EXPECT_STR_EQ(b.data, "\"a\\ufffdb\xe2\x82\xac" "c\\ufffd\\ufffd\\ufffd\"");
+	struct dd_arena *a = dd_arena_new(0);
+	EXPECT_TRUE(fj_parse(a, b.data, b.len, &err) != NULL);
+	dd_arena_free(a);
+	dd_buf_release(&b);
+}
