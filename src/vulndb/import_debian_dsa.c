@@ -254,7 +254,7 @@ static dd_code line(void *ud, unsigned long no, const char *s, size_t len, struc
 static dd_code import(struct vdb_ctx *c, const struct vdb_input *in, struct dd_err *err)
 {
 	struct dsa_state st = { .c = c };
-	dd_buf_init(&st.entry, 1u << 20);
+	dd_buf_init(&st.entry, DD_LIMIT_DSA_ENTRY_BYTES);
 	dd_buf_init(&st.range, 4096);
 	dd_code rc = vdb_lines(in, line, &st, err);
 	dd_buf_release(&st.entry);
