@@ -432,6 +432,28 @@ out:
 	return rc;
 }
 
+/* fj_parse's path: the text is already in memory, no read buffer. */
+static dd_code run_json_mem(struct fjs *s, const unsigned char *text, size_t n, struct dd_err *err)
+{
+	dd_code rc = DD_OK;
+	s->h = yajl_alloc(&callbacks, NULL, s);
+	if (!s->h)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	yajl_config(s->h, yajl_allow_multiple_values, 1);
+	yajl_status st = yajl_parse(s->h, text, n);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(s->h);
+	if (st == yajl_status_client_canceled)
+		rc = s->rc ? s->rc : dd_err_set(err, DD_EINVAL, "parse stopped");
+	else if (st == yajl_status_error)
+		rc = json_error(s, text, n, err);
+	else if (s->capturing || s->skipping || s->depth)
+		rc = dd_err_set(err, DD_EINVAL, "JSON ends inside a value");
+	yajl_free(s->h);
+	s->h = NULL;
+	return rc;
+}
+
 dd_code fj_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *o, struct dd_err *err)
 {
 	struct fjs s;
@@ -440,22 +462,6 @@ dd_code fj_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *o, st
 		rc = run_json(&s, rd, rd_ud, err);
 	stream_release(&s);
 	return rc;
-}
-
-struct memrd {
-	const char *p;
-	size_t n, off;
-};
-
-static dd_code mem_read(void *ud, void *buf, size_t cap, size_t *got, struct dd_err *err)
-{
-	(void)err;
-	struct memrd *m = ud;
-	size_t k = m->n - m->off < cap ? m->n - m->off : cap;
-	memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	*got = k;
-	return DD_OK;
 }
 
 struct parse_ud {
@@ -477,13 +483,12 @@ struct fj *fj_parse(struct dd_arena *a, const char *text, size_t n, struct dd_er
 	struct parse_ud p = { 0 };
 	struct fj_stream_opts o = { .patterns = all, .npatterns = 1, .on_record = keep_root, .ud = &p };
 	struct fjs s;
-	struct memrd m = { text, n, 0 };
 	if (stream_init(&s, &o, err)) {
 		stream_release(&s);
 		return NULL;
 	}
 	s.ext_arena = a;
-	dd_code rc = run_json(&s, mem_read, &m, err);
+	dd_code rc = run_json_mem(&s, (const unsigned char *)text, n, err);
 	stream_release(&s);
 	if (rc == DD_OK && !p.root)
 		rc = dd_err_set(err, DD_EINVAL, "empty JSON text");
