@@ -160,10 +160,10 @@ static int do_status(struct db_opts *o)
 		       (long long)s->skipped, s->imported_at ? s->imported_at : "-", s->location ? s->location : "-");
 	}
 	double age = dd_vulndb_age_days(info.updated_at ? info.updated_at : info.built_at);
-	if (age >= 0 && age > o->max_age)
+	if (age >= 0 && age >= o->max_age)
 		fprintf(stderr,
-			"drydock: warning: the vulnerability database was last updated %.0f days ago (more than"
-			" %.0f): run 'drydock db update'; scans still run\n",
+			"drydock: warning: the vulnerability database was last updated %.1f days ago (the"
+			" limit is %g): run 'drydock db update'; scans still run\n",
 			age, o->max_age);
 	dd_vulndb_arena_free(a);
 	dd_vulndb_close(db);

@@ -35,6 +35,12 @@
 #define DD_LIMIT_JSON_DEPTH 64
 /* One feed record (an OSV or NVD entry); the largest real ones are ~2 MiB. */
 #define DD_LIMIT_FEED_RECORD_BYTES (32u << 20)
+/* One downloaded feed file (db update). The largest real one, all NVD API
+ * pages of one update concatenated, is ~2 GB; OSV's all.zip files < 1 GB. */
+#define DD_LIMIT_FEED_DOWNLOAD_BYTES (8ull << 30)
+/* One DSA/DLA list entry (header, CVE line, release lines): real entries
+ * are < 4 KiB; the longest (kernel DSAs with 100+ CVEs) ~ 10 KiB. */
+#define DD_LIMIT_DSA_ENTRY_BYTES (1u << 20)
 /* A line of a text database (dpkg status, apk installed). */
 #define DD_LIMIT_LINE_BYTES (1u << 20)
 /* Files people write for us (ignore files, policies, rules): 4 MiB is far

@@ -217,6 +217,11 @@ static struct fj *value_start(struct fjs *s, enum fj_type t, const char *str, si
 			n = NULL;
 	}
 	if (!n) {
+		if (dd_arena_status(s->arena) == DD_ENOMEM) {
+			s->rc = dd_err_set(s->err, DD_ENOMEM, "out of memory");
+			*fail = 1;
+			return NULL;
+		}
 		skip_begin(s, "record larger than the record size limit", container ? 1 + s->cdepth : s->cdepth);
 		if (s->sdepth == 0)
 			skip_end(s);
@@ -324,6 +329,10 @@ static int cb_key(void *ctx, const unsigned char *key, size_t n)
 	if (s->capturing) {
 		s->pending_key = dd_arena_strndup(s->arena, (const char *)key, n);
 		if (!s->pending_key) {
+			if (dd_arena_status(s->arena) == DD_ENOMEM) {
+				s->rc = dd_err_set(s->err, DD_ENOMEM, "out of memory");
+				return 0;
+			}
 			skip_begin(s, "record larger than the record size limit", s->cdepth);
 			if (s->sdepth == 0)
 				skip_end(s);
@@ -423,6 +432,28 @@ out:
 	return rc;
 }
 
+/* fj_parse's path: the text is already in memory, no read buffer. */
+static dd_code run_json_mem(struct fjs *s, const unsigned char *text, size_t n, struct dd_err *err)
+{
+	dd_code rc = DD_OK;
+	s->h = yajl_alloc(&callbacks, NULL, s);
+	if (!s->h)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	yajl_config(s->h, yajl_allow_multiple_values, 1);
+	yajl_status st = yajl_parse(s->h, text, n);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(s->h);
+	if (st == yajl_status_client_canceled)
+		rc = s->rc ? s->rc : dd_err_set(err, DD_EINVAL, "parse stopped");
+	else if (st == yajl_status_error)
+		rc = json_error(s, text, n, err);
+	else if (s->capturing || s->skipping || s->depth)
+		rc = dd_err_set(err, DD_EINVAL, "JSON ends inside a value");
+	yajl_free(s->h);
+	s->h = NULL;
+	return rc;
+}
+
 dd_code fj_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *o, struct dd_err *err)
 {
 	struct fjs s;
@@ -431,22 +462,6 @@ dd_code fj_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *o, st
 		rc = run_json(&s, rd, rd_ud, err);
 	stream_release(&s);
 	return rc;
-}
-
-struct memrd {
-	const char *p;
-	size_t n, off;
-};
-
-static dd_code mem_read(void *ud, void *buf, size_t cap, size_t *got, struct dd_err *err)
-{
-	(void)err;
-	struct memrd *m = ud;
-	size_t k = m->n - m->off < cap ? m->n - m->off : cap;
-	memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	*got = k;
-	return DD_OK;
 }
 
 struct parse_ud {
@@ -468,13 +483,12 @@ struct fj *fj_parse(struct dd_arena *a, const char *text, size_t n, struct dd_er
 	struct parse_ud p = { 0 };
 	struct fj_stream_opts o = { .patterns = all, .npatterns = 1, .on_record = keep_root, .ud = &p };
 	struct fjs s;
-	struct memrd m = { text, n, 0 };
 	if (stream_init(&s, &o, err)) {
 		stream_release(&s);
 		return NULL;
 	}
 	s.ext_arena = a;
-	dd_code rc = run_json(&s, mem_read, &m, err);
+	dd_code rc = run_json_mem(&s, (const unsigned char *)text, n, err);
 	stream_release(&s);
 	if (rc == DD_OK && !p.root)
 		rc = dd_err_set(err, DD_EINVAL, "empty JSON text");
@@ -622,7 +636,9 @@ dd_code fj_yaml_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *
 				key = dd_arena_strndup(s.arena, (const char *)ev.data.scalar.value,
 						       ev.data.scalar.length);
 				if (!key)
-					rc = dd_err_set(err, DD_ELIMIT, "YAML document too large");
+					rc = dd_arena_status(s.arena) == DD_ENOMEM
+						     ? dd_err_set(err, DD_ENOMEM, "out of memory")
+						     : dd_err_set(err, DD_ELIMIT, "YAML document too large");
 				want_key[depth - 1] = false;
 				break;
 			}
@@ -670,7 +686,9 @@ dd_code fj_yaml_stream(fj_read_fn rd, void *rd_ud, const struct fj_stream_opts *
 			break;
 		}
 		if (need_node && !n && !rc)
-			rc = dd_err_set(err, DD_ELIMIT, "YAML document too large");
+			rc = dd_arena_status(s.arena) == DD_ENOMEM
+				     ? dd_err_set(err, DD_ENOMEM, "out of memory")
+				     : dd_err_set(err, DD_ELIMIT, "YAML document too large");
 		yaml_event_delete(&ev);
 		if (rc)
 			goto out;
@@ -748,12 +766,44 @@ bool fj_is(const struct fj *n, enum fj_type t)
 	return n && n->type == t;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid
+ * (RFC 3629 §4: no overlongs, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+		     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) || (c == 0xF0 && p[1] < 0x90) ||
+	    (c == 0xF4 && p[1] > 0x8F))
+		return 0;
+	return len;
+}
+
+/* Text from feeds (a DSA list is not JSON) may hold bytes that are not
+ * UTF-8; they become U+FFFD so the stored JSON always parses again. */
 static dd_code write_string(const char *s, size_t n, struct dd_buf *b, struct dd_err *err)
 {
 	dd_code rc = dd_buf_putc(b, '"', err);
 	size_t start = 0;
 	for (size_t i = 0; i < n && rc == DD_OK; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			size_t l = utf8_len((const unsigned char *)s + i, n - i);
+			if (l) {
+				i += l - 1;
+				continue;
+			}
+			rc = dd_buf_append(b, s + start, i - start, err);
+			if (rc == DD_OK)
+				rc = dd_buf_puts(b, "\\ufffd", err);
+			start = i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		rc = dd_buf_append(b, s + start, i - start, err);

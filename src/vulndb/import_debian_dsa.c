@@ -241,8 +241,12 @@ static dd_code line(void *ud, unsigned long no, const char *s, size_t len, struc
 		st->too_long = true;
 		return DD_OK;
 	}
-	if (dd_buf_append(&st->entry, s, strnlen(s, len), NULL) != DD_OK ||
-	    dd_buf_putc(&st->entry, '\n', NULL) != DD_OK)
+	dd_code rc = dd_buf_append(&st->entry, s, strnlen(s, len), NULL);
+	if (rc == DD_OK)
+		rc = dd_buf_putc(&st->entry, '\n', NULL);
+	if (rc == DD_ENOMEM)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	if (rc != DD_OK)
 		st->too_long = true;
 	return DD_OK;
 }
@@ -250,7 +254,7 @@ static dd_code line(void *ud, unsigned long no, const char *s, size_t len, struc
 static dd_code import(struct vdb_ctx *c, const struct vdb_input *in, struct dd_err *err)
 {
 	struct dsa_state st = { .c = c };
-	dd_buf_init(&st.entry, 1u << 20);
+	dd_buf_init(&st.entry, DD_LIMIT_DSA_ENTRY_BYTES);
 	dd_buf_init(&st.range, 4096);
 	dd_code rc = vdb_lines(in, line, &st, err);
 	dd_buf_release(&st.entry);

@@ -479,12 +479,18 @@ struct line_state {
 	unsigned long no;
 };
 
-static void line_add(struct line_state *l, const char *p, size_t n)
+static dd_code line_add(struct line_state *l, const char *p, size_t n, struct dd_err *err)
 {
-	if (!l->overlong && dd_buf_append(&l->line, p, n, NULL) != DD_OK) {
+	if (l->overlong)
+		return DD_OK;
+	dd_code rc = dd_buf_append(&l->line, p, n, NULL);
+	if (rc == DD_ENOMEM)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	if (rc != DD_OK) {
 		l->overlong = true;
 		dd_buf_reset(&l->line);
 	}
+	return DD_OK;
 }
 
 static dd_code line_emit(struct line_state *l, vdb_line_fn fn, void *ud, struct dd_err *err)
@@ -519,12 +525,13 @@ dd_code vdb_lines(const struct vdb_input *in, vdb_line_fn fn, void *ud, struct d
 		for (size_t i = 0; i < got && rc == DD_OK; i++) {
 			if (buf[i] != '\n')
 				continue;
-			line_add(&l, buf + start, i - start);
-			rc = line_emit(&l, fn, ud, err);
+			rc = line_add(&l, buf + start, i - start, err);
+			if (rc == DD_OK)
+				rc = line_emit(&l, fn, ud, err);
 			start = i + 1;
 		}
 		if (rc == DD_OK)
-			line_add(&l, buf + start, got - start);
+			rc = line_add(&l, buf + start, got - start, err);
 	}
 	if (rc == DD_OK)
 		rc = fn(ud, 0, NULL, 0, err); /* end of input */

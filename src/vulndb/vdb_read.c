@@ -188,14 +188,13 @@ dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char
 	sqlite3_bind_text(db->aff, 2, vdb_package_key(ns, package, key, sizeof key), -1, SQLITE_TRANSIENT);
 	dd_code rc = DD_OK;
 	struct dd_arena *a = NULL;
-	int r;
-	while ((r = sqlite3_step(db->aff)) == SQLITE_ROW) {
-		dd_arena_free(a);
-		a = dd_arena_new(0);
-		if (!a) {
-			rc = dd_err_set(err, DD_ENOMEM, "out of memory");
-			break;
-		}
+	int r = SQLITE_DONE;
+	/* One arena per call: rows of one package are bounded (the largest,
+	 * Debian's linux, has a few thousand). */
+	a = dd_arena_new(0);
+	if (!a)
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+	while (rc == DD_OK && (r = sqlite3_step(db->aff)) == SQLITE_ROW) {
 		struct dd_vulndb_affected row = {
 			.advisory = col(db->aff, 0),
 			.source = col(db->aff, 1),
@@ -209,7 +208,22 @@ dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char
 			.database_specific = col(db->aff, 11),
 			.withdrawn = col(db->aff, 12) != NULL,
 		};
-		if (!parse_ranges(a, col(db->aff, 8), &row) || !parse_versions(a, col(db->aff, 9), &row)) {
+		/* Distro rows carry the one synthesized range [0, fixed): build it
+		 * from the fixed column instead of parsing its JSON (most rows). */
+		bool synth = row.status != DD_VULNDB_RANGES && col(db->aff, 8) && !col(db->aff, 9);
+		if (synth) {
+			struct dd_vulndb_range *R = dd_arena_alloc(a, sizeof *R);
+			struct dd_vulndb_event *ev = dd_arena_alloc(a, 2 * sizeof *ev);
+			if (!R || !ev) {
+				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+				break;
+			}
+			ev[0] = (struct dd_vulndb_event){ DD_VULNDB_INTRODUCED, "0" };
+			ev[1] = (struct dd_vulndb_event){ DD_VULNDB_FIXED_AT, row.fixed };
+			*R = (struct dd_vulndb_range){ "ECOSYSTEM", NULL, ev, row.fixed ? 2 : 1 };
+			row.ranges = R;
+			row.nranges = 1;
+		} else if (!parse_ranges(a, col(db->aff, 8), &row) || !parse_versions(a, col(db->aff, 9), &row)) {
 			if (dd_arena_status(a) == DD_ENOMEM) {
 				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 				break;

@@ -31,11 +31,10 @@
 #include "dd/log.h"
 #include "util/alloc.h"
 #include "util/hash.h"
+#include "util/limits.h"
 #include "vulndb/vdb.h"
 
-/* A feed file larger than this is refused: the largest real one (NVD API,
- * all pages) is ~2 GB uncompressed. */
-#define MAX_DOWNLOAD (8ull << 30)
+#define MAX_DOWNLOAD DD_LIMIT_FEED_DOWNLOAD_BYTES
 
 /* snprintf that reports truncation (paths longer than PATH_MAX). */
 static bool fmt(char *out, size_t n, const char *f, ...) __attribute__((format(printf, 3, 4)));
