@@ -215,3 +215,6 @@ ov = bytearray(ndb([H1, H2]))
 struct.pack_into("<I", ov, 32 + 16 + 8, 4096 // 16)  # slot 2 points at blob 1
 write("rpm_ndb", "overlap", bytes(ov))
 write("rpm_ndb", "truncated", ndb([H1])[:4200])
+dup = bytearray(ndb([H1, H2]))
+dup[32 + 16:32 + 32] = dup[32:48]  # slot 2 = slot 1 (same pkgidx, same blob)
+write("rpm_ndb", "dup-slot", bytes(dup))

@@ -150,6 +150,16 @@ DD_TEST(ndb)
 	dd_sbom_free(s);
 	dd_fs_free(fs);
 
+	/* Two slots naming the same blob: read once. */
+	fs = dd_fs_new();
+	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/dup-slot", 0);
+	s = run(fs);
+	EXPECT_EQ_INT(s->npkgs, 1);
+	ASSERT_EQ_INT(s->nwarnings, 1);
+	EXPECT_STR_EQ(s->warnings[0], "usr/lib/sysimage/rpm/Packages.db: slot 1 (pkgidx 1): blocks overlap another blob, skipped");
+	dd_sbom_free(s);
+	dd_fs_free(fs);
+
 	fs = dd_fs_new();
 	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/truncated", 0);
 	s = run(fs);
