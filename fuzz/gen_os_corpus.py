@@ -146,16 +146,17 @@ write("rpm_header", "bad-dirindex", header([(1000, STRING, "x"), (1001, STRING, 
 PS = 512
 
 
-def page_header(pgno, prev, nxt, entries, hf, typ):
-    return struct.pack("<QIIIHHBB", 0, pgno, prev, nxt, entries, hf, 0, typ)
+def page_header(pgno, prev, nxt, entries, hf, typ, bo="<"):
+    return struct.pack(bo + "QIIIHHBB", 0, pgno, prev, nxt, entries, hf, 0, typ)
 
 
-def bdb(values):
-    """values: header blobs; small ones inline, big ones in overflow chains."""
+def bdb(values, bo="<"):
+    """values: header blobs; small ones inline, big ones in overflow chains.
+    bo: the writer's byte order ("<" little-endian, ">" big-endian)."""
     pages = [None]  # page 0 = meta, filled last
     items = []
     for i, v in enumerate(values, 1):
-        key = b"\x01" + struct.pack("<I", i)
+        key = b"\x01" + struct.pack(bo + "I", i)
         if len(v) + 1 <= 200:
             items.append((key, b"\x01" + v))
             continue
@@ -164,10 +165,10 @@ def bdb(values):
         for c, chunk in enumerate(chunks):
             pg = len(pages)
             nxt = pg + 1 if c + 1 < len(chunks) else 0
-            body = page_header(pg, 0, nxt, 1, len(chunk), 7) + chunk
+            body = page_header(pg, 0, nxt, 1, len(chunk), 7, bo) + chunk
             pages.append(body.ljust(PS, b"\0"))
-        items.append((key, b"\x03\0\0\0" + struct.pack("<II", first, len(v))))
-    items.insert(0, (b"\x01" + struct.pack("<I", 0), b"\x01" + struct.pack("<I", len(values))))
+        items.append((key, b"\x03\0\0\0" + struct.pack(bo + "II", first, len(v))))
+    items.insert(0, (b"\x01" + struct.pack(bo + "I", 0), b"\x01" + struct.pack(bo + "I", len(values))))
     hp = len(pages)
     inp, blob, off = [], b"", PS
     for k, v in items:
@@ -175,11 +176,11 @@ def bdb(values):
             off -= len(it)
             inp.append(off)
             blob = it + blob
-    page = page_header(hp, 0, 0, len(inp), off, 13) + b"".join(struct.pack("<H", o) for o in inp)
+    page = page_header(hp, 0, 0, len(inp), off, 13, bo) + b"".join(struct.pack(bo + "H", o) for o in inp)
     page = page.ljust(off, b"\0") + blob
     pages.append(page)
-    meta = struct.pack("<QIIIIBBBB", 0, 0, 0x061561, 9, PS, 0, 8, 0, 0)
-    meta += struct.pack("<II", 0, len(pages) - 1)
+    meta = struct.pack(bo + "QIIIIBBBB", 0, 0, 0x061561, 9, PS, 0, 8, 0, 0)
+    meta += struct.pack(bo + "II", 0, len(pages) - 1)
     pages[0] = meta.ljust(PS, b"\0")
     return b"".join(pages)
 
@@ -187,6 +188,7 @@ def bdb(values):
 write("rpm_bdb", "two", bdb([H1, pkg("tiny", "1", "1", files=False)[:0] or
                              header([(1000, STRING, "t"), (1001, STRING, "1"), (1002, STRING, "1")])]))
 write("rpm_bdb", "overflow-two", bdb([H1, H2]))
+write("rpm_bdb", "big-endian", bdb([H1, H2], ">"))
 loop = bytearray(bdb([H1]))
 struct.pack_into("<I", loop, PS * 1 + 16, 1)  # overflow page points at itself
 write("rpm_bdb", "overflow-loop", bytes(loop))
@@ -215,3 +217,6 @@ ov = bytearray(ndb([H1, H2]))
 struct.pack_into("<I", ov, 32 + 16 + 8, 4096 // 16)  # slot 2 points at blob 1
 write("rpm_ndb", "overlap", bytes(ov))
 write("rpm_ndb", "truncated", ndb([H1])[:4200])
+dup = bytearray(ndb([H1, H2]))
+dup[32 + 16:32 + 32] = dup[32:48]  # slot 2 = slot 1 (same pkgidx, same blob)
+write("rpm_ndb", "dup-slot", bytes(dup))

@@ -181,16 +181,19 @@ static void parse_release_line(struct dd_arena *a, const char *line, struct dd_d
 		d->version_id = dd_arena_strndup(a, s, (size_t)(e - s));
 		d->version = d->version_id;
 	}
-	const char *lp = strchr(line, '(');
+	/* "(Final)" after "release X" is a codename; SuSE-release's
+	 * parenthesis, with no "release", holds the architecture. */
+	const char *lp = v ? strchr(v, '(') : NULL;
 	const char *rp = lp ? strchr(lp, ')') : NULL;
-	if (rp && rp > lp + 1 && !strstr(line, "x86_64") && !strstr(line, "aarch64"))
+	if (rp && rp > lp + 1)
 		d->codename = dd_arena_strndup(a, lp + 1, (size_t)(rp - lp - 1));
 }
 
-/* Which id a release file names. The file name decides where it is
- * specific; redhat-release and system-release name several distributions,
- * so their text decides (longest-known prefixes first). */
-static const char *release_id(const char *file, const char *text)
+/* Which id a release file names. Its text decides, not its name:
+ * redhat-release and system-release are shared by several distributions
+ * (CentOS and Rocky ship a redhat-release too). More specific prefixes
+ * come first. */
+static const char *release_id(const char *text)
 {
 	static const struct { const char *prefix, *id; } by_text[] = {
 		{ "CentOS Stream", "centos" }, { "CentOS", "centos" },
@@ -203,7 +206,6 @@ static const char *release_id(const char *file, const char *text)
 	for (size_t i = 0; i < sizeof by_text / sizeof by_text[0]; i++)
 		if (strncmp(text, by_text[i].prefix, strlen(by_text[i].prefix)) == 0)
 			return by_text[i].id;
-	(void)file;
 	return NULL;
 }
 
@@ -261,7 +263,7 @@ static dd_code run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 			char *line = first_line(a, rf);
 			if (!line)
 				continue;
-			const char *id = release_id(files[i], line);
+			const char *id = release_id(line);
 			if (!id) {
 				dd_sbom_warn(sbom, "%s: unknown distribution \"%.80s\", ignored",
 					     files[i], line);

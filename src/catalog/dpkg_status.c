@@ -194,7 +194,7 @@ dd_code dd_dpkg_parse(const char *path, const unsigned char *data, size_t n,
 	dd_buf_init(&scratch, DD_LIMIT_LINE_BYTES * 6);
 	const char *p = (const char *)data, *end = p + n;
 	struct stanza st = { 0 };
-	struct view *last = NULL; /* the field continuation lines belong to */
+	bool in_field = false; /* a field began: continuation lines may follow */
 	unsigned line = 0;
 	dd_code rc = DD_OK;
 	while (p < end && !rc) {
@@ -209,7 +209,7 @@ dd_code dd_dpkg_parse(const char *path, const unsigned char *data, size_t n,
 			 * accept) line ends the stanza. */
 			rc = emit(path, &st, status_optional, fn, ud, warn, &scratch, err);
 			memset(&st, 0, sizeof st);
-			last = NULL;
+			in_field = false;
 			continue;
 		}
 		if (!st.any) {
@@ -226,7 +226,7 @@ dd_code dd_dpkg_parse(const char *path, const unsigned char *data, size_t n,
 			continue;
 		}
 		if (*s == ' ' || *s == '\t') {
-			if (!st.any || (!last && st.line == line)) {
+			if (!in_field) {
 				if (warn)
 					dd_sbom_warn(warn,
 						     "%s: line %u: continuation line without a field, "
@@ -247,7 +247,8 @@ dd_code dd_dpkg_parse(const char *path, const unsigned char *data, size_t n,
 			continue;
 		}
 		struct view value = trim(colon + 1, le);
-		last = NULL;
+		struct view *last = NULL;
+		in_field = true;
 		if (field_is(name, "Package")) {
 			last = &st.package;
 			st.has_package = true;
@@ -264,8 +265,6 @@ dd_code dd_dpkg_parse(const char *path, const unsigned char *data, size_t n,
 		}
 		if (last)
 			*last = value;
-		else
-			last = &st.package; /* any field: continuation lines are fine */
 	}
 	if (!rc)
 		rc = emit(path, &st, status_optional, fn, ud, warn, &scratch, err);

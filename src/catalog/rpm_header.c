@@ -85,6 +85,9 @@ static dd_code get_strings(const struct hdr *h, const struct entry *e, const cha
 				  e->tag, e->type);
 	if (e->count > h->dl - e->offset)
 		return dd_err_set(err, DD_EINVAL, "tag %u: %u strings cannot fit", e->tag, e->count);
+	if (e->count > DD_LIMIT_PKG_FILES)
+		return dd_err_set(err, DD_ELIMIT, "tag %u: more than %u strings", e->tag,
+				  DD_LIMIT_PKG_FILES);
 	const char **v = dd_calloc(e->count ? e->count : 1, sizeof *v);
 	size_t *l = dd_calloc(e->count ? e->count : 1, sizeof *l);
 	if (!v || !l) {

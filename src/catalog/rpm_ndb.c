@@ -32,6 +32,19 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+struct cand {
+	size_t slot;
+	uint32_t pkgidx, blkoff, blkcnt;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->blkoff != y->blkoff)
+		return x->blkoff < y->blkoff ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
 dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, dd_rpm_blob_fn fn,
 			void *ud, struct dd_sbom *warn, struct dd_err *err)
 {
@@ -44,12 +57,13 @@ dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, d
 		return dd_err_set(err, DD_EINVAL, "%s: %u slot pages do not fit in %zu bytes", path,
 				  slotpages, n);
 	size_t slot_end = (size_t)slotpages * NDB_PAGE;
-	size_t nblocks = n / NDB_BLK;
-	unsigned char *used = dd_calloc(nblocks ? nblocks : 1, 1);
-	if (!used)
+	struct cand *c = dd_malloc((slot_end / 16) * sizeof *c);
+	if (!c)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	dd_code rc = DD_OK;
-	for (size_t off = 32, i = 0; off + 16 <= slot_end && !rc; off += 16, i++) {
+	size_t nc = 0;
+	char where[64];
+	/* Pass 1: slots that point at a well-framed blob of their pkgidx. */
+	for (size_t off = 32, i = 0; off + 16 <= slot_end; off += 16, i++) {
 		const unsigned char *s = data + off;
 		static const unsigned char zero[16];
 		if (memcmp(s, zero, 16) == 0)
@@ -64,7 +78,6 @@ dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, d
 		if (pkgidx == 0)
 			continue;
 		uint64_t start = (uint64_t)blkoff * NDB_BLK, len = (uint64_t)blkcnt * NDB_BLK;
-		char where[64];
 		snprintf(where, sizeof where, "slot %zu (pkgidx %u)", i, pkgidx);
 		if (start < slot_end || len < 16 + 12 || start + len > n) {
 			if (warn)
@@ -73,26 +86,32 @@ dd_code dd_rpm_ndb_each(const char *path, const unsigned char *data, size_t n, d
 			continue;
 		}
 		const unsigned char *b = data + start;
-		uint32_t bloblen = le32(b + 12);
 		if (memcmp(b, "BlbS", 4) != 0 || le32(b + 4) != pkgidx ||
-		    (uint64_t)bloblen + 16 + 12 > len) {
+		    (uint64_t)le32(b + 12) + 16 + 12 > len) {
 			if (warn)
 				dd_sbom_warn(warn, "%s: %s: bad blob header at offset %llu, skipped",
 					     path, where, (unsigned long long)start);
 			continue;
 		}
-		bool overlap = false;
-		for (uint64_t k = blkoff; k < (uint64_t)blkoff + blkcnt && !overlap; k++)
-			overlap = used[k];
-		if (overlap) {
+		c[nc++] = (struct cand){ i, pkgidx, blkoff, blkcnt };
+	}
+	/* Pass 2, in file order: a blob overlapping the one before is
+	 * refused (sorting keeps this O(slots log slots)). */
+	qsort(c, nc, sizeof *c, cmp_cand);
+	dd_code rc = DD_OK;
+	uint64_t end = 0;
+	for (size_t k = 0; k < nc && !rc; k++) {
+		snprintf(where, sizeof where, "slot %zu (pkgidx %u)", c[k].slot, c[k].pkgidx);
+		if (c[k].blkoff < end) {
 			if (warn)
 				dd_sbom_warn(warn, "%s: %s: blocks overlap another blob, skipped",
 					     path, where);
 			continue;
 		}
-		memset(used + blkoff, 1, blkcnt);
-		rc = fn(b + 16, bloblen, where, ud);
+		end = (uint64_t)c[k].blkoff + c[k].blkcnt;
+		const unsigned char *b = data + (size_t)c[k].blkoff * NDB_BLK;
+		rc = fn(b + 16, le32(b + 12), where, ud);
 	}
-	free(used);
+	free(c);
 	return rc;
 }

@@ -51,6 +51,9 @@
  * to gigabytes. The largest real packages (texlive, kernel sources) list
  * ~100k files, ~10 MiB of paths. */
 #define DD_LIMIT_PKG_FILES_BYTES (64u << 20)
+/* Files of one package (bounds the per-header arrays an rpm header's file
+ * lists need): kernel-devel and texlive packages list ~70k. */
+#define DD_LIMIT_PKG_FILES 1000000u
 /* Index entries of one rpm header: rpm's own HEADER_TAGS_MAX (0xffff). */
 #define DD_LIMIT_RPM_HEADER_TAGS 0xffffu
 /* Bytes of one rpm header's data store: rpm's HEADER_DATA_MAX (256 MiB). */

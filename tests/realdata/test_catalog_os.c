@@ -319,6 +319,26 @@ static size_t extract(const char *image, const char *members)
 	return n;
 }
 
+/* The same for an OCI layout packed as a tar: index.json -> manifest ->
+ * layer blobs (gzip), in order. */
+static size_t extract_oci(const char *image, const char *members)
+{
+	const char *dir = dd_test_tmpdir();
+	char cmd[8192];
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && mkdir -p img && tar -xf '%s' -C img && "
+		 "m=$(grep -o '\"digest\":\"sha256:[0-9a-f]*\"' img/index.json | head -1 | grep -oE '[0-9a-f]{64}') && n=0 && "
+		 "for l in $(sed 's/.*\"layers\"://' img/blobs/sha256/$m | grep -o '\"digest\":\"sha256:[0-9a-f]*\"' | grep -oE '[0-9a-f]{64}'); do "
+		 "mkdir -p l$n && (tar -xzf img/blobs/sha256/$l -C l$n --wildcards %s 2>/dev/null; true) && n=$((n+1)); done; "
+		 "echo $n",
+		 dir, image, members);
+	char *out = NULL;
+	ASSERT_EQ_INT(dd_test_run(cmd, &out), 0);
+	size_t n = strtoul(out, NULL, 10);
+	free(out);
+	return n;
+}
+
 /* Applies DIR/l0 .. l<n-1> to fs as layers: regular files and symlinks;
  * ".wh.NAME" removes NAME (the image reader's job; done by hand here). */
 static void apply_layers(struct dd_fs *fs, size_t n)
@@ -382,14 +402,29 @@ static const struct dd_package *find_pkg(const struct dd_sbom *s, const char *na
  * dpkg-query list; curl (purged in layer 3) absent; each package's layer
  * is the lowest of the unbroken run of layers whose status has it at
  * this version, which dpkg-query on each layer's status file tells. */
+static const char debian_members[] =
+	"'var/lib/dpkg/status' 'var/lib/dpkg/info/*.list' 'var/lib/dpkg/info/.wh.*' "
+	"'etc/os-release' 'usr/lib/os-release' 'etc/debian_version'";
+
+static void check_debian(size_t n);
+
 DD_TEST(debian_image_layers)
 {
 	const char *img = dd_test_shared("images/debian-bookworm-minbase.docker.tar.gz");
+	check_debian(extract(img, debian_members));
+}
+
+/* The same image as an OCI layout: the same 131 packages and layers. */
+DD_TEST(debian_oci_image_layers)
+{
+	const char *img = dd_test_shared("images/debian-bookworm-minbase.oci.tar");
+	check_debian(extract_oci(img, debian_members));
+}
+
+static void check_debian(size_t n)
+{
 	char tsv[4096];
 	snprintf(tsv, sizeof tsv, "%s", dd_test_shared("images/debian-bookworm-minbase.expected-dpkg.tsv"));
-	size_t n = extract(img, "'var/lib/dpkg/status' 'var/lib/dpkg/info/*.list' "
-				"'var/lib/dpkg/info/.wh.*' 'etc/os-release' 'usr/lib/os-release' "
-				"'etc/debian_version'");
 	ASSERT_EQ_INT(n, 3);
 	struct dd_fs *fs = dd_fs_new();
 	apply_layers(fs, n);

@@ -7,10 +7,12 @@
  * so the ndb file is checked against its count (35, pkgdb/README.md) and
  * the invariants every header must satisfy. Skips when rpm is absent.
  */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "catalog/catalog.h"
+#include "catalog/os_pkgdb.h"
 #include "dd_test.h"
 #include "util/buf.h"
 
@@ -163,6 +165,66 @@ DD_TEST(rpm_ndb)
 	}
 	printf("ndb: %zu packages, %zu files\n", s->npkgs, files);
 	EXPECT_TRUE(files > 1000);
+	dd_sbom_free(s);
+}
+
+static dd_code copy_blob(const unsigned char *blob, size_t n, const char *where, void *ud)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ud, "INSERT INTO Packages (blob) VALUES (?)", -1, &st, NULL) != SQLITE_OK)
+		return DD_EDB;
+	sqlite3_bind_blob(st, 1, blob, (int)n, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DD_OK : DD_EDB;
+}
+
+/* Debian's rpm cannot read ndb, but it can read the same header blobs from
+ * an SQLite rpmdb: the blobs our ndb reader finds are copied into one (the
+ * schema rpm wants is taken from the rpm test-suite database, emptied), and
+ * rpm -qa's view of them must equal what we decode. The count (35) is the
+ * one pkgdb/README.md gives from the slot table. */
+DD_TEST(rpm_ndb_blobs_decoded_like_rpm)
+{
+	const char *rel = "pkgdb/rpm/go-rpmdb-sle15-bci.ndb.Packages.db";
+	struct dd_buf b;
+	struct dd_err err;
+	dd_buf_init(&b, 1u << 30);
+	ASSERT_OK(dd_buf_read_file(&b, dd_test_shared(rel), &err), &err);
+	char path[4096], cmd[12288];
+	snprintf(path, sizeof path, "%s/conv.sqlite", dd_test_tmpdir());
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s' && chmod u+w '%s'",
+		 dd_test_shared("pkgdb/rpm/rpm-testsuite.rpmdb.sqlite"), path, path);
+	ASSERT_EQ_INT(dd_test_run(cmd, NULL), 0);
+	sqlite3 *db;
+	ASSERT_TRUE(sqlite3_open(path, &db) == SQLITE_OK);
+	/* Empty every table, keep the schema. */
+	sqlite3_stmt *tables;
+	ASSERT_TRUE(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+				       "AND name <> 'sqlite_sequence'", -1, &tables, NULL) == SQLITE_OK);
+	char del[16384] = "";
+	size_t o = 0;
+	while (sqlite3_step(tables) == SQLITE_ROW && o < sizeof del - 200)
+		o += (size_t)snprintf(del + o, sizeof del - o, "DELETE FROM \"%s\";",
+				      (const char *)sqlite3_column_text(tables, 0));
+	sqlite3_finalize(tables);
+	ASSERT_TRUE(sqlite3_exec(db, del, NULL, NULL, NULL) == SQLITE_OK);
+	struct dd_sbom *warn = dd_sbom_new();
+	ASSERT_OK(dd_rpm_ndb_each(rel, (const unsigned char *)b.data, b.len, copy_blob, db, warn,
+				  &err), &err);
+	EXPECT_EQ_INT(warn->nwarnings, 0);
+	dd_sbom_free(warn);
+	sqlite3_close(db);
+	dd_buf_release(&b);
+
+	struct dd_sbom *s = catalog_file("usr/lib/sysimage/rpm/Packages.db", dd_test_shared(rel));
+	char *want = rpm_qa(path, "rpmdb.sqlite", "");
+	char *got = our_lines(s);
+	check_same(rel, got, want ? want : "");
+	EXPECT_EQ_INT(s->npkgs, 35);
+	printf("%s: %zu packages, rpm -qa on the same blobs %zu\n", rel, s->npkgs, count_lines(want));
+	free(got);
+	free(want);
 	dd_sbom_free(s);
 }
 

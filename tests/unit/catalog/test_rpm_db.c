@@ -105,6 +105,17 @@ DD_TEST(bdb_layers_and_damage)
 	dd_sbom_free(s);
 	dd_fs_free(fs);
 
+	/* Written on a big-endian host: same packages. */
+	fs = dd_fs_new();
+	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/big-endian", 0);
+	s = run(fs);
+	ASSERT_EQ_INT(s->npkgs, 2);
+	EXPECT_STR_EQ(s->pkgs[0].name, "bash");
+	EXPECT_STR_EQ(s->pkgs[1].name, "glibc");
+	EXPECT_EQ_INT(s->nwarnings, 0);
+	dd_sbom_free(s);
+	dd_fs_free(fs);
+
 	/* An overflow page that points at itself: the record is skipped. */
 	fs = dd_fs_new();
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/overflow-loop", 0);
@@ -147,6 +158,16 @@ DD_TEST(ndb)
 	EXPECT_EQ_INT(s->npkgs, 1);
 	ASSERT_EQ_INT(s->nwarnings, 1);
 	EXPECT_STR_EQ(s->warnings[0], "usr/lib/sysimage/rpm/Packages.db: slot 1 (pkgidx 2): bad blob header at offset 4096, skipped");
+	dd_sbom_free(s);
+	dd_fs_free(fs);
+
+	/* Two slots naming the same blob: read once. */
+	fs = dd_fs_new();
+	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/dup-slot", 0);
+	s = run(fs);
+	EXPECT_EQ_INT(s->npkgs, 1);
+	ASSERT_EQ_INT(s->nwarnings, 1);
+	EXPECT_STR_EQ(s->warnings[0], "usr/lib/sysimage/rpm/Packages.db: slot 1 (pkgidx 1): blocks overlap another blob, skipped");
 	dd_sbom_free(s);
 	dd_fs_free(fs);
 
