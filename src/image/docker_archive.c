@@ -513,9 +513,7 @@ static dd_code stream_pass(struct da *d, struct dd_arena *a, struct dd_image_inf
 		int r = archive_read_next_header(p.a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r == ARCHIVE_RETRY)
-			continue;
-		if (r < ARCHIVE_WARN) {
+		if (r < ARCHIVE_WARN) { /* RETRY too: a damaged header */
 			rc = p.zerr.code ? dd_err_set(err, p.zerr.code, "%s", p.zerr.msg)
 					 : dd_err_set(err, DD_EINVAL, "archive entry %zu: %s", entries + 1,
 						      archive_error_string(p.a) ? archive_error_string(p.a) : "damaged tar header");

@@ -542,13 +542,9 @@ static dd_code next_out(struct zin *z, size_t *outn)
 			continue;
 		}
 		/* zstd */
-		if (!n) {
-			if (z->zs_last != 0)
-				return dd_err_set(z->err, DD_EINVAL,
-						  "truncated zstd stream: ends after %llu stored bytes",
-						  (unsigned long long)z->csize);
-			/* zs_last == 0 with no input left may still hold flushed
-			 * output; one more call with empty input drains it. */
+		if (!n && z->zs_last == 0) {
+			z->out_eof = true; /* every frame ended, no input left */
+			return DD_OK;
 		}
 		ZSTD_inBuffer ib = { p, n, 0 };
 		ZSTD_outBuffer ob = { z->outbuf, OUT_CHUNK, 0 };
@@ -563,10 +559,10 @@ static dd_code next_out(struct zin *z, size_t *outn)
 			*outn = ob.pos;
 			return account(z, ob.pos);
 		}
-		if (!n && r == 0) {
-			z->out_eof = true;
-			return DD_OK;
-		}
+		if (!n)
+			return dd_err_set(z->err, DD_EINVAL,
+					  "truncated zstd stream: ends after %llu stored bytes",
+					  (unsigned long long)z->csize);
 	}
 }
 
@@ -623,7 +619,7 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 {
 	const char *raw = entry_name(e, archive_entry_pathname_utf8, archive_entry_pathname);
 	if (!raw)
-		return dd_err_set(err, DD_EINVAL, "tar entry %llu has no name",
+		return dd_err_set(err, DD_EINVAL, "tar header of entry %llu: no name (damaged?)",
 				  (unsigned long long)l->nentries + 1);
 	size_t rawlen = strlen(raw);
 	if (rawlen > DD_LIMIT_PATH_BYTES)
@@ -662,10 +658,29 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 		if ((rc = dd_path_clean(hard, strlen(hard), tgt, sizeof tgt, NULL, err)))
 			return dd_err_prefix(err, "entry %.160s: hard link target: ", path);
 		/* A tar hard link names an entry earlier in the same archive
-		 * (GNU tar manual, "Hard Links"); docker applies it the same way. */
-		if (dd_layer_has(l, tgt, strlen(tgt)) != 1)
-			return dd_err_set(err, DD_EINVAL, "entry %.160s: hard link to missing target %.160s",
+		 * (GNU tar manual, "Hard Links"); docker also accepts a target in
+		 * a lower layer, so an unknown target is checked at the merge. */
+		int has = dd_layer_has(l, tgt, strlen(tgt));
+		if (has == 2)
+			return dd_err_set(err, DD_EINVAL, "entry %.160s: hard link to directory %.160s",
 					  path, tgt);
+		if (has == 0) {
+			if ((rc = count_entry(l, err)) ||
+			    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+				return rc;
+			size_t cost = strlen(path) + strlen(tgt);
+			if (o->kept_total &&
+			    atomic_fetch_add(o->kept_total, cost) + cost > dd_image_limits_get()->kept_total)
+				return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept entries exceed the limit", path);
+			struct dd_layer_ent ne = {
+				.path = path, .mode = archive_entry_perm(e),
+				.type = wants_path(o, path) ? DD_LENT_HLINK : DD_LENT_HLINK_CHECK,
+				.link = dd_arena_strdup(l->arena, tgt),
+			};
+			if (!ne.link)
+				return dd_err_set(err, DD_ENOMEM, "out of memory");
+			return put_ent(l, &ne, err);
+		}
 		if ((rc = count_entry(l, err)) ||
 		    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
 			return rc;
@@ -724,6 +739,29 @@ static dd_code drain(struct zin *z)
 	return DD_OK;
 }
 
+/* After a decoding error: when the manifest gives the blob's digest, hash
+ * the rest of the stored bytes; a blob that is not what the manifest says
+ * is the better explanation of a damaged stream. */
+static dd_code blob_check_after_error(struct zin *z, const char *expect, struct dd_err *err)
+{
+	if (!expect || !z->csha_on)
+		return DD_OK;
+	struct dd_err e2;
+	z->err = &e2;
+	while (!z->in_eof) {
+		z->inpos = z->inlen;
+		if (fill_in(z))
+			return DD_OK;
+	}
+	char got[DD_DIGEST_STR];
+	dd_sha256_final(&z->csha, got);
+	z->csha_on = false;
+	if (strcmp(got, expect) != 0)
+		return dd_err_set(err, DD_EDIGEST, "blob digest mismatch: the manifest says %s, the content hashes to %s",
+				  expect, got);
+	return DD_OK;
+}
+
 dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts *o,
 			   struct dd_layer **out, struct dd_err *err)
 {
@@ -765,9 +803,9 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r == ARCHIVE_RETRY)
-			continue;
-		if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN)) {
+		/* ARCHIVE_RETRY is libarchive skipping a damaged header to look
+		 * for the next good one: for us, a damaged layer. */
+		if (r < ARCHIVE_WARN) {
 			if (z.rc)
 				rc = dd_err_set(err, z.rc, "%s", zerr.msg);
 			else if (l->nentries == 0 && z.usize == 0)
@@ -787,6 +825,8 @@ verify:
 	if (z.rc) {
 		if (!rc)
 			rc = dd_err_set(err, z.rc, "%s", zerr.msg);
+		if (z.rc == DD_EINVAL)
+			blob_check_after_error(&z, o->expect_blob, err) ? rc = DD_EDIGEST : 0;
 		goto done;
 	}
 	if (rc && rc != DD_EINVAL)
@@ -795,6 +835,8 @@ verify:
 	if (drc) {
 		if (!rc)
 			rc = dd_err_set(err, drc, "%s", zerr.msg);
+		if (drc == DD_EINVAL && blob_check_after_error(&z, o->expect_blob, err))
+			rc = DD_EDIGEST;
 		goto done;
 	}
 	dd_sha256_final(&z.csha, l->blob_digest);

@@ -26,7 +26,12 @@
 #include "util/hash.h"
 #include "util/map.h"
 
-enum dd_layer_ent_type { DD_LENT_REG, DD_LENT_SYMLINK, DD_LENT_DIR, DD_LENT_GONE };
+/* HLINK*: a hard link whose target is not in this layer (docker applies
+ * such links against the lower layers); the merge checks the target and,
+ * for HLINK (a wanted name), takes its content. link holds the target. */
+enum dd_layer_ent_type {
+	DD_LENT_REG, DD_LENT_SYMLINK, DD_LENT_DIR, DD_LENT_GONE, DD_LENT_HLINK, DD_LENT_HLINK_CHECK
+};
 
 struct dd_layer_ent {
 	const char *path;            /* canonical */
