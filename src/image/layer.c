@@ -793,6 +793,8 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 	}
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, &z, NULL, la_read, NULL) != ARCHIVE_OK) {
+		if (!z.rc && z.out_eof && z.usize == 0)
+			goto verify; /* zero bytes: an empty layer, as Go's archive/tar reads it */
 		rc = z.rc ? dd_err_set(err, z.rc, "%s", zerr.msg)
 			  : dd_err_set(err, DD_EINVAL, "not a tar archive: %s",
 				       archive_error_string(a) ? archive_error_string(a) : "?");
