@@ -775,6 +775,7 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 	struct dd_layer *l = dd_layer_new();
 	dd_code rc = DD_OK;
 	z.inbuf = dd_malloc(IN_CHUNK);
+	z.indata = z.inbuf;
 	z.outbuf = dd_malloc(OUT_CHUNK);
 	if (!l || !z.inbuf || !z.outbuf) {
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
@@ -901,6 +902,7 @@ dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, stru
 	s->z.err = &s->err;
 	s->z.inbuf = dd_malloc(IN_CHUNK);
 	s->z.outbuf = dd_malloc(OUT_CHUNK);
+	s->z.indata = s->z.inbuf;
 	if (!s->z.inbuf || !s->z.outbuf) {
 		dd_zstream_close(s);
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
