@@ -162,7 +162,7 @@ static void check_case(const char *name, const char *ref, const char *want_code,
 			EXPECT_EQ_INT(dd_fs_count(fs), 0);
 		if (!strcmp(name, "multi_default"))
 			EXPECT_STR_EQ(info->arch, "amd64");
-		if (!strcmp(name, "multi_arm64"))
+		if (!strcmp(name, "multi_arm64") || !strcmp(name, "multi_by_digest"))
 			EXPECT_STR_EQ(info->arch, "arm64");
 		if (!strcmp(name, "many")) {
 			struct dd_image_stats st;
