@@ -17,6 +17,7 @@
  * ratio, entries).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 
 #include <archive.h>
@@ -885,12 +886,60 @@ done:
 
 /* ---- a decompressing stream for outer archives ------------------------------ */
 
+/* In threaded mode a second thread decompresses ahead into a small ring of
+ * chunks while the caller walks the archive and its layers: on two cores
+ * the outer inflate overlaps the layer hashing and tar walk. */
+#define RING 8
+
 struct dd_zstream {
 	struct zin z;
 	struct dd_err err;
+	bool threaded, started;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_get;
+	unsigned char *ring[RING];
+	size_t len[RING];
+	unsigned head, count;
+	bool held;                 /* the caller holds ring[head] */
+	bool done, stop;
+	dd_code rc;
 };
 
-dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, struct dd_err *err)
+static void *producer(void *arg)
+{
+	struct dd_zstream *s = arg;
+	for (;;) {
+		size_t n = 0;
+		dd_code rc = next_out(&s->z, &n);
+		pthread_mutex_lock(&s->mu);
+		while (!rc && n && s->count == RING && !s->stop)
+			pthread_cond_wait(&s->can_put, &s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		if (rc || !n) {
+			s->rc = rc;
+			s->done = true;
+			pthread_cond_signal(&s->can_get);
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		unsigned slot = (s->head + s->count) % RING;
+		pthread_mutex_unlock(&s->mu);
+		/* The slot is ours: the consumer only reads the first count. */
+		memcpy(s->ring[slot], s->z.out, n);
+		pthread_mutex_lock(&s->mu);
+		s->len[slot] = n;
+		s->count++;
+		pthread_cond_signal(&s->can_get);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstream **out,
+			struct dd_err *err)
 {
 	struct dd_zstream *s = dd_calloc(1, sizeof *s);
 	*out = NULL;
@@ -907,17 +956,54 @@ dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, stru
 		dd_zstream_close(s);
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	}
+	if (threaded) {
+		for (unsigned i = 0; i < RING; i++) {
+			s->ring[i] = dd_malloc(OUT_CHUNK > IN_CHUNK ? OUT_CHUNK : IN_CHUNK);
+			if (!s->ring[i]) {
+				dd_zstream_close(s);
+				return dd_err_set(err, DD_ENOMEM, "out of memory");
+			}
+		}
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->can_put, NULL);
+		pthread_cond_init(&s->can_get, NULL);
+		s->threaded = true;
+		/* Without a thread, fall back to decompressing inline. */
+		s->started = pthread_create(&s->th, NULL, producer, s) == 0;
+	}
 	*out = s;
 	return DD_OK;
 }
 
 dd_code dd_zstream_next(struct dd_zstream *s, const void **buf, size_t *n, struct dd_err *err)
 {
-	dd_code rc = next_out(&s->z, n);
-	if (rc)
-		return dd_err_set(err, rc, "%s", s->err.msg);
-	*buf = s->z.out;
-	return DD_OK;
+	if (!s->started) {
+		dd_code rc = next_out(&s->z, n);
+		if (rc)
+			return dd_err_set(err, rc, "%s", s->err.msg);
+		*buf = s->z.out;
+		return DD_OK;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->held = false;
+		s->head = (s->head + 1) % RING;
+		s->count--;
+		pthread_cond_signal(&s->can_put);
+	}
+	while (!s->count && !s->done)
+		pthread_cond_wait(&s->can_get, &s->mu);
+	dd_code rc = DD_OK;
+	*n = 0;
+	if (s->count) {
+		*buf = s->ring[s->head];
+		*n = s->len[s->head];
+		s->held = true;
+	} else if (s->rc) {
+		rc = dd_err_set(err, s->rc, "%s", s->err.msg);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
 }
 
 const char *dd_zstream_codec(const struct dd_zstream *s)
@@ -933,6 +1019,20 @@ void dd_zstream_close(struct dd_zstream *s)
 {
 	if (!s)
 		return;
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_signal(&s->can_put);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+	}
+	if (s->threaded) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->can_put);
+		pthread_cond_destroy(&s->can_get);
+	}
+	for (unsigned i = 0; i < RING; i++)
+		free(s->ring[i]);
 	free(s->z.gz);
 	ZSTD_freeDStream(s->z.zs);
 	free(s->z.inbuf);
