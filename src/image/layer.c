@@ -492,10 +492,11 @@ static dd_code next_out(struct zin *z, size_t *outn)
 				z->out_eof = true;
 				return DD_OK;
 			}
+			size_t take = n < OUT_CHUNK ? n : OUT_CHUNK;
 			z->out = p; /* no copy */
-			z->inpos += n;
-			*outn = n;
-			return account(z, n);
+			z->inpos += take;
+			*outn = take;
+			return account(z, take);
 		}
 		if (z->codec == CODEC_GZIP) {
 			if (z->gz_done) {
@@ -904,21 +905,29 @@ struct dd_zstream {
 	bool held;                 /* the caller holds ring[head] */
 	bool done, stop;
 	dd_code rc;
+	unsigned char *own_outbuf;
 };
 
 static void *producer(void *arg)
 {
 	struct dd_zstream *s = arg;
 	for (;;) {
-		size_t n = 0;
-		dd_code rc = next_out(&s->z, &n);
 		pthread_mutex_lock(&s->mu);
-		while (!rc && n && s->count == RING && !s->stop)
+		while (s->count == RING && !s->stop)
 			pthread_cond_wait(&s->can_put, &s->mu);
 		if (s->stop) {
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
+		/* The slot past the queued ones is ours until published. */
+		unsigned slot = (s->head + s->count) % RING;
+		pthread_mutex_unlock(&s->mu);
+		size_t n = 0;
+		s->z.outbuf = s->ring[slot]; /* inflate straight into the ring */
+		dd_code rc = next_out(&s->z, &n);
+		if (!rc && n && s->z.out != s->ring[slot])
+			memcpy(s->ring[slot], s->z.out, n); /* a plain stream lends input */
+		pthread_mutex_lock(&s->mu);
 		if (rc || !n) {
 			s->rc = rc;
 			s->done = true;
@@ -926,11 +935,6 @@ static void *producer(void *arg)
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
-		unsigned slot = (s->head + s->count) % RING;
-		pthread_mutex_unlock(&s->mu);
-		/* The slot is ours: the consumer only reads the first count. */
-		memcpy(s->ring[slot], s->z.out, n);
-		pthread_mutex_lock(&s->mu);
 		s->len[slot] = n;
 		s->count++;
 		pthread_cond_signal(&s->can_get);
@@ -950,7 +954,7 @@ dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstr
 	s->z.max_bytes = s->z.lim->image_bytes;
 	s->z.err = &s->err;
 	s->z.inbuf = dd_malloc(IN_CHUNK);
-	s->z.outbuf = dd_malloc(OUT_CHUNK);
+	s->z.outbuf = s->own_outbuf = dd_malloc(OUT_CHUNK);
 	s->z.indata = s->z.inbuf;
 	if (!s->z.inbuf || !s->z.outbuf) {
 		dd_zstream_close(s);
@@ -958,7 +962,7 @@ dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstr
 	}
 	if (threaded) {
 		for (unsigned i = 0; i < RING; i++) {
-			s->ring[i] = dd_malloc(OUT_CHUNK > IN_CHUNK ? OUT_CHUNK : IN_CHUNK);
+			s->ring[i] = dd_malloc(OUT_CHUNK);
 			if (!s->ring[i]) {
 				dd_zstream_close(s);
 				return dd_err_set(err, DD_ENOMEM, "out of memory");
@@ -1036,6 +1040,6 @@ void dd_zstream_close(struct dd_zstream *s)
 	free(s->z.gz);
 	ZSTD_freeDStream(s->z.zs);
 	free(s->z.inbuf);
-	free(s->z.outbuf);
+	free(s->own_outbuf);
 	free(s);
 }
