@@ -541,3 +541,58 @@ DD_TEST(sbom_from_image_describes_the_image)
 	EXPECT_TRUE(strstr(err.msg, "/nonexistent/image.tar") != NULL);
 	EXPECT_EQ_INT(dd_sbom_from_image("alpine:3.19", &o, &s, &err), DD_EUNSUPPORTED);
 }
+
+/* ---- out of memory ------------------------------------------------------------ */
+
+#include "util/alloc.h"
+
+/* Fails each allocation in turn while opening and loading an image (plain
+ * and gzipped docker-archive, cold and warm): every run ends in DD_OK or
+ * an error, never a crash, and ASan finds no leak on any error path. */
+DD_TEST(every_allocation_failure_is_handled)
+{
+	for (int gz = 0; gz < 2; gz++) {
+		char path[4200], cache[4200];
+		snprintf(path, sizeof path, "%s/oom%d.tar", dd_test_tmpdir(), gz);
+		snprintf(cache, sizeof cache, "%s/oomcache%d", dd_test_tmpdir(), gz);
+		write_docker_archive(path, gz);
+		for (int warm = 0; warm < 2; warm++) {
+			unsigned long total = 0;
+			for (unsigned long n = 1;; n++) {
+				struct dd_image_opts o = { .cache_dir = cache, .threads = 1,
+							   .flags = warm ? 0 : DD_IMAGE_NO_CACHE };
+				struct dd_image *img = NULL;
+				struct dd_fs *fs = NULL;
+				struct dd_err err;
+				dd_alloc_fail_at(n);
+				dd_code rc = dd_image_open_lazy(path, &o, &img, &err);
+				if (!rc)
+					rc = dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err);
+				unsigned long used = dd_alloc_count();
+				dd_alloc_fail_at(0);
+				dd_fs_free(fs);
+				dd_image_close(img);
+				if (used < n) { /* the failure point was never reached */
+					EXPECT_EQ_INT(rc, DD_OK);
+					total = n;
+					break;
+				}
+				if (n > 5000) {
+					dd_test_fail(__FILE__, __LINE__, "more than 5000 allocations?");
+					break;
+				}
+			}
+			printf("gz=%d warm=%d: %lu allocations, each failed once\n", gz, warm, total - 1);
+			EXPECT_TRUE(total > 10);
+			/* fill the cache for the warm round */
+			struct dd_image_opts o = { .cache_dir = cache };
+			struct dd_image *img;
+			struct dd_fs *fs;
+			struct dd_err err;
+			ASSERT_OK(dd_image_open_lazy(path, &o, &img, &err), &err);
+			ASSERT_OK(dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err), &err);
+			dd_fs_free(fs);
+			dd_image_close(img);
+		}
+	}
+}
