@@ -54,6 +54,10 @@ endforeach()
 # normal build each links with fuzz/replay_main.c and replays
 # fuzz/corpus/<target>/; with DD_FUZZ=ON (clang) it links with libFuzzer.
 file(GLOB _fuzzers CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/fuzz_*.c)
+if(DD_FUZZ)
+  # Coverage feedback from the library's parsers, not only the target file.
+  target_compile_options(drydock_lib PRIVATE -fsanitize=fuzzer-no-link)
+endif()
 foreach(src ${_fuzzers})
   get_filename_component(name ${src} NAME_WE)
   string(REGEX REPLACE "^fuzz_" "" target ${name})

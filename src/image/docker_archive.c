@@ -86,7 +86,7 @@ static bool probe(const char *path)
 		struct dd_zstream *z = NULL;
 		struct stat st;
 		if (!fstat(fd, &st) && !dd_blob_stream_range(fd, 0, (uint64_t)st.st_size, &s, NULL)) {
-			if (!dd_zstream_open(&s, &z, NULL)) {
+			if (!dd_zstream_open(&s, false, &z, NULL)) {
 				unsigned char h[512];
 				size_t have = 0;
 				while (have < 512) {
@@ -492,7 +492,7 @@ static dd_code stream_pass(struct da *d, struct dd_arena *a, struct dd_image_inf
 	if (rc)
 		return rc;
 	p.tmp = dd_arena_new(0);
-	if (!p.tmp || (rc = dd_zstream_open(&file, &p.z, err))) {
+	if (!p.tmp || (rc = dd_zstream_open(&file, true, &p.z, err))) {
 		rc = rc ? rc : dd_err_set(err, DD_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -513,9 +513,7 @@ static dd_code stream_pass(struct da *d, struct dd_arena *a, struct dd_image_inf
 		int r = archive_read_next_header(p.a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r == ARCHIVE_RETRY)
-			continue;
-		if (r < ARCHIVE_WARN) {
+		if (r < ARCHIVE_WARN) { /* RETRY too: a damaged header */
 			rc = p.zerr.code ? dd_err_set(err, p.zerr.code, "%s", p.zerr.msg)
 					 : dd_err_set(err, DD_EINVAL, "archive entry %zu: %s", entries + 1,
 						      archive_error_string(p.a) ? archive_error_string(p.a) : "damaged tar header");

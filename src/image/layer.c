@@ -17,6 +17,7 @@
  * ratio, entries).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 
 #include <archive.h>
@@ -491,10 +492,11 @@ static dd_code next_out(struct zin *z, size_t *outn)
 				z->out_eof = true;
 				return DD_OK;
 			}
+			size_t take = n < OUT_CHUNK ? n : OUT_CHUNK;
 			z->out = p; /* no copy */
-			z->inpos += n;
-			*outn = n;
-			return account(z, n);
+			z->inpos += take;
+			*outn = take;
+			return account(z, take);
 		}
 		if (z->codec == CODEC_GZIP) {
 			if (z->gz_done) {
@@ -542,13 +544,9 @@ static dd_code next_out(struct zin *z, size_t *outn)
 			continue;
 		}
 		/* zstd */
-		if (!n) {
-			if (z->zs_last != 0)
-				return dd_err_set(z->err, DD_EINVAL,
-						  "truncated zstd stream: ends after %llu stored bytes",
-						  (unsigned long long)z->csize);
-			/* zs_last == 0 with no input left may still hold flushed
-			 * output; one more call with empty input drains it. */
+		if (!n && z->zs_last == 0) {
+			z->out_eof = true; /* every frame ended, no input left */
+			return DD_OK;
 		}
 		ZSTD_inBuffer ib = { p, n, 0 };
 		ZSTD_outBuffer ob = { z->outbuf, OUT_CHUNK, 0 };
@@ -563,10 +561,10 @@ static dd_code next_out(struct zin *z, size_t *outn)
 			*outn = ob.pos;
 			return account(z, ob.pos);
 		}
-		if (!n && r == 0) {
-			z->out_eof = true;
-			return DD_OK;
-		}
+		if (!n)
+			return dd_err_set(z->err, DD_EINVAL,
+					  "truncated zstd stream: ends after %llu stored bytes",
+					  (unsigned long long)z->csize);
 	}
 }
 
@@ -623,7 +621,7 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 {
 	const char *raw = entry_name(e, archive_entry_pathname_utf8, archive_entry_pathname);
 	if (!raw)
-		return dd_err_set(err, DD_EINVAL, "tar entry %llu has no name",
+		return dd_err_set(err, DD_EINVAL, "tar header of entry %llu: no name (damaged?)",
 				  (unsigned long long)l->nentries + 1);
 	size_t rawlen = strlen(raw);
 	if (rawlen > DD_LIMIT_PATH_BYTES)
@@ -662,10 +660,29 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 		if ((rc = dd_path_clean(hard, strlen(hard), tgt, sizeof tgt, NULL, err)))
 			return dd_err_prefix(err, "entry %.160s: hard link target: ", path);
 		/* A tar hard link names an entry earlier in the same archive
-		 * (GNU tar manual, "Hard Links"); docker applies it the same way. */
-		if (dd_layer_has(l, tgt, strlen(tgt)) != 1)
-			return dd_err_set(err, DD_EINVAL, "entry %.160s: hard link to missing target %.160s",
+		 * (GNU tar manual, "Hard Links"); docker also accepts a target in
+		 * a lower layer, so an unknown target is checked at the merge. */
+		int has = dd_layer_has(l, tgt, strlen(tgt));
+		if (has == 2)
+			return dd_err_set(err, DD_EINVAL, "entry %.160s: hard link to directory %.160s",
 					  path, tgt);
+		if (has == 0) {
+			if ((rc = count_entry(l, err)) ||
+			    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+				return rc;
+			size_t cost = strlen(path) + strlen(tgt);
+			if (o->kept_total &&
+			    atomic_fetch_add(o->kept_total, cost) + cost > dd_image_limits_get()->kept_total)
+				return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept entries exceed the limit", path);
+			struct dd_layer_ent ne = {
+				.path = path, .mode = archive_entry_perm(e),
+				.type = wants_path(o, path) ? DD_LENT_HLINK : DD_LENT_HLINK_CHECK,
+				.link = dd_arena_strdup(l->arena, tgt),
+			};
+			if (!ne.link)
+				return dd_err_set(err, DD_ENOMEM, "out of memory");
+			return put_ent(l, &ne, err);
+		}
 		if ((rc = count_entry(l, err)) ||
 		    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
 			return rc;
@@ -724,6 +741,29 @@ static dd_code drain(struct zin *z)
 	return DD_OK;
 }
 
+/* After a decoding error: when the manifest gives the blob's digest, hash
+ * the rest of the stored bytes; a blob that is not what the manifest says
+ * is the better explanation of a damaged stream. */
+static dd_code blob_check_after_error(struct zin *z, const char *expect, struct dd_err *err)
+{
+	if (!expect || !z->csha_on)
+		return DD_OK;
+	struct dd_err e2;
+	z->err = &e2;
+	while (!z->in_eof) {
+		z->inpos = z->inlen;
+		if (fill_in(z))
+			return DD_OK;
+	}
+	char got[DD_DIGEST_STR];
+	dd_sha256_final(&z->csha, got);
+	z->csha_on = false;
+	if (strcmp(got, expect) != 0)
+		return dd_err_set(err, DD_EDIGEST, "blob digest mismatch: the manifest says %s, the content hashes to %s",
+				  expect, got);
+	return DD_OK;
+}
+
 dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts *o,
 			   struct dd_layer **out, struct dd_err *err)
 {
@@ -737,6 +777,7 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 	struct dd_layer *l = dd_layer_new();
 	dd_code rc = DD_OK;
 	z.inbuf = dd_malloc(IN_CHUNK);
+	z.indata = z.inbuf;
 	z.outbuf = dd_malloc(OUT_CHUNK);
 	if (!l || !z.inbuf || !z.outbuf) {
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
@@ -755,6 +796,8 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 	}
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, &z, NULL, la_read, NULL) != ARCHIVE_OK) {
+		if (!z.rc && z.out_eof && z.usize == 0)
+			goto verify; /* zero bytes: an empty layer, as Go's archive/tar reads it */
 		rc = z.rc ? dd_err_set(err, z.rc, "%s", zerr.msg)
 			  : dd_err_set(err, DD_EINVAL, "not a tar archive: %s",
 				       archive_error_string(a) ? archive_error_string(a) : "?");
@@ -765,9 +808,9 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 		int r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r == ARCHIVE_RETRY)
-			continue;
-		if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN)) {
+		/* ARCHIVE_RETRY is libarchive skipping a damaged header to look
+		 * for the next good one: for us, a damaged layer. */
+		if (r < ARCHIVE_WARN) {
 			if (z.rc)
 				rc = dd_err_set(err, z.rc, "%s", zerr.msg);
 			else if (l->nentries == 0 && z.usize == 0)
@@ -787,6 +830,8 @@ verify:
 	if (z.rc) {
 		if (!rc)
 			rc = dd_err_set(err, z.rc, "%s", zerr.msg);
+		if (z.rc == DD_EINVAL)
+			blob_check_after_error(&z, o->expect_blob, err) ? rc = DD_EDIGEST : 0;
 		goto done;
 	}
 	if (rc && rc != DD_EINVAL)
@@ -795,6 +840,8 @@ verify:
 	if (drc) {
 		if (!rc)
 			rc = dd_err_set(err, drc, "%s", zerr.msg);
+		if (drc == DD_EINVAL && blob_check_after_error(&z, o->expect_blob, err))
+			rc = DD_EDIGEST;
 		goto done;
 	}
 	dd_sha256_final(&z.csha, l->blob_digest);
@@ -840,12 +887,63 @@ done:
 
 /* ---- a decompressing stream for outer archives ------------------------------ */
 
+/* In threaded mode a second thread decompresses ahead into a small ring of
+ * chunks while the caller walks the archive and its layers: on two cores
+ * the outer inflate overlaps the layer hashing and tar walk. */
+#define RING 8
+
 struct dd_zstream {
 	struct zin z;
 	struct dd_err err;
+	bool threaded, started;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_get;
+	unsigned char *ring[RING];
+	size_t len[RING];
+	unsigned head, count;
+	bool held;                 /* the caller holds ring[head] */
+	bool done, stop;
+	dd_code rc;
+	unsigned char *own_outbuf;
 };
 
-dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, struct dd_err *err)
+static void *producer(void *arg)
+{
+	struct dd_zstream *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->count == RING && !s->stop)
+			pthread_cond_wait(&s->can_put, &s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		/* The slot past the queued ones is ours until published. */
+		unsigned slot = (s->head + s->count) % RING;
+		pthread_mutex_unlock(&s->mu);
+		size_t n = 0;
+		s->z.outbuf = s->ring[slot]; /* inflate straight into the ring */
+		dd_code rc = next_out(&s->z, &n);
+		if (!rc && n && s->z.out != s->ring[slot])
+			memcpy(s->ring[slot], s->z.out, n); /* a plain stream lends input */
+		pthread_mutex_lock(&s->mu);
+		if (rc || !n) {
+			s->rc = rc;
+			s->done = true;
+			pthread_cond_signal(&s->can_get);
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		s->len[slot] = n;
+		s->count++;
+		pthread_cond_signal(&s->can_get);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstream **out,
+			struct dd_err *err)
 {
 	struct dd_zstream *s = dd_calloc(1, sizeof *s);
 	*out = NULL;
@@ -856,10 +954,26 @@ dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, stru
 	s->z.max_bytes = s->z.lim->image_bytes;
 	s->z.err = &s->err;
 	s->z.inbuf = dd_malloc(IN_CHUNK);
-	s->z.outbuf = dd_malloc(OUT_CHUNK);
+	s->z.outbuf = s->own_outbuf = dd_malloc(OUT_CHUNK);
+	s->z.indata = s->z.inbuf;
 	if (!s->z.inbuf || !s->z.outbuf) {
 		dd_zstream_close(s);
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	}
+	if (threaded) {
+		for (unsigned i = 0; i < RING; i++) {
+			s->ring[i] = dd_malloc(OUT_CHUNK);
+			if (!s->ring[i]) {
+				dd_zstream_close(s);
+				return dd_err_set(err, DD_ENOMEM, "out of memory");
+			}
+		}
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->can_put, NULL);
+		pthread_cond_init(&s->can_get, NULL);
+		s->threaded = true;
+		/* Without a thread, fall back to decompressing inline. */
+		s->started = pthread_create(&s->th, NULL, producer, s) == 0;
 	}
 	*out = s;
 	return DD_OK;
@@ -867,11 +981,33 @@ dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, stru
 
 dd_code dd_zstream_next(struct dd_zstream *s, const void **buf, size_t *n, struct dd_err *err)
 {
-	dd_code rc = next_out(&s->z, n);
-	if (rc)
-		return dd_err_set(err, rc, "%s", s->err.msg);
-	*buf = s->z.out;
-	return DD_OK;
+	if (!s->started) {
+		dd_code rc = next_out(&s->z, n);
+		if (rc)
+			return dd_err_set(err, rc, "%s", s->err.msg);
+		*buf = s->z.out;
+		return DD_OK;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->held = false;
+		s->head = (s->head + 1) % RING;
+		s->count--;
+		pthread_cond_signal(&s->can_put);
+	}
+	while (!s->count && !s->done)
+		pthread_cond_wait(&s->can_get, &s->mu);
+	dd_code rc = DD_OK;
+	*n = 0;
+	if (s->count) {
+		*buf = s->ring[s->head];
+		*n = s->len[s->head];
+		s->held = true;
+	} else if (s->rc) {
+		rc = dd_err_set(err, s->rc, "%s", s->err.msg);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
 }
 
 const char *dd_zstream_codec(const struct dd_zstream *s)
@@ -887,9 +1023,23 @@ void dd_zstream_close(struct dd_zstream *s)
 {
 	if (!s)
 		return;
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_signal(&s->can_put);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+	}
+	if (s->threaded) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->can_put);
+		pthread_cond_destroy(&s->can_get);
+	}
+	for (unsigned i = 0; i < RING; i++)
+		free(s->ring[i]);
 	free(s->z.gz);
 	ZSTD_freeDStream(s->z.zs);
 	free(s->z.inbuf);
-	free(s->z.outbuf);
+	free(s->own_outbuf);
 	free(s);
 }

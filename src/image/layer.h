@@ -26,7 +26,12 @@
 #include "util/hash.h"
 #include "util/map.h"
 
-enum dd_layer_ent_type { DD_LENT_REG, DD_LENT_SYMLINK, DD_LENT_DIR, DD_LENT_GONE };
+/* HLINK*: a hard link whose target is not in this layer (docker applies
+ * such links against the lower layers); the merge checks the target and,
+ * for HLINK (a wanted name), takes its content. link holds the target. */
+enum dd_layer_ent_type {
+	DD_LENT_REG, DD_LENT_SYMLINK, DD_LENT_DIR, DD_LENT_GONE, DD_LENT_HLINK, DD_LENT_HLINK_CHECK
+};
 
 struct dd_layer_ent {
 	const char *path;            /* canonical */
@@ -91,9 +96,12 @@ dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts
 			   struct dd_layer **out, struct dd_err *err);
 
 /* Decompression by magic bytes, for outer archives (a gzipped
- * docker-archive). Limits: the image total and the ratio. */
+ * docker-archive). Limits: the image total and the ratio. threaded: a
+ * thread decompresses ahead of the reader (the stream's read must then be
+ * safe to call from that thread, as file reads are). */
 struct dd_zstream;
-dd_code dd_zstream_open(struct dd_blob_stream *in, struct dd_zstream **out, struct dd_err *err);
+dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstream **out,
+			struct dd_err *err);
 /* The next chunk (borrowed until the next call); *n == 0 at the end. */
 dd_code dd_zstream_next(struct dd_zstream *z, const void **buf, size_t *n, struct dd_err *err);
 const char *dd_zstream_codec(const struct dd_zstream *z);

@@ -250,7 +250,7 @@ dd_code dd_layer_decode(const void *p, size_t n, struct dd_layer **out, struct d
 		if (!need(&r, 1))
 			break;
 		uint8_t t = r.p[r.off++];
-		if (t > DD_LENT_DIR) {
+		if (t > DD_LENT_HLINK_CHECK) {
 			r.bad = true;
 			break;
 		}

@@ -211,3 +211,38 @@ DD_TEST(debian_warm_rescan_uses_cache)
 	dd_fs_free(o);
 	dd_image_close(img);
 }
+
+DD_TEST(node_app_shares_the_alpine_layer)
+{
+	char r1[4200], r2[4200];
+	snprintf(r1, sizeof r1, "docker-archive:%s", dd_test_shared("images/alpine-310.docker.tar.gz"));
+	snprintf(r2, sizeof r2, "docker-archive:%s", dd_test_shared("images/node-app.docker.tar.gz"));
+	struct dd_image *img;
+	struct dd_fs *fs = load(r1, 0, &img);
+	dd_fs_free(fs);
+	dd_image_close(img);
+	fs = load(r2, 0, &img);
+	struct dd_image_stats st;
+	dd_image_stats(img, &st);
+	const struct dd_image_info *info = dd_image_info(img);
+	ASSERT_EQ_INT(info->nlayers, 2);
+	EXPECT_STR_EQ(info->layers[1].diff_id,
+		      "sha256:9735b1ffb3b4bf30f943a824007aa79ad43109c9450b30325e01eb8ee9229c97");
+	/* The gzipped archive is read in one pass; skopeo names the alpine
+	 * layer by its diff_id, which alpine-310 put in the cache, so only the
+	 * /app layer is walked. The rescan walks neither. */
+	EXPECT_EQ_INT(st.layers_read, 1);
+	EXPECT_EQ_INT(st.layers_cached, 1);
+	dd_fs_free(fs);
+	dd_image_close(img);
+	fs = load(r2, 0, &img);
+	dd_image_stats(img, &st);
+	EXPECT_EQ_INT(st.layers_cached, 2);
+	EXPECT_EQ_INT(st.layers_read, 0);
+	/* the esbuild Go binary is kept by its ELF magic */
+	const struct dd_fs_file *f = dd_fs_lookup(fs, "app/node_modules/@esbuild/linux-x64/bin/esbuild");
+	EXPECT_TRUE(f && f->data && f->layer == 1);
+	EXPECT_TRUE(dd_fs_lookup(fs, "lib/apk/db/installed") != NULL);
+	dd_fs_free(fs);
+	dd_image_close(img);
+}
