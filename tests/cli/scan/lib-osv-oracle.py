@@ -19,7 +19,8 @@ whose every import is limited to other systems than linux are ignored. A
 finding is named by the lowest CVE among the record's id and aliases.
 usage: lib-osv-oracle.py DRYDOCK SBOM.json OSV_PATH...
 """
-import functools, io, json, os, subprocess, sys, tarfile
+import functools, io, json, os, re, subprocess, sys, tarfile
+import yaml  # python3-yaml; BaseLoader keeps every scalar a string ("1.10" stays "1.10")
 
 drydock, sbom_path, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
 
@@ -30,12 +31,19 @@ def records():
                 for m in t:
                     if m.isfile() and m.name.endswith(".json"):
                         yield json.load(t.extractfile(m))
+                    elif m.isfile() and m.name.endswith((".yaml", ".yml")):
+                        yield yaml.load(t.extractfile(m), Loader=yaml.BaseLoader)
         elif os.path.isdir(p):
             for n in sorted(os.listdir(p)):
                 if n.endswith(".json"):
                     yield json.load(open(os.path.join(p, n)))
 
-ECO = {"npm": "npm", "golang": "Go"}
+ECO = {"npm": "npm", "golang": "Go", "pypi": "PyPI"}
+SCHEME = {"npm": "npm", "Go": "go", "PyPI": "pep440"}
+
+def norm(eco, name):
+    # PyPI names compare in their PEP 503 normal form; npm and Go exactly.
+    return re.sub(r"[-_.]+", "-", name).lower() if eco == "PyPI" else name
 sbom = json.load(open(sbom_path))
 installed = {}  # (eco, name) -> [versions]
 for p in sbom["packages"]:
@@ -50,7 +58,9 @@ for p in sbom["packages"]:
     if eco == "Go":
         version = version[1:] if version.startswith("v") else version
         version = version[2:] if version.startswith("go") else version
-    installed.setdefault((eco, name), []).append(version)
+    if p.get("owner") and eco != "Go":
+        continue  # an OS package owns it: the distribution's feed decides
+    installed.setdefault((eco, norm(eco, name)), []).append((name, version))
 
 def other_os_only(aff):
     imports = (aff.get("ecosystem_specific") or {}).get("imports") or []
@@ -68,11 +78,11 @@ for rec in records():
     canon = cves[0] if cves else rec["id"]
     for aff in rec.get("affected") or []:
         pkg = aff.get("package") or {}
-        key = (pkg.get("ecosystem"), pkg.get("name"))
+        key = (pkg.get("ecosystem"), norm(pkg.get("ecosystem"), pkg.get("name") or ""))
         if key not in installed or (key[0] == "Go" and other_os_only(aff)):
             continue
-        for v in installed[key]:
-            scheme_eco = "npm" if key[0] == "npm" else "go"
+        for pname, v in installed[key]:
+            scheme_eco = SCHEME[key[0]]
             for r in aff.get("ranges") or []:
                 if r["type"] == "GIT":
                     continue
@@ -81,10 +91,10 @@ for rec in records():
                 for _, x in evs:
                     if x != "0":
                         pairs.add((scheme, v, x))
-                work.append((key[1], v, canon, scheme, evs, None))
+                work.append((pname, v, canon, scheme, evs, None))
             for x in aff.get("versions") or []:
                 pairs.add((scheme_eco, v, x))
-                work.append((key[1], v, canon, scheme_eco, None, x))
+                work.append((pname, v, canon, scheme_eco, None, x))
 
 cmp = {}
 by_scheme = {}
