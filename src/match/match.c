@@ -400,8 +400,13 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		for (size_t j = 0; j < nids; j++)
 			if (strcmp(ids[j], f->id) && (!f->naliases || strcmp(ids[j], f->aliases[f->naliases - 1])))
 				f->aliases[f->naliases++] = ids[j];
+		/* The DB's advisory view already merges what is stored under its
+		 * aliases (NVD data under the CVE, KEV, EPSS), so the first hit's
+		 * record enriches the finding; when the hit has no record of its own
+		 * (a distro feed naming a bare CVE), the canonical id is asked. */
+		const struct dd_vulndb_advisory *ea = advisory(db, cache, ar, m->hits[i].id, &rc);
 		if (!rc)
-			rc = enrich(f, advisory(db, cache, ar, f->id, &rc), ar);
+			rc = enrich(f, ea ? ea : advisory(db, cache, ar, f->id, &rc), ar);
 		if (f->score >= 0)
 			f->severity = dd_severity_from_score(f->score);
 		else
