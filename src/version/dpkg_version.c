@@ -227,7 +227,8 @@ static dd_code dpkg_canonical(const char *s, size_t n, struct dd_vout *o, struct
 static dd_code dpkg_satisfies(const char *v, size_t vn, const char *r, size_t rn,
 			      unsigned flags, bool *ok, struct dd_err *err)
 {
-	return dd_version_clauses_satisfy(&dd_version_dpkg, v, vn, r, rn, flags, ok, err);
+	return dd_version_clauses_satisfy(&dd_version_dpkg, v, vn, r, rn,
+					  flags | DD_VERSION_CLAUSES_DPKG, ok, err);
 }
 
 const struct dd_version_scheme dd_version_dpkg = {

@@ -304,6 +304,10 @@ static dd_code one_clause(const struct dd_version_scheme *s, const char *v, size
 		want = 2;
 	else if (opn == 2 && !memcmp(op, "!=", 2))
 		want = 5;
+	else if (opn == 1 && op[0] == '<' && (flags & DD_VERSION_CLAUSES_DPKG))
+		want = 3;
+	else if (opn == 1 && op[0] == '>' && (flags & DD_VERSION_CLAUSES_DPKG))
+		want = 6;
 	else if ((opn == 1 && op[0] == '<') || (opn == 2 && !memcmp(op, "<<", 2)))
 		want = 1;
 	else if (opn == 2 && !memcmp(op, "<=", 2))
@@ -315,7 +319,8 @@ static dd_code one_clause(const struct dd_version_scheme *s, const char *v, size
 	else
 		return dd_version_bad(err, op, (size_t)(end - op), "unknown operator");
 	int c;
-	dd_code rc = s->compare(v, vn, p, (size_t)(end - p), flags, &c, err);
+	dd_code rc = s->compare(v, vn, p, (size_t)(end - p), flags & ~DD_VERSION_CLAUSES_DPKG, &c,
+				err);
 	if (rc != DD_OK)
 		return rc;
 	*ok = (want & (c < 0 ? 1 : c == 0 ? 2 : 4)) != 0;

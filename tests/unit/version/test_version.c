@@ -106,6 +106,9 @@ DD_TEST(ranges)
 	EXPECT_TRUE(sat("gem", "2.0.1", "~> 2.0"));
 	EXPECT_TRUE(!sat("gem", "3.0", "~> 2.0"));
 	EXPECT_TRUE(sat("dpkg", "1.2-1", ">= 1.0, << 2"));
+	EXPECT_TRUE(sat("dpkg", "2", "< 2")); /* obsolete dpkg "<" is "<=" */
+	EXPECT_TRUE(!sat("dpkg", "2", "<< 2"));
+	EXPECT_TRUE(!sat("rpm", "2", "< 2"));
 	EXPECT_TRUE(sat("rpm", "1.2-1.el8", "< 1.3 || > 5"));
 	EXPECT_TRUE(sat("go", "v1.2.3", ">= v1.2.0, < v1.3.0"));
 	EXPECT_TRUE(sat("apk", "1.2.3-r1", "<1.2.4"));
