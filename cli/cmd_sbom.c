@@ -34,12 +34,11 @@ static const char help[] =
 
 int cmd_sbom(int argc, char **argv)
 {
-	enum { OPT_PLATFORM = 256, OPT_NO_CACHE, OPT_FILES };
+	enum { OPT_FILES = 256 };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "platform", required_argument, NULL, OPT_PLATFORM },
-		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		DD_CLI_IMAGE_OPTIONS,
 		{ "files", no_argument, NULL, OPT_FILES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -61,32 +60,20 @@ int cmd_sbom(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_PLATFORM:
-			if (!*optarg || optarg[0] == '/' || !strchr(optarg, '/'))
-				return dd_cli_usage("sbom", "--platform '%s': expected os/arch[/variant]",
-						    optarg);
-			iopts.platform = optarg;
-			break;
-		case OPT_NO_CACHE:
-			iopts.flags |= DD_IMAGE_NO_CACHE;
-			break;
 		case OPT_FILES:
 			ropts.flags |= DD_REPORT_FILES;
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return DD_EXIT_OK;
-		case ':':
-			return dd_cli_usage("sbom", "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return dd_cli_usage("sbom", "unknown option '%s'", argv[optind - 1]);
+			if (dd_cli_image_option("sbom", c, argv, &iopts) <= 0)
+				return DD_EXIT_ERROR;
 		}
 	}
-	if (optind >= argc)
-		return dd_cli_usage("sbom", "missing IMAGE");
-	if (optind + 1 < argc)
-		return dd_cli_usage("sbom", "one IMAGE only; unexpected '%s'", argv[optind + 1]);
-	const char *image = argv[optind];
+	const char *image = dd_cli_one_image("sbom", argc, argv);
+	if (!image)
+		return DD_EXIT_ERROR;
 	if (dd_cli_check_output(output))
 		return DD_EXIT_ERROR;
 

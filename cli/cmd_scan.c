@@ -96,7 +96,7 @@ static void keep_severities(struct dd_scan_result *r, unsigned mask)
 int cmd_scan(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SEVERITY, OPT_FAIL_ON, OPT_IGNORE_UNFIXED, OPT_IGNORE_FILE,
-	       OPT_SHOW_SUPPRESSED, OPT_PLATFORM, OPT_NO_CACHE };
+	       OPT_SHOW_SUPPRESSED };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -106,8 +106,7 @@ int cmd_scan(int argc, char **argv)
 		{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED },
-		{ "platform", required_argument, NULL, OPT_PLATFORM },
-		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		DD_CLI_IMAGE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -156,29 +155,17 @@ int cmd_scan(int argc, char **argv)
 		case OPT_SHOW_SUPPRESSED:
 			ropts.flags |= DD_REPORT_SUPPRESSED;
 			break;
-		case OPT_PLATFORM:
-			if (!*optarg || optarg[0] == '/' || !strchr(optarg, '/'))
-				return dd_cli_usage("scan", "--platform '%s': expected os/arch[/variant]",
-						    optarg);
-			iopts.platform = optarg;
-			break;
-		case OPT_NO_CACHE:
-			iopts.flags |= DD_IMAGE_NO_CACHE;
-			break;
 		case 'h':
 			fputs(help, stdout);
 			return DD_EXIT_OK;
-		case ':':
-			return dd_cli_usage("scan", "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return dd_cli_usage("scan", "unknown option '%s'", argv[optind - 1]);
+			if (dd_cli_image_option("scan", c, argv, &iopts) <= 0)
+				return DD_EXIT_ERROR;
 		}
 	}
-	if (optind >= argc)
-		return dd_cli_usage("scan", "missing IMAGE");
-	if (optind + 1 < argc)
-		return dd_cli_usage("scan", "one IMAGE only; unexpected '%s'", argv[optind + 1]);
-	const char *image = argv[optind];
+	const char *image = dd_cli_one_image("scan", argc, argv);
+	if (!image)
+		return DD_EXIT_ERROR;
 	if (dd_cli_check_output(output))
 		return DD_EXIT_ERROR;
 	/* Read the user's files before the (slow) image, so a typo fails fast. */
