@@ -74,6 +74,15 @@ report "debian-bookworm-minbase.docker.tar.gz (gzipped docker-archive, one pass)
   "docker-archive:$img/debian-bookworm-minbase.docker.tar.gz" \
   "gzip -dc $img/debian-bookworm-minbase.docker.tar.gz >/dev/null"
 
+echo "dd_sbom_from_image (the catalogers registered in this build), docker-archive"
+rm -rf "$tmp/cache"
+t "$bin" --sbom --cold-only "$tmp/cache" "docker-archive:$img/debian-bookworm-minbase.docker.tar.gz"
+sw=$(field 1) sc=$(field 2) sr=$(field 3)
+t gzip -dc "$img/debian-bookworm-minbase.docker.tar.gz"
+printf '  cold sbom           wall %6.3f s  cpu %6.3f s  peak RSS %d KiB\n' "$sw" "$sc" "$sr"
+printf '  cold sbom / gzip -dc  wall %s  cpu %s   (target <= 0.5)\n' \
+  "$(ratio "$sw" "$(field 1)")" "$(ratio "$sc" "$(field 2)")"
+
 echo "generated image of 1,000,000 small files"
 tests/tools/make-hostile-images "$tmp/h" --many >/dev/null
 rm -rf "$tmp/cache"
