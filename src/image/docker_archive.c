@@ -484,8 +484,8 @@ static dd_code finish_info(struct pass *p, struct dd_arena *a, struct dd_image_i
 	struct meta m = { .manifest = p->manifest.data, .manifest_len = p->manifest.len,
 			  .config = cfg->data ? cfg->data : "", .config_len = cfg->len,
 			  .names = d->layer_names, .nnames = d->nlayers };
-	/* Stored under the config's own name so that the record is exact. */
-	(void)m;
+	/* The record holds "<config name>\n<config>", so that a rescan checks
+	 * the config against its name exactly as this pass did. */
 	struct dd_buf named;
 	dd_buf_init(&named, DD_LIMIT_CONFIG_BYTES + 4200);
 	if (!dd_buf_puts(&named, cfgname, NULL) && !dd_buf_putc(&named, '\n', NULL) &&
