@@ -22,8 +22,10 @@ dd_code dd_lang_emit(struct dd_lang_sink *sink, const struct dd_lang_pkg *p, str
 	if (!a)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	const char *version = p->version && *p->version ? p->version : NULL;
+	/* "(devel)" (a Go main module built from a checkout) is not a version
+	 * anything can be compared with; the purl leaves it out. */
 	char *purl = dd_purl_format(a, p->type, p->namespace_, p->purl_name ? p->purl_name : p->name,
-				    version, NULL, 0);
+				    version && version[0] != '(' ? version : NULL, NULL, 0);
 	struct dd_package pkg = {
 		.type = p->type,
 		.namespace_ = p->namespace_,
@@ -65,7 +67,7 @@ static int each_cb(const struct dd_fs_file *f, void *ud)
 	struct each_state *st = ud;
 	if (f->type != DD_FS_REG || !f->data)
 		return 0;
-	if (st->wants ? !st->wants(f->path, strlen(f->path)) : !dd_elf_is_elf(f->data, f->size))
+	if (st->wants ? !st->wants(f->path, strlen(f->path)) : !dd_elf_maybe_program(f->data, f->size))
 		return 0;
 	struct dd_lang_sink sink = {
 		.sbom = st->ctx->sbom,
