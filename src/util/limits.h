@@ -40,4 +40,13 @@
 /* Bytes of a file's start handed to catalogers' magic probes. */
 #define DD_MAGIC_BYTES 64
 
+/* A VEX document (OpenVEX, CycloneDX VEX): vendors' files are KB to a few MiB
+ * even for whole distributions. */
+#define DD_LIMIT_VEX_BYTES (64u << 20)
+/* A verification evidence file kept in the store (logs, screenshots as
+ * text, PoC output); bigger evidence belongs in an artifact store. */
+#define DD_LIMIT_EVIDENCE_BYTES (16u << 20)
+/* Statements in one VEX document. */
+#define DD_LIMIT_VEX_STATEMENTS 1000000u
+
 #endif
