@@ -4,10 +4,18 @@
  * one line per subcommand, each implemented in cli/cmd_<name>.c.
  */
 #include "cli.h"
+#include "cli_store.h"
 
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
+	{ "assets", cmd_assets, "Assets: images and services with their business impact" },
+	{ "findings", cmd_findings, "Tracked findings: list, show, triage, verify" },
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
+	{ "kb", cmd_kb, "Remediation knowledge base: add, show, search" },
+	{ "metrics", cmd_metrics, "MTTR, SLA compliance, scan frequency, open by age" },
+	{ "report", cmd_report, "HTML or JSON report with charts from the store" },
+	{ "scans", cmd_scans, "Recorded scans: list, show, diff, import" },
+	{ "vex", cmd_vex, "VEX: export decisions as OpenVEX, import OpenVEX/CycloneDX" },
 };
 
 static const size_t ncommands = sizeof commands / sizeof *commands;

@@ -314,6 +314,12 @@ dd_code dd_store_write_report_html(FILE *f, const struct dd_metrics *m, const ch
 				   const struct dd_finding_row *top_open, size_t ntop,
 				   struct dd_err *err);
 
+/* Scan records (docs/cli/scans.md): a scan result as JSON, for results made
+ * elsewhere. On DD_OK *out is the caller's, freed with dd_scan_record_free. */
+dd_code dd_scan_record_parse(const char *data, size_t len, const char *name,
+			     struct dd_scan_result **out, struct dd_err *err);
+void dd_scan_record_free(struct dd_scan_result *r);
+
 /* The scan result's SBOM as JSON text (what dd_store_save_scan records). */
 dd_code dd_store_sbom_json(const struct dd_sbom *sbom, char **out, size_t *len,
 			   struct dd_err *err);

@@ -714,8 +714,12 @@ void dd_policy_assess(const struct dd_policy *p, const struct dd_assess_in *in,
 			why_cat(a, part);
 			continue;
 		}
-		snprintf(part, sizeof part, "; rule %s: %s->%s", r->name, dd_priority_name(before),
-			 dd_priority_name(cur));
+		if (before == cur)
+			snprintf(part, sizeof part, "; rule %s: %s (unchanged)", r->name,
+				 dd_priority_name(cur));
+		else
+			snprintf(part, sizeof part, "; rule %s: %s->%s", r->name,
+				 dd_priority_name(before), dd_priority_name(cur));
 		why_cat(a, part);
 	}
 	a->priority = cur;

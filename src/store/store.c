@@ -684,12 +684,10 @@ static dd_code kb_draft(struct save *sv, const struct old_finding *o, struct dd_
 		steps = dd_arena_printf(
 			sv->a,
 			"Scan %lld found %s %s vulnerable to %s. Rescan %lld of image %s has %s %s"
-			" and no longer matches: the package was upgraded%s%s.",
+			" and no longer matches: the package was upgraded%s%s%s.",
 			(long long)o->first_scan, name, o->installed ? o->installed : "?", o->vuln,
 			(long long)sv->scan_id, sv->digest, name, np->version ? np->version : "?",
-			np->purl ? " (" : "", np->purl ? np->purl : "");
-		if (np->purl)
-			steps = dd_arena_printf(sv->a, "%s)", steps);
+			np->purl ? " (" : "", np->purl ? np->purl : "", np->purl ? ")" : "");
 	} else {
 		title = dd_arena_printf(sv->a, "%s: %s removed", o->vuln, name);
 		steps = dd_arena_printf(sv->a,

@@ -295,14 +295,14 @@ static void ykv(yajl_gen g, const char *k, const char *v)
 static int export_row(void *ud, int nc, const char *const *v)
 {
 	struct vexport *x = ud;
-	if (nc < 8)
+	if (nc < 9)
 		return 1;
 	const char *state = v[2] ? v[2] : "", *status, *just = NULL, *impact = NULL, *action = NULL;
 	char buf[700];
 	if (strcmp(state, DD_STATE_NOT_AFFECTED) == 0) {
 		status = "not_affected";
 		just = v[6] ? v[6] : NULL;
-		impact = v[5] ? v[5] : "triaged as not affected";
+		impact = v[8] ? v[8] : v[5] ? v[5] : "triaged as not affected";
 	} else if (strcmp(state, DD_STATE_FALSE_POSITIVE) == 0) {
 		/* A false positive: the scanner matched a component that does
 		 * not contain the vulnerable code. */
@@ -394,7 +394,10 @@ dd_code dd_store_vex_export(struct dd_store *s, const char *asset, const char *a
 	" 'verification', 'vex', 'policy') ORDER BY e.at DESC, e.id DESC LIMIT 1),"          \
 	" (SELECT v.justification FROM vex v WHERE v.vuln = f.vuln AND (v.product IN"        \
 	" (f.package, '*') OR v.product = f.purl OR SUBSTR(f.purl, 1, LENGTH(v.product) + 1)" \
-	" = v.product || '@') ORDER BY v.id DESC LIMIT 1), f.due"                             \
+	" = v.product || '@') ORDER BY v.id DESC LIMIT 1), f.due,"                            \
+	" (SELECT v.impact FROM vex v WHERE v.vuln = f.vuln AND (v.product IN"               \
+	" (f.package, '*') OR v.product = f.purl OR SUBSTR(f.purl, 1, LENGTH(v.product) + 1)" \
+	" = v.product || '@') ORDER BY v.id DESC LIMIT 1)"                                    \
 	" FROM findings f JOIN assets a ON a.id = f.asset_id WHERE f.state IN"               \
 	" ('not_affected', 'false_positive', 'fixed', 'confirmed', 'risk_accepted')" where    \
 	" ORDER BY f.vuln, f.purl, a.name"
