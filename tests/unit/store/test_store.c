@@ -590,3 +590,32 @@ DD_TEST(default_url_from_environment)
 	EXPECT_STR_EQ(buf, want);
 	unsetenv("XDG_DATA_HOME");
 }
+
+STORE_TEST(namespace_or_whole_image_not_assessed_closes_nothing)
+{
+	struct dd_store *s = open_store(url);
+	struct dd_err err;
+	struct dd_scan_result *r = scan1();
+	struct dd_save_opts o = { .asset = "web", .now = T("2026-03-02T10:00:00Z") };
+	ASSERT_OK(dd_store_save_scan(s, r, &o, NULL, &err), &err);
+	fx_free(r);
+	/* A rescan with no findings at all: the alpine feed was missing. */
+	r = fx_result("sha256:empty", NULL);
+	fx_pkg(r, "musl", "1.1.22-r2");
+	fx_not_assessed(r, "alpine:v3.10", "no alpine 3.10 feed in the DB");
+	struct dd_save_summary sum;
+	o.now = T("2026-03-03T10:00:00Z");
+	ASSERT_OK(dd_store_save_scan(s, r, &o, &sum, &err), &err);
+	EXPECT_EQ_INT(sum.fixed, 0);
+	EXPECT_EQ_INT(sum.not_assessed, 3);
+	fx_free(r);
+	/* A layer failed to read: "*" keeps everything open too. */
+	r = fx_result("sha256:broken", NULL);
+	fx_not_assessed(r, "*", "layer 2: unexpected end of gzip stream");
+	o.now = T("2026-03-04T10:00:00Z");
+	ASSERT_OK(dd_store_save_scan(s, r, &o, &sum, &err), &err);
+	EXPECT_EQ_INT(sum.fixed, 0);
+	EXPECT_EQ_INT(sum.not_assessed, 3);
+	fx_free(r);
+	dd_store_close(s);
+}
