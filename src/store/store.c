@@ -708,6 +708,21 @@ static dd_code kb_draft(struct save *sv, const struct old_finding *o, struct dd_
 	return dd_store_kb_add(sv->s, &e, sv->now, NULL, err);
 }
 
+/* An event for a finding inserted earlier in this save, found by identity. */
+static dd_code event_by_key(struct save *sv, const char *key, const char *vuln, const char *kind,
+			    const char *from, const char *to, const char *why, struct dd_err *err)
+{
+	struct dd_sqlv p[] = { SQLV_INT(sv->asset_id), SQLV_TEXT(key), SQLV_TEXT(vuln),
+			       SQLV_INT(sv->scan_id), SQLV_INT(sv->now), SQLV_TEXT(sv->who),
+			       SQLV_TEXT(kind), SQLV_TEXT(from), SQLV_TEXT(to), SQLV_TEXT(why) };
+	return st_q(sv->s,
+		    "INSERT INTO events (finding_id, scan_id, at, who, kind, from_state, to_state, why)"
+		    " SELECT id, CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($6 AS TEXT),"
+		    " CAST($7 AS TEXT), CAST($8 AS TEXT), CAST($9 AS TEXT), CAST($10 AS TEXT)"
+		    " FROM findings WHERE asset_id = $1 AND pkg_key = $2 AND vuln = $3",
+		    p, 10, NULL, NULL, err);
+}
+
 static dd_code save_one(struct save *sv, const struct dd_finding *f, struct dd_err *err)
 {
 	struct dd_store *s = sv->s;
@@ -805,6 +820,9 @@ static dd_code save_one(struct save *sv, const struct dd_finding *f, struct dd_e
 		fid = o->id;
 		sv->sum->still_open += dd_store_state_open(state) || !strcmp(state, DD_STATE_RISK_ACCEPTED);
 	} else {
+		/* No RETURNING: the event and the scan link find the new row by
+		 * its identity, so none of these statements waits for a reply
+		 * (the PostgreSQL backend pipelines them). */
 		rc = st_q(s,
 			  "INSERT INTO findings (asset_id, pkg_key, vuln, package, pkg_type, purl,"
 			  " installed, fixed_version, namespace, aliases, summary, state, priority,"
@@ -812,16 +830,15 @@ static dd_code save_one(struct save *sv, const struct dd_finding *f, struct dd_e
 			  " first_seen, last_seen, due, closed_at, first_scan, last_scan, reintroduced,"
 			  " vex_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
 			  " $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24, $25, $25, $26,"
-			  " $27) RETURNING id",
-			  pv, 27, dd_store_row_i64, &fid, err);
+			  " $27)",
+			  pv, 27, NULL, NULL, err);
 		if (rc == DD_OK) {
 			sv->sum->new_++;
-			rc = dd_store_event(s, fid, sv->scan_id, sv->now, sv->who, "new", NULL,
-					    DD_STATE_OPEN, as.why, err);
+			rc = event_by_key(sv, key, f->id, "new", NULL, DD_STATE_OPEN, as.why, err);
 		}
 		if (rc == DD_OK) {
 			/* Later duplicates in the same result map to this row. */
-			struct old_finding nf = { .id = fid, .seen = true, .state = DD_STATE_OPEN };
+			struct old_finding nf = { .id = 0, .seen = true, .state = DD_STATE_OPEN };
 			if (dd_grow(&sv->old.v, &sv->old.cap, sv->old.n + 1, sizeof *sv->old.v))
 				return dd_err_set(err, DD_ENOMEM, "out of memory");
 			sv->old.v[sv->old.n++] = nf;
@@ -832,16 +849,27 @@ static dd_code save_one(struct save *sv, const struct dd_finding *f, struct dd_e
 	if (rc)
 		return rc;
 	if (kind && strcmp(from, state) != 0 &&
-	    (rc = dd_store_event(s, fid, sv->scan_id, sv->now, sv->who, kind, from, state, why, err)))
+	    (rc = fid ? dd_store_event(s, fid, sv->scan_id, sv->now, sv->who, kind, from, state, why,
+				       err)
+		      : event_by_key(sv, key, f->id, kind, from, state, why, err)))
 		return rc;
 	if (dd_store_state_open(state))
 		sv->sum->by_priority[as.priority]++;
-	struct dd_sqlv lp[] = { SQLV_INT(sv->scan_id), SQLV_INT(fid),
-				SQLV_TEXT(f->installed ? f->installed : p->version) };
+	const char *inst = f->installed ? f->installed : p->version;
+	if (fid) {
+		struct dd_sqlv lp[] = { SQLV_INT(sv->scan_id), SQLV_INT(fid), SQLV_TEXT(inst) };
+		return st_q(s,
+			    "INSERT INTO scan_findings (scan_id, finding_id, installed) VALUES ($1, $2, $3)"
+			    " ON CONFLICT DO NOTHING",
+			    lp, 3, NULL, NULL, err);
+	}
+	struct dd_sqlv kp[] = { SQLV_INT(sv->asset_id), SQLV_TEXT(key), SQLV_TEXT(f->id),
+				SQLV_INT(sv->scan_id), SQLV_TEXT(inst) };
 	return st_q(s,
-		    "INSERT INTO scan_findings (scan_id, finding_id, installed) VALUES ($1, $2, $3)"
-		    " ON CONFLICT DO NOTHING",
-		    lp, 3, NULL, NULL, err);
+		    "INSERT INTO scan_findings (scan_id, finding_id, installed)"
+		    " SELECT CAST($4 AS BIGINT), id, CAST($5 AS TEXT) FROM findings"
+		    " WHERE asset_id = $1 AND pkg_key = $2 AND vuln = $3 ON CONFLICT DO NOTHING",
+		    kp, 5, NULL, NULL, err);
 }
 
 static dd_code close_absent(struct save *sv, struct dd_err *err)

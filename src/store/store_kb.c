@@ -42,6 +42,13 @@ dd_code dd_store_kb_add(struct dd_store *s, const struct dd_kb_entry *e, int64_t
 		e->scan_to ? SQLV_INT(e->scan_to) : SQLV_NULL, SQLV_INT(now ? now : dd_clock_now()),
 	};
 	int64_t got = 0;
+	/* Without an id wanted (drafts written by a save) no reply is awaited. */
+	if (!id)
+		return st_q(s,
+			    "INSERT INTO kb (vuln, package, title, fixed_version, base_image, steps, refs,"
+			    " kind, asset, finding_id, scan_from, scan_to, created) VALUES ($1, $2, $3,"
+			    " $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+			    p, 13, NULL, NULL, err);
 	dd_code rc = st_q(s,
 			  "INSERT INTO kb (vuln, package, title, fixed_version, base_image, steps, refs,"
 			  " kind, asset, finding_id, scan_from, scan_to, created) VALUES ($1, $2, $3,"

@@ -124,7 +124,7 @@ static const char *fx_pg_start(void)
 }
 
 /* A fresh database for one test; the URL in a static buffer. */
-static const char *fx_pg_url(void)
+__attribute__((unused)) static const char *fx_pg_url(void)
 {
 	const char *why = fx_pg_start();
 	if (why[0])
@@ -197,7 +197,7 @@ static void fx_pkg(struct dd_scan_result *r, const char *name, const char *versi
 }
 
 /* score < 0: unscored. */
-static struct dd_finding *fx_vuln(struct dd_scan_result *r, const char *pkg, const char *vuln,
+__attribute__((unused)) static struct dd_finding *fx_vuln(struct dd_scan_result *r, const char *pkg, const char *vuln,
 				  double score, const char *fixed)
 {
 	size_t idx = (size_t)-1;
@@ -231,7 +231,7 @@ static struct dd_finding *fx_vuln(struct dd_scan_result *r, const char *pkg, con
 	return f;
 }
 
-static void fx_not_assessed(struct dd_scan_result *r, const char *what, const char *why)
+__attribute__((unused)) static void fx_not_assessed(struct dd_scan_result *r, const char *what, const char *why)
 {
 	struct dd_not_assessed *na = dd_arena_alloc(r->arena, (r->nnot_assessed + 1) * sizeof *na);
 	if (r->nnot_assessed)

@@ -12,7 +12,14 @@
 #include <sys/wait.h>
 
 #include "dd_test.h"
+#include "store/backend.h"
 #include "store_fixture.h"
+
+static int dd_store_row_i64_test(void *ud, int nc, const char *const *v)
+{
+	*(int64_t *)ud = nc > 0 && v[0] ? strtoll(v[0], NULL, 10) : 0;
+	return 1;
+}
 
 static int64_t T(const char *s)
 {
@@ -618,4 +625,32 @@ STORE_TEST(namespace_or_whole_image_not_assessed_closes_nothing)
 	EXPECT_EQ_INT(sum.not_assessed, 3);
 	fx_free(r);
 	dd_store_close(s);
+}
+
+/* The PostgreSQL backend pipelines statements whose rows nobody reads; an
+ * error among them must still fail the transaction, and the connection
+ * must stay usable. */
+DD_TEST(postgres_pipelined_error_fails_the_transaction)
+{
+	const char *url = fx_pg_url();
+	if (!url)
+		dd_test_skip("%s", fx_pg_skip[0] ? fx_pg_skip : "PostgreSQL did not start");
+	const struct dd_store_backend *be = &dd_store_postgres;
+	void *c;
+	struct dd_err err;
+	ASSERT_OK(be->open(url, &c, &err), &err);
+	ASSERT_OK(be->script(c, "CREATE TABLE t (x BIGINT UNIQUE)", &err), &err);
+	static const char ins[] = "INSERT INTO t (x) VALUES ($1)";
+	struct dd_sqlv one[] = { SQLV_INT(1) }, two[] = { SQLV_INT(2) };
+	ASSERT_OK(be->exec(c, ins, one, 1, NULL, NULL, &err), &err); /* prepares it */
+	ASSERT_OK(be->begin(c, true, &err), &err);
+	ASSERT_OK(be->exec(c, ins, two, 1, NULL, NULL, &err), &err);  /* pipelined */
+	ASSERT_OK(be->exec(c, ins, one, 1, NULL, NULL, &err), &err);  /* pipelined, fails */
+	EXPECT_EQ_INT(be->commit(c, &err), DD_EDB);
+	EXPECT_TRUE(strstr(err.msg, "duplicate key") != NULL);
+	be->rollback(c);
+	int64_t n = 0;
+	ASSERT_OK(be->exec(c, "SELECT COUNT(*) FROM t", NULL, 0, dd_store_row_i64_test, &n, &err), &err);
+	EXPECT_EQ_INT(n, 1);
+	be->close(c);
 }
