@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -198,8 +199,17 @@ static int run(const char *label, const char *url, int nassets, int nrescans)
 	return 0;
 }
 
+/* Interrupted: exit() so atexit stops the PostgreSQL server we started. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	exit(1);
+}
+
 int main(int argc, char **argv)
 {
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	bool pg = false;
 	int nassets = 2000, nrescans = 1000;
 	for (int i = 1; i < argc; i++) {

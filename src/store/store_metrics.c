@@ -6,10 +6,10 @@
  * age, mean time to remediate per priority in working days ("3 working days
  * for high, 7 for medium"), SLA compliance and reintroductions.
  *
- * Two passes, each one query streamed through a row callback: scans (small)
- * and findings (up to millions of rows, five numbers each). Working days are
- * counted by the policy's calendar in O(1) per finding, so the findings pass
- * is bound by the database's row rate, not by date arithmetic.
+ * Three queries streamed through row callbacks: scans (small), findings
+ * grouped by (priority, state, first seen, closed, due) with their counts,
+ * and open findings per asset. Working days are counted by the policy's
+ * calendar in O(1) per group.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +94,11 @@ struct find_acc {
 	bool fail;
 };
 
+/* One row per (priority, state, first seen, closed, due) group with its
+ * count: findings of one scan share their first-seen time and a rescan
+ * closes its findings at one time, so a million findings are a few
+ * thousand groups, and the database (a covering index on SQLite, migration
+ * 2) does the counting. */
 static int finding_metric_row(void *ud, int nc, const char *const *v)
 {
 	struct find_acc *f = ud;
@@ -105,43 +110,57 @@ static int finding_metric_row(void *ud, int nc, const char *const *v)
 		prio = 0;
 	const char *state = v[1] ? v[1] : "";
 	int64_t first = dd_store_i64(v[2]), closed = dd_store_i64(v[3]), due = dd_store_i64(v[4]);
+	long count = (long)dd_store_i64(v[5]);
 	m->reintroductions += (long)dd_store_i64(v[6]);
 	bool open = dd_store_state_open(state);
 	if (open) {
 		int64_t age = (m->now - first) / 86400;
 		int b = age <= 7 ? 0 : age <= 30 ? 1 : age <= 90 ? 2 : 3;
-		m->open[prio][b]++;
-		m->open_total++;
+		m->open[prio][b] += count;
+		m->open_total += count;
 		if (due && due < m->now)
-			m->overdue++;
-		const char *asset = v[5] ? v[5] : "";
-		size_t idx = (size_t)dd_map_get(&f->assets, asset, strlen(asset));
-		if (!idx) {
-			if (dd_grow(&f->tops, &f->tcap, f->ntops + 1, sizeof *f->tops)) {
-				f->fail = true;
-				return 1;
-			}
-			memset(&f->tops[f->ntops], 0, sizeof *f->tops);
-			f->tops[f->ntops].asset = dd_arena_strdup(f->a, asset);
-			idx = ++f->ntops;
-			if (dd_map_put(&f->assets, asset, strlen(asset), (void *)idx, NULL, NULL)) {
-				f->fail = true;
-				return 1;
-			}
-		}
-		f->tops[idx - 1].open[prio]++;
+			m->overdue += count;
 	} else if (strcmp(state, DD_STATE_FIXED) == 0 && closed >= m->since) {
-		m->closed[prio]++;
-		f->mttr_sum[prio] += (double)dd_policy_working_days(f->pol, first, closed);
+		m->closed[prio] += count;
+		f->mttr_sum[prio] += (double)count * (double)dd_policy_working_days(f->pol, first, closed);
 		if (due) {
-			m->sla_total[prio]++;
-			m->sla_met[prio] += closed <= due;
+			m->sla_total[prio] += count;
+			if (closed <= due)
+				m->sla_met[prio] += count;
 		}
 	}
 	if (strcmp(state, DD_STATE_RISK_ACCEPTED) != 0)
 		for (size_t i = 0; i < f->nmonths; i++)
 			if (first <= f->month_end[i] && (open || (closed && closed > f->month_end[i])))
-				m->trend[i].open[prio]++;
+				m->trend[i].open[prio] += count;
+	return 0;
+}
+
+/* Open findings per asset and priority, for the top-assets chart. */
+static int top_row(void *ud, int nc, const char *const *v)
+{
+	struct find_acc *f = ud;
+	if (nc < 3)
+		return 0;
+	const char *asset = v[0] ? v[0] : "";
+	int prio = (int)dd_store_i64(v[1]);
+	if (prio < 0 || prio >= DD_PRIO_COUNT)
+		prio = 0;
+	size_t idx = (size_t)dd_map_get(&f->assets, asset, strlen(asset));
+	if (!idx) {
+		if (dd_grow(&f->tops, &f->tcap, f->ntops + 1, sizeof *f->tops)) {
+			f->fail = true;
+			return 1;
+		}
+		memset(&f->tops[f->ntops], 0, sizeof *f->tops);
+		f->tops[f->ntops].asset = dd_arena_strdup(f->a, asset);
+		idx = ++f->ntops;
+		if (dd_map_put(&f->assets, asset, strlen(asset), (void *)idx, NULL, NULL)) {
+			f->fail = true;
+			return 1;
+		}
+	}
+	f->tops[idx - 1].open[prio] += (long)dd_store_i64(v[2]);
 	return 0;
 }
 
@@ -213,13 +232,22 @@ dd_code dd_store_metrics(struct dd_store *s, const char *asset, int64_t since, i
 	}
 	fa.nmonths = (size_t)span;
 	m->ntrend = (size_t)span;
-	rc = asset ? st_q(s, "SELECT f.priority, f.state, f.first_seen, f.closed_at, f.due, a.name,"
-			     " f.reintroduced FROM findings f JOIN assets a ON a.id = f.asset_id"
-			     " WHERE a.name = $1",
+#define GROUPED(where)                                                                     \
+	"SELECT priority, state, first_seen, closed_at, due, COUNT(*), SUM(reintroduced)"     \
+	" FROM findings" where " GROUP BY priority, state, first_seen, closed_at, due"
+#define TOP(where)                                                                         \
+	"SELECT a.name, t.priority, t.n FROM (SELECT asset_id, priority, COUNT(*) AS n"      \
+	" FROM findings WHERE state IN ('open', 'confirmed')" where                           \
+	" GROUP BY asset_id, priority) t JOIN assets a ON a.id = t.asset_id"
+	rc = asset ? st_q(s, GROUPED(" WHERE asset_id = (SELECT id FROM assets WHERE name = $1)"),
 			  p, 1, finding_metric_row, &fa, err)
-		   : st_q(s, "SELECT f.priority, f.state, f.first_seen, f.closed_at, f.due, a.name,"
-			     " f.reintroduced FROM findings f JOIN assets a ON a.id = f.asset_id",
-			  NULL, 0, finding_metric_row, &fa, err);
+		   : st_q(s, GROUPED(""), NULL, 0, finding_metric_row, &fa, err);
+	if (rc == DD_OK)
+		rc = asset ? st_q(s, TOP(" AND asset_id = (SELECT id FROM assets WHERE name = $1)"), p,
+				  1, top_row, &fa, err)
+			   : st_q(s, TOP(""), NULL, 0, top_row, &fa, err);
+#undef GROUPED
+#undef TOP
 	if (rc == DD_OK && fa.fail)
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 	for (int p2 = 0; p2 < DD_PRIO_COUNT; p2++) {

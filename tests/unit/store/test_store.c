@@ -77,17 +77,42 @@ static struct dd_finding_row *find(struct dd_store *s, struct dd_arena *a, const
 	return rows;
 }
 
-STORE_TEST(migrations_once_and_newer_refused)
+STORE_TEST(migrations_upgrade_keeps_rows_and_newer_refused)
 {
 	struct dd_store *s = open_store(url);
-	EXPECT_EQ_INT(dd_store_schema_version(s), 1);
+	EXPECT_EQ_INT(dd_store_schema_version(s), 2);
+	struct dd_scan_result *r = scan1();
+	struct dd_save_opts o = { .asset = "web", .now = 1772445600 };
+	struct dd_err err;
+	ASSERT_OK(dd_store_save_scan(s, r, &o, NULL, &err), &err);
+	fx_free(r);
 	dd_store_close(s);
+	/* Make it a version-1 store (as drydock 0.1 wrote it); opening it
+	 * applies migration 2 and keeps every row. */
+	bool pg = strncmp(url, "postgres", 8) == 0;
+	const char *down = "DROP INDEX findings_metrics; DELETE FROM schema_migrations WHERE version = 2";
+	if (pg) {
+		PGconn *c = PQconnectdb(url);
+		PQclear(PQexec(c, down));
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		ASSERT_TRUE(sqlite3_open(url, &db) == SQLITE_OK);
+		sqlite3_exec(db, down, NULL, NULL, NULL);
+		sqlite3_close(db);
+	}
 	s = open_store(url);
-	EXPECT_EQ_INT(dd_store_schema_version(s), 1);
+	EXPECT_EQ_INT(dd_store_schema_version(s), 2);
+	struct dd_arena *a = dd_store_arena_new();
+	struct dd_finding_row *rows;
+	size_t n;
+	ASSERT_OK(dd_store_list_findings(s, NULL, a, &rows, &n, &err), &err);
+	EXPECT_EQ_INT(n, 3);
+	dd_store_arena_free(a);
 	dd_store_close(s);
 	/* A store from a newer drydock is refused, not misread. */
 	static const char sql[] = "INSERT INTO schema_migrations VALUES (99, 0)";
-	if (strncmp(url, "postgres", 8) == 0) {
+	if (pg) {
 		PGconn *c = PQconnectdb(url);
 		PQclear(PQexec(c, sql));
 		PQfinish(c);
@@ -97,7 +122,6 @@ STORE_TEST(migrations_once_and_newer_refused)
 		sqlite3_exec(db, sql, NULL, NULL, NULL);
 		sqlite3_close(db);
 	}
-	struct dd_err err;
 	EXPECT_EQ_INT(dd_store_open(url, &s, &err), DD_ESCHEMA);
 	EXPECT_TRUE(strstr(err.msg, "newer") != NULL);
 }
