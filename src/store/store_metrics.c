@@ -99,12 +99,15 @@ struct find_acc {
  * closes its findings at one time, so a million findings are a few
  * thousand groups, and the database (a covering index on SQLite, migration
  * 2) does the counting. */
+static dd_code top_add(struct find_acc *f, const char *asset_id, int prio, long count);
+
 static int finding_metric_row(void *ud, int nc, const char *const *v)
 {
 	struct find_acc *f = ud;
 	struct dd_metrics *m = f->m;
-	if (nc < 7)
+	if (nc < 8)
 		return 0;
+	v++; /* v[-1] is the asset id */
 	int prio = (int)dd_store_i64(v[0]);
 	if (prio < 0 || prio >= DD_PRIO_COUNT)
 		prio = 0;
@@ -120,6 +123,10 @@ static int finding_metric_row(void *ud, int nc, const char *const *v)
 		m->open_total += count;
 		if (due && due < m->now)
 			m->overdue += count;
+		if (top_add(f, v[-1] ? v[-1] : "0", prio, count)) {
+			f->fail = true;
+			return 1;
+		}
 	} else if (strcmp(state, DD_STATE_FIXED) == 0 && closed >= m->since) {
 		m->closed[prio] += count;
 		f->mttr_sum[prio] += (double)count * (double)dd_policy_working_days(f->pol, first, closed);
@@ -136,32 +143,21 @@ static int finding_metric_row(void *ud, int nc, const char *const *v)
 	return 0;
 }
 
-/* Open findings per asset and priority, for the top-assets chart. */
-static int top_row(void *ud, int nc, const char *const *v)
+/* Open findings per asset (by id; names are looked up for the top ten). */
+static dd_code top_add(struct find_acc *f, const char *asset_id, int prio, long count)
 {
-	struct find_acc *f = ud;
-	if (nc < 3)
-		return 0;
-	const char *asset = v[0] ? v[0] : "";
-	int prio = (int)dd_store_i64(v[1]);
-	if (prio < 0 || prio >= DD_PRIO_COUNT)
-		prio = 0;
-	size_t idx = (size_t)dd_map_get(&f->assets, asset, strlen(asset));
+	size_t idx = (size_t)dd_map_get(&f->assets, asset_id, strlen(asset_id));
 	if (!idx) {
-		if (dd_grow(&f->tops, &f->tcap, f->ntops + 1, sizeof *f->tops)) {
-			f->fail = true;
-			return 1;
-		}
+		if (dd_grow(&f->tops, &f->tcap, f->ntops + 1, sizeof *f->tops))
+			return DD_ENOMEM;
 		memset(&f->tops[f->ntops], 0, sizeof *f->tops);
-		f->tops[f->ntops].asset = dd_arena_strdup(f->a, asset);
+		f->tops[f->ntops].asset = dd_arena_strdup(f->a, asset_id);
 		idx = ++f->ntops;
-		if (dd_map_put(&f->assets, asset, strlen(asset), (void *)idx, NULL, NULL)) {
-			f->fail = true;
-			return 1;
-		}
+		if (dd_map_put(&f->assets, asset_id, strlen(asset_id), (void *)idx, NULL, NULL))
+			return DD_ENOMEM;
 	}
-	f->tops[idx - 1].open[prio] += (long)dd_store_i64(v[2]);
-	return 0;
+	f->tops[idx - 1].open[prio] += count;
+	return DD_OK;
 }
 
 static int cmp_top(const void *a, const void *b)
@@ -233,21 +229,13 @@ dd_code dd_store_metrics(struct dd_store *s, const char *asset, int64_t since, i
 	fa.nmonths = (size_t)span;
 	m->ntrend = (size_t)span;
 #define GROUPED(where)                                                                     \
-	"SELECT priority, state, first_seen, closed_at, due, COUNT(*), SUM(reintroduced)"     \
-	" FROM findings" where " GROUP BY priority, state, first_seen, closed_at, due"
-#define TOP(where)                                                                         \
-	"SELECT a.name, t.priority, t.n FROM (SELECT asset_id, priority, COUNT(*) AS n"      \
-	" FROM findings WHERE state IN ('open', 'confirmed')" where                           \
-	" GROUP BY asset_id, priority) t JOIN assets a ON a.id = t.asset_id"
+	"SELECT asset_id, priority, state, first_seen, closed_at, due, COUNT(*),"            \
+	" SUM(reintroduced) FROM findings" where                                               \
+	" GROUP BY asset_id, priority, state, first_seen, closed_at, due"
 	rc = asset ? st_q(s, GROUPED(" WHERE asset_id = (SELECT id FROM assets WHERE name = $1)"),
 			  p, 1, finding_metric_row, &fa, err)
 		   : st_q(s, GROUPED(""), NULL, 0, finding_metric_row, &fa, err);
-	if (rc == DD_OK)
-		rc = asset ? st_q(s, TOP(" AND asset_id = (SELECT id FROM assets WHERE name = $1)"), p,
-				  1, top_row, &fa, err)
-			   : st_q(s, TOP(""), NULL, 0, top_row, &fa, err);
 #undef GROUPED
-#undef TOP
 	if (rc == DD_OK && fa.fail)
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 	for (int p2 = 0; p2 < DD_PRIO_COUNT; p2++) {
@@ -264,8 +252,12 @@ dd_code dd_store_metrics(struct dd_store *s, const char *asset, int64_t since, i
 		if (!m->top) {
 			rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 		} else {
-			for (size_t i = 0; i < k; i++) {
-				m->top[i].asset = fa.tops[i].asset;
+			for (size_t i = 0; i < k && rc == DD_OK; i++) {
+				struct st_str name = { .a = ar };
+				struct dd_sqlv q[] = { SQLV_INT(dd_store_i64(fa.tops[i].asset)) };
+				rc = st_q(s, "SELECT name FROM assets WHERE id = $1", q, 1,
+					  dd_store_row_str, &name, err);
+				m->top[i].asset = name.s ? name.s : fa.tops[i].asset;
 				memcpy(m->top[i].open, fa.tops[i].open, sizeof m->top[i].open);
 			}
 			m->ntop = k;
