@@ -8,6 +8,7 @@
 
 #include "dd/policy.h"
 #include "dd_test.h"
+#include "util/alloc.h"
 
 static int64_t T(const char *s)
 {
@@ -224,4 +225,25 @@ DD_TEST(clock_injected_by_environment)
 	EXPECT_EQ_INT(dd_time_parse("yesterday", &t, &err), DD_EINVAL);
 	char buf[32];
 	EXPECT_STR_EQ(dd_time_format(T("2026-03-02T10:00:00Z"), buf, sizeof buf), "2026-03-02T10:00:00Z");
+}
+
+/* Every allocation of a parse failing in turn: DD_ENOMEM or success, never
+ * a crash or a leak (the ASan build checks the leaks). */
+DD_TEST(out_of_memory_at_each_allocation)
+{
+	static const char y[] = "holidays: [2026-12-25, 2027-01-01]\nrules:\n  - name: a\n    then: raise\n";
+	int ok = 0;
+	for (unsigned long n = 1; n < 64; n++) {
+		struct dd_policy *p = NULL;
+		struct dd_err err;
+		dd_alloc_fail_at(n);
+		dd_code rc = dd_policy_parse(y, sizeof y - 1, "p.yml", &p, &err);
+		dd_alloc_fail_at(0);
+		EXPECT_TRUE(rc == DD_OK || rc == DD_ENOMEM);
+		if (rc == DD_OK) {
+			ok++;
+			dd_policy_free(p);
+		}
+	}
+	EXPECT_TRUE(ok > 0);
 }

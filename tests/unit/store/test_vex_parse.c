@@ -3,6 +3,7 @@
  * VEX with bom-ref resolution, and errors that name the file and statement. */
 #include "dd/store.h"
 #include "dd_test.h"
+#include "util/alloc.h"
 
 static size_t parse(const char *json, struct dd_arena *a, struct dd_vex_stmt **st,
 		    struct dd_err *err, dd_code *rc)
@@ -92,4 +93,28 @@ DD_TEST(bad_documents_name_the_place)
 	parse(deep, a, &st, &err, &rc);
 	EXPECT_EQ_INT(rc, DD_ELIMIT);
 	dd_store_arena_free(a);
+}
+
+DD_TEST(out_of_memory_at_each_allocation)
+{
+	static const char j[] = "{\"@context\":\"https://openvex.dev/ns/v0.2.0\",\"statements\":["
+				"{\"vulnerability\":{\"name\":\"CVE-1\"},\"products\":[\"a\",\"b\"],"
+				"\"status\":\"fixed\"}]}";
+	int ok = 0;
+	for (unsigned long n = 1; n < 64; n++) {
+		struct dd_arena *a = dd_store_arena_new();
+		struct dd_vex_stmt *st;
+		size_t cnt = 0;
+		struct dd_err err;
+		dd_alloc_fail_at(n);
+		dd_code rc = dd_vex_parse(j, sizeof j - 1, "doc.json", a, &st, &cnt, &err);
+		dd_alloc_fail_at(0);
+		EXPECT_TRUE(rc == DD_OK || rc == DD_ENOMEM);
+		if (rc == DD_OK) {
+			ok++;
+			EXPECT_EQ_INT(cnt, 2);
+		}
+		dd_store_arena_free(a);
+	}
+	EXPECT_TRUE(ok > 0);
 }
