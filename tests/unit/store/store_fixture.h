@@ -36,8 +36,15 @@
 
 static char fx_pg_dir[256];
 static int fx_pg_port;
-static char fx_pg_skip[256];
+static char fx_pg_skip[1024];
 static int fx_pg_dbs;
+
+/* DD_PG_BIN in the environment overrides the PostgreSQL binaries' folder. */
+static const char *fx_pg_bin(void)
+{
+	const char *e = getenv("DD_PG_BIN");
+	return e && *e ? e : DD_PG_BIN;
+}
 
 static int fx_sh(const char *cmd)
 {
@@ -51,7 +58,7 @@ static void fx_pg_stop(void)
 		return;
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s%s/pg_ctl -D %s/data -m immediate stop >/dev/null 2>&1",
-		 geteuid() == 0 ? "runuser -u postgres -- " : "", DD_PG_BIN, fx_pg_dir);
+		 geteuid() == 0 ? "runuser -u postgres -- " : "", fx_pg_bin(), fx_pg_dir);
 	fx_sh(cmd);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", fx_pg_dir);
 	fx_sh(cmd);
@@ -79,10 +86,12 @@ static const char *fx_pg_start(void)
 	if (fx_pg_port || fx_pg_skip[0])
 		return fx_pg_skip;
 	char cmd[2048];
-	if (access(DD_PG_BIN "/initdb", X_OK) != 0 || access(DD_PG_BIN "/pg_ctl", X_OK) != 0) {
+	char initdb[512], pgctl[512];
+	snprintf(initdb, sizeof initdb, "%s/initdb", fx_pg_bin());
+	snprintf(pgctl, sizeof pgctl, "%s/pg_ctl", fx_pg_bin());
+	if (access(initdb, X_OK) != 0 || access(pgctl, X_OK) != 0) {
 		snprintf(fx_pg_skip, sizeof fx_pg_skip,
-			 "PostgreSQL binaries absent (%s/initdb): install the postgresql package",
-			 DD_PG_BIN);
+			 "PostgreSQL binaries absent (%s): install the postgresql package", initdb);
 		return fx_pg_skip;
 	}
 	bool root = geteuid() == 0;
@@ -102,7 +111,7 @@ static const char *fx_pg_start(void)
 	const char *as = root ? "runuser -u postgres -- " : "";
 	snprintf(cmd, sizeof cmd,
 		 "%s%s/initdb -D %s/data -U postgres --auth=trust -E UTF8 --no-sync >%s/initdb.log 2>&1",
-		 as, DD_PG_BIN, fx_pg_dir, fx_pg_dir);
+		 as, fx_pg_bin(), fx_pg_dir, fx_pg_dir);
 	if (fx_sh(cmd) != 0) {
 		fprintf(stderr, "initdb failed: see %s/initdb.log\n", fx_pg_dir);
 		return "initdb failed";
@@ -113,7 +122,7 @@ static const char *fx_pg_start(void)
 			 "%s%s/pg_ctl -D %s/data -l %s/log -w -t 60 -o \"-c listen_addresses=127.0.0.1"
 			 " -p %d -c unix_socket_directories=%s -c fsync=off -c max_connections=50\""
 			 " start >/dev/null 2>&1",
-			 as, DD_PG_BIN, fx_pg_dir, fx_pg_dir, port, fx_pg_dir);
+			 as, fx_pg_bin(), fx_pg_dir, fx_pg_dir, port, fx_pg_dir);
 		if (port && fx_sh(cmd) == 0) {
 			fx_pg_port = port;
 			atexit(fx_pg_stop);
