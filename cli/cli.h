@@ -22,11 +22,18 @@ struct dd_command {
 };
 
 /* The table in main.c; each cmd_<name>.c defines one run function. */
+int cmd_assets(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_scans(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_vex(int argc, char **argv);
 
 /* "drydock: error: <msg>" on stderr; returns DD_EXIT_ERROR. */
 int dd_cli_fail(const struct dd_err *err);

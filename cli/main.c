@@ -7,11 +7,18 @@
 
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
+	{ "assets", cmd_assets, "Assets: images and services with their business impact" },
 	{ "db", cmd_db, "Build and inspect the vulnerability database" },
+	{ "findings", cmd_findings, "Tracked findings: list, show, triage, verify" },
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
+	{ "kb", cmd_kb, "Remediation knowledge base: add, show, search" },
+	{ "metrics", cmd_metrics, "MTTR, SLA compliance, scan frequency, open by age" },
+	{ "report", cmd_report, "HTML or JSON report with charts from the store" },
 	{ "sbom", cmd_sbom, "List the packages in an image (table, JSON, CycloneDX, SPDX)" },
 	{ "scan", cmd_scan, "Find the vulnerabilities of an image's packages" },
+	{ "scans", cmd_scans, "Recorded scans: list, show, diff, import" },
 	{ "vercmp", cmd_vercmp, "Compare versions or test ranges in an ecosystem's scheme" },
+	{ "vex", cmd_vex, "VEX: export decisions as OpenVEX, import OpenVEX/CycloneDX" },
 };
 
 static const size_t ncommands = sizeof commands / sizeof *commands;

@@ -69,6 +69,16 @@ struct dd_finding {
 	const char *suppressed;      /* NULL, or why: "ignore-file: ...", "vex: not_affected ..." */
 };
 
+/* Something the scan could not assess (no feed for the distro release in the
+ * DB, a layer that failed to read, a cataloger error). what is a package
+ * name, a purl (without version), a feed namespace ("alpine:v3.10"), or "*"
+ * for the whole image. The store never closes a finding as fixed when its
+ * package or namespace is named here: absence is not proof of a fix. */
+struct dd_not_assessed {
+	const char *what;
+	const char *why;
+};
+
 struct dd_scan_result {
 	struct dd_sbom *sbom;         /* owned */
 	struct dd_finding *findings;  /* sorted: package, then id */
@@ -78,6 +88,8 @@ struct dd_scan_result {
 	size_t nwarnings, wcap;
 	const char *db_built;         /* when the vulnerability DB was built */
 	const char *scanned_at;       /* RFC 3339 UTC */
+	struct dd_not_assessed *not_assessed; /* see above; in the arena */
+	size_t nnot_assessed;
 	struct dd_arena *arena;
 };
 

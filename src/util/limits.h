@@ -85,4 +85,13 @@
 /* A cached layer or archive record read back from the cache dir. */
 #define DD_LIMIT_CACHE_FILE_BYTES (1ull << 30)
 
+/* A VEX document (OpenVEX, CycloneDX VEX): vendors' files are KB to a few MiB
+ * even for whole distributions. */
+#define DD_LIMIT_VEX_BYTES (64u << 20)
+/* A verification evidence file kept in the store (logs, screenshots as
+ * text, PoC output); bigger evidence belongs in an artifact store. */
+#define DD_LIMIT_EVIDENCE_BYTES (16u << 20)
+/* Statements in one VEX document. */
+#define DD_LIMIT_VEX_STATEMENTS 1000000u
+
 #endif

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Writers for what the store knows: the SBOM JSON a scan records, findings
+ * and metrics as JSON (yajl's generator: escaping is its job), and the HTML
+ * report. The report is one self-contained file (no scripts, no external
+ * fonts or images: it is mailed and archived) with inline SVG charts drawn
+ * here: open findings per month by priority, MTTR per priority against the
+ * SLA target, and the assets with the most open findings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "store/store_impl.h"
+#include "util/alloc.h"
+
+static void ys(yajl_gen g, const char *s)
+{
+	if (s)
+		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+	else
+		yajl_gen_null(g);
+}
+
+static void ykv(yajl_gen g, const char *k, const char *v)
+{
+	ys(g, k);
+	ys(g, v);
+}
+
+static void yki(yajl_gen g, const char *k, long long v)
+{
+	ys(g, k);
+	yajl_gen_integer(g, v);
+}
+
+static void ykd(yajl_gen g, const char *k, double v)
+{
+	ys(g, k);
+	if (v < 0) {
+		yajl_gen_null(g);
+		return;
+	}
+	/* Two decimals are what a person reads; yajl_gen_double prints %.17g. */
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%.2f", v);
+	yajl_gen_number(g, buf, (size_t)n);
+}
+
+static void ykt(yajl_gen g, const char *k, int64_t t)
+{
+	char buf[32];
+	ys(g, k);
+	if (t)
+		ys(g, dd_time_format(t, buf, sizeof buf));
+	else
+		yajl_gen_null(g);
+}
+
+static dd_code flush(yajl_gen g, FILE *f, struct dd_err *err)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen_get_buf(g, &buf, &len);
+	dd_code rc = DD_OK;
+	if (fwrite(buf, 1, len, f) != len || fputc('\n', f) == EOF)
+		rc = dd_err_sys(err, DD_EIO, "writing JSON");
+	yajl_gen_free(g);
+	return rc;
+}
+
+static yajl_gen gen(bool pretty)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	if (g && pretty) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	}
+	return g;
+}
+
+dd_code dd_store_sbom_json(const struct dd_sbom *sb, char **out, size_t *len, struct dd_err *err)
+{
+	yajl_gen g = gen(false);
+	if (!g)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	const struct dd_image_info *im = &sb->image;
+	yajl_gen_map_open(g);
+	ys(g, "image");
+	yajl_gen_map_open(g);
+	ykv(g, "transport", im->transport);
+	ykv(g, "reference", im->reference);
+	ykv(g, "name", im->name);
+	ykv(g, "config_digest", im->config_digest);
+	ykv(g, "manifest_digest", im->manifest_digest);
+	ykv(g, "os", im->os);
+	ykv(g, "arch", im->arch);
+	ykv(g, "created", im->created);
+	ys(g, "layers");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < im->nlayers; i++) {
+		yajl_gen_map_open(g);
+		ykv(g, "diff_id", im->layers[i].diff_id);
+		ykv(g, "digest", im->layers[i].digest);
+		yki(g, "size", (long long)im->layers[i].size);
+		ykv(g, "created_by", im->layers[i].created_by);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	ys(g, "distro");
+	yajl_gen_map_open(g);
+	ykv(g, "id", sb->distro.id);
+	ykv(g, "version_id", sb->distro.version_id);
+	ykv(g, "codename", sb->distro.codename);
+	ykv(g, "pretty_name", sb->distro.pretty_name);
+	yajl_gen_map_close(g);
+	ys(g, "packages");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < sb->npkgs; i++) {
+		const struct dd_package *p = &sb->pkgs[i];
+		yajl_gen_map_open(g);
+		ykv(g, "type", p->type);
+		ykv(g, "namespace", p->namespace_);
+		ykv(g, "name", p->name);
+		ykv(g, "version", p->version);
+		ykv(g, "arch", p->arch);
+		ykv(g, "source_name", p->source_name);
+		ykv(g, "source_version", p->source_version);
+		ykv(g, "license", p->license);
+		ykv(g, "purl", p->purl);
+		ykv(g, "location", p->location);
+		yki(g, "layer", p->layer);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	ys(g, "warnings");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < sb->nwarnings; i++)
+		ys(g, sb->warnings[i]);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	const unsigned char *buf;
+	size_t n;
+	yajl_gen_get_buf(g, &buf, &n);
+	*out = dd_strndup((const char *)buf, n);
+	*len = n;
+	yajl_gen_free(g);
+	return *out ? DD_OK : dd_err_set(err, DD_ENOMEM, "out of memory");
+}
+
+dd_code dd_store_write_findings_json(FILE *f, const struct dd_finding_row *rows, size_t n,
+				     struct dd_err *err)
+{
+	yajl_gen g = gen(true);
+	if (!g)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < n; i++) {
+		const struct dd_finding_row *r = &rows[i];
+		yajl_gen_map_open(g);
+		yki(g, "id", r->id);
+		ykv(g, "asset", r->asset);
+		ykv(g, "vulnerability", r->vuln);
+		ykv(g, "aliases", r->aliases);
+		ykv(g, "package", r->package);
+		ykv(g, "purl", r->purl);
+		ykv(g, "installed", r->installed);
+		ykv(g, "fixed_version", r->fixed_version);
+		ykv(g, "state", r->state);
+		ykv(g, "priority", dd_priority_name(r->priority));
+		ys(g, "unscored");
+		yajl_gen_bool(g, r->unscored);
+		ykd(g, "score", r->score);
+		ykv(g, "score_source", r->score_source);
+		ykv(g, "cvss_rating", r->cvss_rating);
+		ykv(g, "vendor_rating", r->vendor_rating);
+		ys(g, "kev");
+		yajl_gen_bool(g, r->kev);
+		ykd(g, "epss", r->epss);
+		ykv(g, "why", r->why);
+		ykt(g, "first_seen", r->first_seen);
+		ykt(g, "last_seen", r->last_seen);
+		ykt(g, "due", r->due);
+		ys(g, "overdue");
+		yajl_gen_bool(g, r->overdue);
+		ykt(g, "closed_at", r->closed_at);
+		yki(g, "first_scan", r->first_scan);
+		yki(g, "last_scan", r->last_scan);
+		if (r->fixed_scan) {
+			yki(g, "fixed_in_scan", r->fixed_scan);
+			ykv(g, "fix_evidence", r->fix_evidence);
+		}
+		yki(g, "reintroduced", r->reintroduced);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	return flush(g, f, err);
+}
+
+dd_code dd_store_write_metrics_json(FILE *f, const struct dd_metrics *m, struct dd_err *err)
+{
+	static const char *buckets[] = { "0-7d", "8-30d", "31-90d", ">90d" };
+	yajl_gen g = gen(true);
+	if (!g)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	yajl_gen_map_open(g);
+	ykt(g, "now", m->now);
+	ykt(g, "since", m->since);
+	yki(g, "scans", m->scans);
+	ykd(g, "p1_per_scan", m->p1_per_scan);
+	ys(g, "scans_per_month");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < m->nmonths; i++) {
+		yajl_gen_map_open(g);
+		ykv(g, "asset", m->months[i].asset);
+		ykv(g, "month", m->months[i].month);
+		yki(g, "scans", m->months[i].scans);
+		ykd(g, "p1_per_scan", m->months[i].p1_per_scan);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yki(g, "open", m->open_total);
+	yki(g, "overdue", m->overdue);
+	ys(g, "priorities");
+	yajl_gen_map_open(g);
+	for (int p = 1; p < DD_PRIO_COUNT; p++) {
+		ys(g, dd_priority_name((enum dd_priority)p));
+		yajl_gen_map_open(g);
+		ys(g, "open_by_age");
+		yajl_gen_map_open(g);
+		for (int b = 0; b < DD_AGE_BUCKETS; b++)
+			yki(g, buckets[b], m->open[p][b]);
+		yajl_gen_map_close(g);
+		yki(g, "fixed", m->closed[p]);
+		ykd(g, "mttr_working_days", m->mttr[p]);
+		ys(g, "sla_working_days");
+		if (m->sla_target[p] == DD_SLA_NONE)
+			yajl_gen_null(g);
+		else
+			yajl_gen_integer(g, m->sla_target[p]);
+		yki(g, "sla_met", m->sla_met[p]);
+		yki(g, "sla_closed", m->sla_total[p]);
+		ykd(g, "sla_compliance_pct", m->sla_pct[p]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	yki(g, "reintroductions", m->reintroductions);
+	ys(g, "trend");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < m->ntrend; i++) {
+		yajl_gen_map_open(g);
+		ykv(g, "month", m->trend[i].month);
+		for (int p = 1; p < DD_PRIO_COUNT; p++)
+			yki(g, dd_priority_name((enum dd_priority)p), m->trend[i].open[p]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	ys(g, "top_assets");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < m->ntop; i++) {
+		yajl_gen_map_open(g);
+		ykv(g, "asset", m->top[i].asset);
+		for (int p = 1; p < DD_PRIO_COUNT; p++)
+			yki(g, dd_priority_name((enum dd_priority)p), m->top[i].open[p]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	return flush(g, f, err);
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static const char *colour[DD_PRIO_COUNT] = { "#999", "#c0392b", "#e67e22", "#2e86c1" };
+
+static void chart_trend(FILE *f, const struct dd_metrics *m)
+{
+	const int W = 640, H = 240, L = 48, B = 28, T = 12;
+	long max = 1;
+	for (size_t i = 0; i < m->ntrend; i++)
+		for (int p = 1; p < DD_PRIO_COUNT; p++)
+			if (m->trend[i].open[p] > max)
+				max = m->trend[i].open[p];
+	fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
+		   " aria-label=\"Open findings per month by priority\">\n", W, H, W, H);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n", L, H - B, W - 8,
+		H - B);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n", L, T, L, H - B);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%ld</text>\n", L - 4,
+		T + 4, max);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n", L - 4,
+		H - B);
+	size_t n = m->ntrend ? m->ntrend : 1;
+	double step = n > 1 ? (double)(W - L - 24) / (double)(n - 1) : 0;
+	for (int p = 1; p < DD_PRIO_COUNT; p++) {
+		fprintf(f, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"", colour[p]);
+		for (size_t i = 0; i < m->ntrend; i++)
+			fprintf(f, "%.1f,%.1f ", L + 8 + step * (double)i,
+				(double)(H - B) - (double)(H - B - T) * (double)m->trend[i].open[p] /
+							  (double)max);
+		fputs("\"/>\n", f);
+		for (size_t i = 0; i < m->ntrend; i++)
+			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"><title>%s %s: %ld"
+				   "</title></circle>\n",
+				L + 8 + step * (double)i,
+				(double)(H - B) - (double)(H - B - T) * (double)m->trend[i].open[p] /
+							  (double)max,
+				colour[p], m->trend[i].month, dd_priority_name((enum dd_priority)p),
+				m->trend[i].open[p]);
+	}
+	for (size_t i = 0; i < m->ntrend; i++)
+		if (m->ntrend <= 12 || i % 3 == 0)
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s"
+				   "</text>\n", L + 8 + step * (double)i, H - 10, m->trend[i].month);
+	fputs("</svg>\n", f);
+}
+
+static void chart_mttr(FILE *f, const struct dd_metrics *m)
+{
+	const int W = 640, H = 220, L = 48, B = 28, T = 12;
+	double max = 1;
+	for (int p = 1; p < DD_PRIO_COUNT; p++) {
+		if (m->mttr[p] > max)
+			max = m->mttr[p];
+		if (m->sla_target[p] > max)
+			max = m->sla_target[p];
+	}
+	fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
+		   " aria-label=\"MTTR per priority against the SLA target\">\n", W, H, W, H);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n", L, H - B, W - 8,
+		H - B);
+	for (int p = 1; p < DD_PRIO_COUNT; p++) {
+		double x = L + 30 + (p - 1) * 190;
+		double h = m->mttr[p] > 0 ? (double)(H - B - T) * m->mttr[p] / max : 0;
+		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"60\" height=\"%.1f\" fill=\"%s\">"
+			   "<title>%s MTTR %.2f working days</title></rect>\n",
+			x, (double)(H - B) - h, h, colour[p], dd_priority_name((enum dd_priority)p),
+			m->mttr[p] < 0 ? 0 : m->mttr[p]);
+		if (m->mttr[p] >= 0)
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\">"
+				   "%.1f d</text>\n", x + 30, (double)(H - B) - h - 4, m->mttr[p]);
+		else
+			fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">"
+				   "none fixed</text>\n", x + 30, H - B - 4);
+		if (m->sla_target[p] != DD_SLA_NONE) {
+			double y = (double)(H - B) - (double)(H - B - T) * m->sla_target[p] / max;
+			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\""
+				   " stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">"
+				   "SLA %d d</text>\n", x - 8, y, x + 68, y, x + 70, y + 4,
+				m->sla_target[p]);
+		}
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
+			x + 30, H - 10, dd_priority_name((enum dd_priority)p));
+	}
+	fputs("</svg>\n", f);
+}
+
+static void chart_top(FILE *f, const struct dd_metrics *m)
+{
+	const int W = 640, L = 160, row = 24;
+	int H = (int)m->ntop * row + 16;
+	long max = 1;
+	for (size_t i = 0; i < m->ntop; i++) {
+		long t = m->top[i].open[1] + m->top[i].open[2] + m->top[i].open[3];
+		if (t > max)
+			max = t;
+	}
+	fprintf(f, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\""
+		   " aria-label=\"Assets with the most open findings\">\n", W, H, W, H);
+	for (size_t i = 0; i < m->ntop; i++) {
+		double x = L, y = 8 + (double)i * row;
+		fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\">", L - 6,
+			y + 14);
+		esc(f, m->top[i].asset);
+		fputs("</text>\n", f);
+		for (int p = 1; p < DD_PRIO_COUNT; p++) {
+			double w = (double)(W - L - 60) * (double)m->top[i].open[p] / (double)max;
+			if (w <= 0)
+				continue;
+			fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"%s\">"
+				   "<title>%s: %ld</title></rect>\n", x, y, w, colour[p],
+				dd_priority_name((enum dd_priority)p), m->top[i].open[p]);
+			x += w;
+		}
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%ld</text>\n", x + 4, y + 14,
+			m->top[i].open[1] + m->top[i].open[2] + m->top[i].open[3]);
+	}
+	fputs("</svg>\n", f);
+}
+
+dd_code dd_store_write_report_html(FILE *f, const struct dd_metrics *m, const char *title,
+				   const struct dd_finding_row *top, size_t ntop, struct dd_err *err)
+{
+	char now[32], d1[16], d2[16];
+	dd_time_format(m->now, now, sizeof now);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", f);
+	esc(f, title);
+	fputs("</title>\n<style>\n"
+	      "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222}\n"
+	      "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\n"
+	      ".tiles{display:flex;flex-wrap:wrap;gap:1em}.tile{border:1px solid #ddd;"
+	      "border-radius:6px;padding:.6em 1em;min-width:8em}.tile b{display:block;font-size:1.6em}\n"
+	      "table{border-collapse:collapse;width:100%;font-size:.9em}"
+	      "th,td{border-bottom:1px solid #eee;padding:.3em .5em;text-align:left}\n"
+	      ".P1{color:#c0392b;font-weight:bold}.P2{color:#e67e22;font-weight:bold}.P3{color:#2e86c1}\n"
+	      ".legend span{margin-right:1.5em}.overdue{color:#c0392b}\n"
+	      "</style></head><body>\n<h1>", f);
+	esc(f, title);
+	fprintf(f, "</h1>\n<p>Generated %s by drydock from its own scan records.</p>\n", now);
+	double sla_all = -1;
+	long met = 0, tot = 0;
+	for (int p = 1; p < DD_PRIO_COUNT; p++) {
+		met += m->sla_met[p];
+		tot += m->sla_total[p];
+	}
+	if (tot)
+		sla_all = 100.0 * (double)met / (double)tot;
+	fprintf(f, "<div class=\"tiles\">\n<div class=\"tile\"><b>%ld</b>open findings</div>\n"
+		   "<div class=\"tile\"><b class=\"overdue\">%ld</b>overdue</div>\n"
+		   "<div class=\"tile\"><b>%ld</b>scans</div>\n"
+		   "<div class=\"tile\"><b>%.1f</b>P1 per scan</div>\n",
+		m->open_total, m->overdue, m->scans, m->p1_per_scan);
+	if (sla_all >= 0)
+		fprintf(f, "<div class=\"tile\"><b>%.0f%%</b>closed within SLA</div>\n", sla_all);
+	else
+		fputs("<div class=\"tile\"><b>-</b>closed within SLA</div>\n", f);
+	fprintf(f, "<div class=\"tile\"><b>%ld</b>reintroductions</div>\n</div>\n",
+		m->reintroductions);
+	fputs("<p class=\"legend\"><span class=\"P1\">&#9632; P1 immediate</span><span class=\"P2\">"
+	      "&#9632; P2 planned</span><span class=\"P3\">&#9632; P3 monitor</span></p>\n", f);
+	fputs("<h2>Open findings over time, by priority</h2>\n", f);
+	chart_trend(f, m);
+	fputs("<h2>Mean time to remediate (working days) against the SLA</h2>\n", f);
+	chart_mttr(f, m);
+	fputs("<table><tr><th>priority</th><th>fixed</th><th>MTTR (working days)</th>"
+	      "<th>SLA target</th><th>closed within SLA</th></tr>\n", f);
+	for (int p = 1; p < DD_PRIO_COUNT; p++) {
+		fprintf(f, "<tr><td class=\"%s\">%s</td><td>%ld</td>", dd_priority_name((enum dd_priority)p),
+			dd_priority_name((enum dd_priority)p), m->closed[p]);
+		if (m->mttr[p] >= 0)
+			fprintf(f, "<td>%.2f</td>", m->mttr[p]);
+		else
+			fputs("<td>-</td>", f);
+		if (m->sla_target[p] == DD_SLA_NONE)
+			fputs("<td>none</td>", f);
+		else
+			fprintf(f, "<td>%d</td>", m->sla_target[p]);
+		if (m->sla_pct[p] >= 0)
+			fprintf(f, "<td>%.0f%% (%ld/%ld)</td></tr>\n", m->sla_pct[p], m->sla_met[p],
+				m->sla_total[p]);
+		else
+			fputs("<td>-</td></tr>\n", f);
+	}
+	fputs("</table>\n<h2>Assets with the most open findings</h2>\n", f);
+	if (m->ntop)
+		chart_top(f, m);
+	else
+		fputs("<p>No open findings.</p>\n", f);
+	fputs("<h2>Scans per asset per month</h2>\n<table><tr><th>asset</th><th>month</th>"
+	      "<th>scans</th><th>P1 per scan</th></tr>\n", f);
+	for (size_t i = 0; i < m->nmonths; i++) {
+		fputs("<tr><td>", f);
+		esc(f, m->months[i].asset);
+		fprintf(f, "</td><td>%s</td><td>%ld</td><td>%.1f</td></tr>\n", m->months[i].month,
+			m->months[i].scans, m->months[i].p1_per_scan);
+	}
+	fputs("</table>\n<h2>Remediation order (top open findings)</h2>\n<table><tr><th>id</th>"
+	      "<th>priority</th><th>asset</th><th>vulnerability</th><th>package</th><th>score</th>"
+	      "<th>due</th><th>why</th></tr>\n", f);
+	for (size_t i = 0; i < ntop; i++) {
+		const struct dd_finding_row *r = &top[i];
+		fprintf(f, "<tr><td>%lld</td><td class=\"%s\">%s</td><td>", (long long)r->id,
+			dd_priority_name(r->priority), dd_priority_name(r->priority));
+		esc(f, r->asset);
+		fputs("</td><td>", f);
+		esc(f, r->vuln);
+		fputs("</td><td>", f);
+		esc(f, r->package);
+		fputs(" ", f);
+		esc(f, r->installed);
+		if (r->score >= 0)
+			fprintf(f, "</td><td>%.1f</td>", r->score);
+		else
+			fputs("</td><td>unscored</td>", f);
+		fprintf(f, "<td%s>%s</td><td>", r->overdue ? " class=\"overdue\"" : "",
+			r->due ? dd_date_format(r->due, d1, sizeof d1) : "-");
+		esc(f, r->why);
+		fputs("</td></tr>\n", f);
+	}
+	fprintf(f, "</table>\n<p>Period: %s to %s. Working days skip weekends and the policy's"
+		   " holidays.</p>\n</body></html>\n",
+		m->since ? dd_date_format(m->since, d2, sizeof d2) : "the first scan", now);
+	if (ferror(f))
+		return dd_err_sys(err, DD_EIO, "writing the HTML report");
+	return DD_OK;
+}

@@ -1,0 +1,2 @@
+export DRYDOCK_STORE="$WORK/store.db"
+"$DD" assets add web --exposure public

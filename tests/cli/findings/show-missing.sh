@@ -1,0 +1,2 @@
+export DRYDOCK_STORE="$WORK/store.db"
+"$DD" findings show 42
