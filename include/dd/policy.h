@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dd/clock.h"
 #include "dd/err.h"
 #include "dd/scan.h"
 
@@ -111,14 +112,5 @@ double dd_policy_epss_threshold(const struct dd_policy *p);
 double dd_policy_band_min(const struct dd_policy *p, enum dd_priority prio);
 const char *dd_policy_band_label(const struct dd_policy *p, enum dd_priority prio);
 
-/* The clock: DRYDOCK_NOW (RFC 3339 "2026-03-02T10:00:00Z", a date
- * "2026-03-02", or epoch seconds) else time(). */
-int64_t dd_clock_now(void);
-/* Parses RFC 3339 UTC / date / epoch seconds. */
-dd_code dd_time_parse(const char *s, int64_t *out, struct dd_err *err);
-/* "2026-03-02T10:00:00Z" (buf >= 21 bytes); "" for 0. */
-const char *dd_time_format(int64_t t, char *buf, size_t n);
-/* "2026-03-02" (buf >= 11). */
-const char *dd_date_format(int64_t t, char *buf, size_t n);
 
 #endif

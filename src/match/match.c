@@ -18,12 +18,12 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "dd/clock.h"
 #include "dd/scan.h"
 #include "dd/vulndb.h"
 #include "match/match.h"
 #include "util/alloc.h"
 #include "util/arena.h"
-#include "util/clock.h"
 #include "util/map.h"
 
 struct hit {
@@ -451,8 +451,8 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 
 	const char *eol = dd_match_eol_date(s->distro.id, s->distro.version_id);
 	if (eol) {
-		time_t t, now = dd_clock_now();
-		if (dd_clock_parse(eol, &t) && t < now)
+		int64_t t;
+		if (!dd_time_parse(eol, &t, NULL) && t < dd_clock_now())
 			dd_scan_warn(r, "%s %s reached end of life on %s: its feed gets no new fixes, "
 				     "so vulnerabilities found since then are not reported",
 				     s->distro.id, s->distro.version_id, eol);

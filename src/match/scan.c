@@ -8,12 +8,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "dd/clock.h"
 #include "dd/scan.h"
 #include "dd/vulndb.h"
 #include "match/match.h"
 #include "util/alloc.h"
 #include "util/arena.h"
-#include "util/clock.h"
 
 void dd_scan_result_free(struct dd_scan_result *r)
 {
@@ -75,7 +75,7 @@ static dd_code scan_take(struct dd_vulndb *db, struct dd_sbom *sbom, const struc
 	r->sbom = sbom;
 	r->arena = ar;
 	char now[21];
-	dd_clock_rfc3339(dd_clock_now(), now);
+	dd_time_format(dd_clock_now(), now, sizeof now);
 	r->scanned_at = dd_arena_strdup(ar, now);
 	r->db_built = dd_arena_strdup(ar, dd_vulndb_built_at(db));
 	dd_code rc = dd_scan_match(db, r, err);

@@ -16,11 +16,11 @@
  */
 #include <yaml.h>
 
+#include "dd/clock.h"
 #include "dd/suppress.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
-#include "util/clock.h"
 #include "util/limits.h"
 #include "util/path.h"
 
@@ -76,11 +76,11 @@ static dd_code parse_rule(yaml_document_t *doc, yaml_node_t *m, struct dd_ignore
 		else if (!strcmp(key, "reason"))
 			r->reason = val;
 		else if (!strcmp(key, "expires")) {
-			time_t t;
-			if (strlen(val) != 10 || !dd_clock_parse(val, &t))
+			int64_t t;
+			if (strlen(val) != 10 || dd_time_parse(val, &t, NULL))
 				return bad(err, name, v, "expires must be a date YYYY-MM-DD");
 			r->expires = val;
-			r->expires_at = t + 86399; /* the whole last day */
+			r->expires_at = (time_t)t + 86399; /* the whole last day */
 		} else {
 			char msg[160];
 			snprintf(msg, sizeof msg, "unknown key \"%.60s\" (known: id, package, paths, "
@@ -233,7 +233,7 @@ static bool rule_matches(const struct dd_ignore_rule *r, const struct dd_finding
 
 void dd_ignore_apply(const struct dd_ignore *ig, struct dd_scan_result *r)
 {
-	time_t now = dd_clock_now();
+	time_t now = (time_t)dd_clock_now();
 	for (size_t i = 0; i < ig->nrules; i++) {
 		const struct dd_ignore_rule *rule = &ig->rules[i];
 		bool expired = rule->expires && now > rule->expires_at;
