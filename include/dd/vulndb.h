@@ -266,6 +266,11 @@ struct dd_vulndb_update_opts {
 	unsigned retries;       /* extra attempts per file; backoff doubles from retry_delay_ms */
 	unsigned retry_delay_ms;
 	long timeout_s;         /* per transfer; 0: 600 */
+	/* The NVD API 2.0 base URL when not on a mirror (tests point it at a
+	 * local server); NULL: https://services.nvd.nist.gov/rest/json/cves/2.0.
+	 * nvd_pause_ms: between pages; 0: 6000, or 600 with $NVD_API_KEY. */
+	const char *nvd_api_url;
+	unsigned nvd_pause_ms;
 };
 
 struct dd_vulndb_update_result {
