@@ -574,3 +574,28 @@ DD_TEST(importer_names_and_buffer_import)
 	EXPECT_EQ_INT(st.records, 1);
 	EXPECT_EQ_INT(dd_vulndb_import_buffer(db(), "nope", "x", kev, 1, &st, &err), DD_EUSAGE);
 }
+
+DD_TEST(nvd_single_records)
+{
+	/* One API 2.0 record, wrapped and pretty-printed. */
+	struct dd_vulndb_import_stats st =
+		imp("CVE-2024-2000.json", "{\n  \"cve\": {\n    \"id\": \"CVE-2024-2000\",\n"
+					  "    \"sourceIdentifier\": \"x@example.org\",\n    \"descriptions\": [\n"
+					  "      {\"lang\": \"en\", \"value\": \"one\"}\n    ]\n  }\n}\n");
+	EXPECT_EQ_INT(st.records, 1);
+	EXPECT_STR_EQ(st.per[0].importer, "nvd");
+	/* A bare cve object, as NVD mirrors store them one per file. */
+	st = imp("CVE-2024-2001.json", "{\"id\": \"CVE-2024-2001\", \"sourceIdentifier\": \"x\", \"published\":"
+				       " \"2024-01-01T00:00:00.000\", \"descriptions\": []}");
+	EXPECT_EQ_INT(st.records, 1);
+	struct dd_vulndb *d = open_db();
+	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_vulndb_advisory adv;
+	struct dd_err err;
+	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-2000", a, &adv, &err), &err);
+	EXPECT_STR_EQ(adv.summary, "one");
+	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-2001", a, &adv, &err), &err);
+	EXPECT_STR_EQ(adv.published, "2024-01-01T00:00:00.000");
+	dd_vulndb_arena_free(a);
+	dd_vulndb_close(d);
+}
