@@ -21,6 +21,7 @@
 struct dd_vulndb {
 	sqlite3 *db;
 	sqlite3_stmt *aff, *has_ns;
+	int batch;
 	char built_at[40];
 };
 
@@ -82,6 +83,8 @@ void dd_vulndb_close(struct dd_vulndb *db)
 		return;
 	sqlite3_finalize(db->aff);
 	sqlite3_finalize(db->has_ns);
+	if (db->batch > 0)
+		sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_close(db->db);
 	free(db);
 }
@@ -152,9 +155,59 @@ static bool parse_ranges(struct dd_arena *a, const char *text, struct dd_vulndb_
 	return true;
 }
 
+/* The versions column is written by fj_write(): a compact array of strings
+ * whose only escapes are \" \\ and \u00XX / \ufffd. Decoding that shape
+ * directly is ~10x faster than a general parse, and PyPI records list
+ * hundreds of versions; anything else takes the general path. */
+static bool fast_versions(struct dd_arena *a, const char *t, struct dd_vulndb_affected *out)
+{
+	size_t n = 0, len = strlen(t);
+	if (len < 2 || t[0] != '[' || t[len - 1] != ']')
+		return false;
+	for (const char *p = t; *p; p++)
+		n += *p == '"';
+	const char **v = dd_arena_alloc(a, (n / 2 + 1) * sizeof *v);
+	char *buf = dd_arena_alloc(a, len + 1);
+	if (!v || !buf)
+		return false;
+	size_t nv = 0, o = 0;
+	const char *p = t + 1;
+	while (*p != ']') {
+		if (*p != '"')
+			return false;
+		p++;
+		v[nv] = buf + o;
+		while (*p != '"') {
+			if (!*p)
+				return false;
+			if (*p == '\\') {
+				if (p[1] == '"' || p[1] == '\\') {
+					buf[o++] = p[1];
+					p += 2;
+					continue;
+				}
+				return false; /* \u escapes: the general path */
+			}
+			buf[o++] = *p++;
+		}
+		buf[o++] = '\0';
+		nv++;
+		p++;
+		if (*p == ',')
+			p++;
+		else if (*p != ']')
+			return false;
+	}
+	out->versions = v;
+	out->nversions = nv;
+	return p[1] == '\0';
+}
+
 static bool parse_versions(struct dd_arena *a, const char *text, struct dd_vulndb_affected *out)
 {
 	if (!text)
+		return true;
+	if (fast_versions(a, text, out))
 		return true;
 	struct dd_err e;
 	struct fj *root = fj_parse(a, text, strlen(text), &e);
@@ -240,6 +293,24 @@ dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char
 	dd_arena_free(a);
 	sqlite3_reset(db->aff);
 	return rc;
+}
+
+dd_code dd_vulndb_batch_begin(struct dd_vulndb *db, struct dd_err *err)
+{
+	if (db->batch++ > 0)
+		return DD_OK;
+	/* BEGIN alone takes no lock; the first read does, and keeps it. */
+	if (sqlite3_exec(db->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		db->batch = 0;
+		return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+	}
+	return DD_OK;
+}
+
+void dd_vulndb_batch_end(struct dd_vulndb *db)
+{
+	if (db->batch > 0 && --db->batch == 0)
+		sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
 }
 
 bool dd_vulndb_has_namespace(struct dd_vulndb *db, const char *ns)

@@ -599,3 +599,22 @@ DD_TEST(nvd_single_records)
 	dd_vulndb_arena_free(a);
 	dd_vulndb_close(d);
 }
+
+DD_TEST(batched_lookups)
+{
+	imp("main.json", "{\"distroversion\": \"v3.10\", \"packages\": [{\"pkg\": {\"name\": \"musl\", \"secfixes\":"
+			 " {\"1.1.22-r3\": [\"CVE-2019-14697\"]}}}]}");
+	struct dd_vulndb *d = open_db();
+	struct dd_err err;
+	ASSERT_OK(dd_vulndb_batch_begin(d, &err), &err);
+	ASSERT_OK(dd_vulndb_batch_begin(d, &err), &err);
+	EXPECT_STR_EQ(rows_of(d, "alpine:v3.10", "musl"), "CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|");
+	dd_vulndb_batch_end(d);
+	EXPECT_STR_EQ(rows_of(d, "alpine:v3.10", "musl"), "CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|");
+	dd_vulndb_batch_end(d);
+	dd_vulndb_batch_end(d); /* unbalanced end: ignored */
+	EXPECT_TRUE(dd_vulndb_has_namespace(d, "alpine:v3.10"));
+	/* A batch left open is closed by dd_vulndb_close. */
+	ASSERT_OK(dd_vulndb_batch_begin(d, &err), &err);
+	dd_vulndb_close(d);
+}
