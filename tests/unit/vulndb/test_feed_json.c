@@ -283,6 +283,15 @@ static dd_code count_rec(void *ud, const struct fj_record *r, struct dd_err *err
 
 #include <sys/resource.h>
 
+/* gcc says __SANITIZE_ADDRESS__, clang __has_feature(address_sanitizer). */
+#if defined(__SANITIZE_ADDRESS__)
+#define DD_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DD_TEST_ASAN 1
+#endif
+#endif
+
 DD_TEST(large_feed_streams_in_bounded_memory)
 {
 	static const char *const pats[] = { "vulnerabilities.[]" };
@@ -296,7 +305,7 @@ DD_TEST(large_feed_streams_in_bounded_memory)
 	getrusage(RUSAGE_SELF, &after);
 	EXPECT_EQ_INT(n, 400000);
 	long grown_kib = after.ru_maxrss - before.ru_maxrss;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(DD_TEST_ASAN)
 	(void)grown_kib; /* ASan's quarantine keeps freed records around */
 #else
 	/* ~100 MB went through; the peak grew by far less than that. */
