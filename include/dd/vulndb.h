@@ -113,8 +113,11 @@ struct dd_vulndb_affected {
 /* Return 0 to continue, non-zero to stop (that value is not an error). */
 typedef int (*dd_vulndb_affected_fn)(const struct dd_vulndb_affected *a, void *ud);
 
-/* Calls fn for every affected entry of `package` in `namespace_`, ordered by
- * advisory id. Names are compared as the ecosystem does: PyPI by its PEP 503
+/* Calls fn for every affected entry of `package` in `namespace_`, grouped
+ * by advisory (in the DB's advisory order, which is stable for a given file
+ * but is not the order of the ids: sort findings yourself), entries of one
+ * advisory in feed order. Straight from the index, no sort: ~0.2-0.3 ms for
+ * packages with 100+ entries (bench/bench_vulndb_import.c). Names are compared as the ecosystem does: PyPI by its PEP 503
  * normalised form, NuGet and Packagist case-insensitively, everything else
  * exactly (npm and Go are case-sensitive). Namespaces are exact strings
  * ("alpine:v3.10"; see dd_vulndb_namespace_for_distro()). Entries whose JSON

@@ -233,7 +233,7 @@ dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char
 			       "SELECT v.vid, a.source, a.namespace, a.package, a.purl, a.status, a.fixed,"
 			       " a.severity, a.ranges, a.versions, a.ecosystem_specific, a.database_specific,"
 			       " v.withdrawn FROM affected a JOIN advisories v ON v.id = a.adv"
-			       " WHERE a.namespace = ?1 AND a.pkg_key = ?2 ORDER BY v.vid, a.id",
+			       " WHERE a.namespace = ?1 AND a.pkg_key = ?2 ORDER BY a.adv, a.id",
 			       -1, SQLITE_PREPARE_PERSISTENT, &db->aff, NULL) != SQLITE_OK)
 		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
 	char key[512];

@@ -203,9 +203,10 @@ DD_TEST(alpine_secdb_mapping)
 	EXPECT_EQ_INT(st.records, 2);
 	EXPECT_EQ_INT(st.skipped, 2);
 	struct dd_vulndb *d = open_db();
+	/* Advisory (DB) order: as the secfixes listed them. */
 	EXPECT_STR_EQ(rows_of(d, "alpine:v3.10", "musl"),
-		      "CVE-2016-0001 alpine-secdb not-affected - -|CVE-2019-0001 alpine-secdb fixed 1.1.20-r5 -|"
-		      "CVE-2019-0002 alpine-secdb fixed 1.1.20-r5 -|CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|"
+		      "CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|CVE-2016-0001 alpine-secdb not-affected - -|"
+		      "CVE-2019-0001 alpine-secdb fixed 1.1.20-r5 -|CVE-2019-0002 alpine-secdb fixed 1.1.20-r5 -|"
 		      "XSA-123 alpine-secdb fixed 1.1.20-r5 -|");
 	dd_vulndb_close(d);
 }
