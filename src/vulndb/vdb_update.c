@@ -240,7 +240,7 @@ static enum outcome get_once(struct updater *u, const char *url, const char *par
 		}
 	}
 	const char *key = getenv("NVD_API_KEY");
-	if (key && *key && strncmp(url, NVD_API, strlen(NVD_API)) == 0) {
+	if (key && *key && strstr(url, "?resultsPerPage=") != NULL && !u->o->mirror) {
 		snprintf(line, sizeof line, "apiKey: %.300s", key);
 		hdrs = curl_slist_append(hdrs, line);
 	}
@@ -395,14 +395,18 @@ static enum outcome get_nvd_pages(struct updater *u, const char *part, struct fe
 {
 	long start = 0, total = -1;
 	const char *key = getenv("NVD_API_KEY");
-	unsigned pause = key && *key ? 600 : 6000;
+	unsigned pause = u->o->nvd_pause_ms ? u->o->nvd_pause_ms : key && *key ? 600 : 6000;
+	const char *base = u->o->nvd_api_url ? u->o->nvd_api_url : NVD_API;
 	if (truncate(part, 0) != 0 && errno != ENOENT) {
 		dd_err_sys(err, DD_EIO, "%s", part);
 		return FAILED;
 	}
 	for (;;) {
-		char url[256];
-		snprintf(url, sizeof url, "%s?resultsPerPage=2000&startIndex=%ld", NVD_API, start);
+		char url[4200];
+		if (!fmt(url, sizeof url, "%s?resultsPerPage=2000&startIndex=%ld", base, start)) {
+			dd_err_set(err, DD_ELIMIT, "NVD API URL too long");
+			return FAILED;
+		}
 		struct stat st;
 		long before = stat(part, &st) == 0 ? (long)st.st_size : 0;
 		enum outcome r = get_retry(u, url, part, NULL, false, true, f, err);
@@ -588,12 +592,20 @@ dd_code dd_vulndb_update(const struct dd_vulndb_update_opts *o, struct dd_vulndb
 	size_t nfeeds;
 	const struct dd_vulndb_feed *fl = dd_vulndb_feeds(&nfeeds);
 	for (size_t i = 0; i < nfeeds && rc == DD_OK; i++) {
-		if (!wanted(o, fl[i].name))
-			continue;
+		bool want = wanted(o, fl[i].name);
 		for (size_t k = 0; k < fl[i].nfiles && rc == DD_OK; k++) {
 			char local[4400];
-			bool have;
-			rc = fetch_file(&u, &fl[i].files[k], local, sizeof local, &have, err);
+			bool have = false;
+			if (want) {
+				rc = fetch_file(&u, &fl[i].files[k], local, sizeof local, &have, err);
+			} else {
+				/* A source not asked for keeps its last download: the
+				 * new DB is built from every cached feed, so updating
+				 * one source does not drop the others. */
+				struct stat cs;
+				have = fmt(local, sizeof local, "%s/%s", u.cache, fl[i].files[k].path) &&
+				       stat(local, &cs) == 0 && S_ISREG(cs.st_mode);
+			}
 			if (rc == DD_OK && have) {
 				if (dd_grow(&paths, &cap, npaths + 1, sizeof *paths) != 0 ||
 				    !(paths[npaths] = dd_strndup(local, strlen(local)))) {

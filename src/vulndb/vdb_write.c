@@ -28,7 +28,7 @@ const char vdb_schema_sql[] =
 	"  namespace TEXT NOT NULL, package TEXT NOT NULL, pkg_key TEXT NOT NULL, purl TEXT,\n"
 	"  status TEXT NOT NULL, fixed TEXT, severity TEXT, ranges TEXT, versions TEXT,\n"
 	"  ecosystem_specific TEXT, database_specific TEXT);\n"
-	"CREATE INDEX affected_by_pkg ON affected(namespace, pkg_key);\n"
+	"CREATE INDEX affected_by_pkg ON affected(namespace, pkg_key, adv);\n"
 	"CREATE INDEX affected_by_adv ON affected(adv, source);\n"
 	"CREATE INDEX affected_by_source ON affected(source, pkg_key);\n"
 	"CREATE TABLE severities(adv INTEGER NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL,\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dd/vulndb.h"
 #include "dd_test.h"
@@ -411,5 +412,34 @@ DD_TEST(everything_at_once_and_reimport_is_stable)
 	EXPECT_EQ_INT(i1.affected, i2.affected);
 	EXPECT_EQ_INT(i1.kev, i2.kev);
 	dd_vulndb_arena_free(a);
+	dd_vulndb_close(db);
+}
+
+/* OSV publishes one all.zip per ecosystem; the npm records zipped here at
+ * run time (python3's zipfile) stand in for it. */
+DD_TEST(osv_all_zip)
+{
+	const char *dir = dd_test_shared("vulndb/osv-npm");
+	if (access("/usr/bin/python3", X_OK) != 0)
+		dd_test_skip("/usr/bin/python3 is absent");
+	char cmd[12000];
+	snprintf(cmd, sizeof cmd,
+		 "/usr/bin/python3 -c 'import glob, os, sys, zipfile\n"
+		 "z = zipfile.ZipFile(sys.argv[2], \"w\", zipfile.ZIP_DEFLATED)\n"
+		 "[z.write(f, os.path.basename(f)) for f in sorted(glob.glob(sys.argv[1] + \"/GHSA-*.json\"))]\n"
+		 "z.close()' '%s' '%s/all.zip'",
+		 dir, dd_test_tmpdir());
+	ASSERT_EQ_INT(dd_test_run(cmd, NULL), 0);
+	snprintf(db_path, sizeof db_path, "%s/vuln.db", dd_test_tmpdir());
+	char zip[4300];
+	snprintf(zip, sizeof zip, "%s/all.zip", dd_test_tmpdir());
+	const char *paths[] = { zip };
+	struct dd_vulndb_import_stats st;
+	struct dd_err err;
+	ASSERT_OK(dd_vulndb_import(db_path, paths, 1, DD_VULNDB_CREATE, &st, &err), &err);
+	EXPECT_EQ_INT(records_of(&st, "osv"), 59);
+	EXPECT_EQ_INT(st.files_failed, 0);
+	struct dd_vulndb *db = open_db();
+	EXPECT_TRUE(strstr(lookup(db, "npm", "lodash", NULL)->text, "GHSA-") != NULL);
 	dd_vulndb_close(db);
 }

@@ -250,3 +250,59 @@ DD_TEST(checksum_mismatch_keeps_old_db)
 	stop_server();
 	EXPECT_EQ_INT(kev_count(), 1404);
 }
+
+/* The NVD API is paged: every page is fetched (startIndex advancing by
+ * resultsPerPage up to totalResults) and all pages are imported. The local
+ * server answers every page with the same hand-written page of one record. */
+DD_TEST(nvd_api_pages)
+{
+	make_mirror();
+	const char page[] =
+		"{\"resultsPerPage\": 1, \"startIndex\": 0, \"totalResults\": 3, \"format\": \"NVD_CVE\","
+		" \"version\": \"2.0\", \"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-2024-1000\","
+		" \"descriptions\": [{\"lang\": \"en\", \"value\": \"x\"}]}}]}";
+	char p[4300];
+	snprintf(p, sizeof p, "%s/nvdapi", mirror);
+	FILE *f = fopen(p, "w");
+	ASSERT_TRUE(f != NULL);
+	fputs(page, f);
+	fclose(f);
+	start_server(NULL);
+	char api[256];
+	snprintf(api, sizeof api, "%snvdapi", url);
+	struct dd_vulndb_update_opts o = {
+		.db_path = dbpath, .cache_dir = cache, .sources = (const char *const[]){ "nvd" }, .nsources = 1,
+		.retries = 1, .retry_delay_ms = 10, .timeout_s = 60, .nvd_api_url = api, .nvd_pause_ms = 1,
+	};
+	struct dd_vulndb_update_result res;
+	struct dd_err err;
+	dd_code rc = dd_vulndb_update(&o, &res, &err);
+	stop_server();
+	ASSERT_OK(rc, &err);
+	EXPECT_EQ_INT(res.import.records, 3);
+	EXPECT_EQ_INT(count_in_log("startIndex=0 "), 1);
+	EXPECT_EQ_INT(count_in_log("startIndex=1 "), 1);
+	EXPECT_EQ_INT(count_in_log("startIndex=2 "), 1);
+	EXPECT_EQ_INT(count_in_log("startIndex=3 "), 0);
+}
+
+/* Updating one source keeps the others: the new DB is built from every
+ * cached download, not only from this run's. */
+DD_TEST(partial_update_keeps_other_sources)
+{
+	make_mirror();
+	start_server(NULL);
+	struct dd_vulndb_update_result res;
+	struct dd_err err;
+	const char *both[] = { "kev", "alpine-secdb" };
+	ASSERT_OK(update(both, 2, &res, &err), &err);
+	const char *kev_only[] = { "kev" };
+	ASSERT_OK(update(kev_only, 1, &res, &err), &err);
+	stop_server();
+	EXPECT_EQ_INT(res.not_modified, 1);
+	EXPECT_EQ_INT(kev_count(), 1404);
+	struct dd_vulndb *db;
+	ASSERT_OK(dd_vulndb_open(dbpath, &db, &err), &err);
+	EXPECT_TRUE(dd_vulndb_has_namespace(db, "alpine:v3.10"));
+	dd_vulndb_close(db);
+}

@@ -203,9 +203,10 @@ DD_TEST(alpine_secdb_mapping)
 	EXPECT_EQ_INT(st.records, 2);
 	EXPECT_EQ_INT(st.skipped, 2);
 	struct dd_vulndb *d = open_db();
+	/* Advisory (DB) order: as the secfixes listed them. */
 	EXPECT_STR_EQ(rows_of(d, "alpine:v3.10", "musl"),
-		      "CVE-2016-0001 alpine-secdb not-affected - -|CVE-2019-0001 alpine-secdb fixed 1.1.20-r5 -|"
-		      "CVE-2019-0002 alpine-secdb fixed 1.1.20-r5 -|CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|"
+		      "CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|CVE-2016-0001 alpine-secdb not-affected - -|"
+		      "CVE-2019-0001 alpine-secdb fixed 1.1.20-r5 -|CVE-2019-0002 alpine-secdb fixed 1.1.20-r5 -|"
 		      "XSA-123 alpine-secdb fixed 1.1.20-r5 -|");
 	dd_vulndb_close(d);
 }
@@ -573,4 +574,48 @@ DD_TEST(importer_names_and_buffer_import)
 	ASSERT_OK(dd_vulndb_import_buffer(db(), NULL, "kev.json", kev, strlen(kev), &st, &err), &err);
 	EXPECT_EQ_INT(st.records, 1);
 	EXPECT_EQ_INT(dd_vulndb_import_buffer(db(), "nope", "x", kev, 1, &st, &err), DD_EUSAGE);
+}
+
+DD_TEST(nvd_single_records)
+{
+	/* One API 2.0 record, wrapped and pretty-printed. */
+	struct dd_vulndb_import_stats st =
+		imp("CVE-2024-2000.json", "{\n  \"cve\": {\n    \"id\": \"CVE-2024-2000\",\n"
+					  "    \"sourceIdentifier\": \"x@example.org\",\n    \"descriptions\": [\n"
+					  "      {\"lang\": \"en\", \"value\": \"one\"}\n    ]\n  }\n}\n");
+	EXPECT_EQ_INT(st.records, 1);
+	EXPECT_STR_EQ(st.per[0].importer, "nvd");
+	/* A bare cve object, as NVD mirrors store them one per file. */
+	st = imp("CVE-2024-2001.json", "{\"id\": \"CVE-2024-2001\", \"sourceIdentifier\": \"x\", \"published\":"
+				       " \"2024-01-01T00:00:00.000\", \"descriptions\": []}");
+	EXPECT_EQ_INT(st.records, 1);
+	struct dd_vulndb *d = open_db();
+	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_vulndb_advisory adv;
+	struct dd_err err;
+	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-2000", a, &adv, &err), &err);
+	EXPECT_STR_EQ(adv.summary, "one");
+	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-2001", a, &adv, &err), &err);
+	EXPECT_STR_EQ(adv.published, "2024-01-01T00:00:00.000");
+	dd_vulndb_arena_free(a);
+	dd_vulndb_close(d);
+}
+
+DD_TEST(batched_lookups)
+{
+	imp("main.json", "{\"distroversion\": \"v3.10\", \"packages\": [{\"pkg\": {\"name\": \"musl\", \"secfixes\":"
+			 " {\"1.1.22-r3\": [\"CVE-2019-14697\"]}}}]}");
+	struct dd_vulndb *d = open_db();
+	struct dd_err err;
+	ASSERT_OK(dd_vulndb_batch_begin(d, &err), &err);
+	ASSERT_OK(dd_vulndb_batch_begin(d, &err), &err);
+	EXPECT_STR_EQ(rows_of(d, "alpine:v3.10", "musl"), "CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|");
+	dd_vulndb_batch_end(d);
+	EXPECT_STR_EQ(rows_of(d, "alpine:v3.10", "musl"), "CVE-2019-14697 alpine-secdb fixed 1.1.22-r3 -|");
+	dd_vulndb_batch_end(d);
+	dd_vulndb_batch_end(d); /* unbalanced end: ignored */
+	EXPECT_TRUE(dd_vulndb_has_namespace(d, "alpine:v3.10"));
+	/* A batch left open is closed by dd_vulndb_close. */
+	ASSERT_OK(dd_vulndb_batch_begin(d, &err), &err);
+	dd_vulndb_close(d);
 }
