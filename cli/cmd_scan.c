@@ -11,6 +11,8 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "cli_store.h"
+#include "dd/clock.h"
 #include "dd/report.h"
 #include "dd/scan.h"
 #include "dd/suppress.h"
@@ -36,6 +38,13 @@ static const char help[] =
 	"      --ignore-unfixed   leave out findings that have no fixed version yet\n"
 	"      --ignore-file FILE suppress accepted findings (YAML, see docs/cli/scan.md)\n"
 	"      --show-suppressed  table: also list suppressed findings\n"
+	"      --save             record the scan in the store and update the asset's\n"
+	"                         findings (new, still open, fixed by this rescan)\n"
+	"      --asset NAME       the asset the scan belongs to (implies --save;\n"
+	"                         default: the image's name)\n"
+	"      --store URL        the store: a SQLite path or postgres://... (default:\n"
+	"                         $DRYDOCK_STORE, else $XDG_DATA_HOME/drydock/store.db)\n"
+	"      --policy FILE      priority and SLA policy (YAML, docs/policy.md)\n"
 	"      --platform P       os/arch[/variant] of a multi-platform image\n"
 	"      --no-cache         neither read nor write the layer cache\n"
 	"  -h, --help             show this help\n"
@@ -93,10 +102,34 @@ static void keep_severities(struct dd_scan_result *r, unsigned mask)
 	r->nfindings = k;
 }
 
+/* Records the scan for the asset (default: the image's name) and says what
+ * changed, on stderr: the report on stdout stays the scan's own. */
+static int save_scan(struct dd_cli_store *store, const struct dd_scan_result *r,
+		     const char *asset, const char *image, int64_t started)
+{
+	const struct dd_image_info *ii = &r->sbom->image;
+	struct dd_save_opts so = {
+		.asset = asset ? asset : ii->name ? ii->name : image,
+		.who = dd_cli_who(),
+		.duration = (double)(dd_clock_now() - started),
+	};
+	struct dd_save_summary sum;
+	struct dd_err err;
+	if (dd_store_save_scan(store->store, r, &so, &sum, &err))
+		return dd_cli_fail(&err);
+	fprintf(stderr, "drydock: saved scan %lld of %s: %zu new, %zu still open, %zu fixed "
+		"(verified by this rescan), %zu reintroduced", (long long)sum.scan_id, so.asset,
+		sum.new_, sum.still_open, sum.fixed, sum.reintroduced);
+	if (sum.not_assessed)
+		fprintf(stderr, ", %zu kept open (not assessed)", sum.not_assessed);
+	fputs("\n", stderr);
+	return DD_EXIT_OK;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SEVERITY, OPT_FAIL_ON, OPT_IGNORE_UNFIXED, OPT_IGNORE_FILE,
-	       OPT_SHOW_SUPPRESSED };
+	       OPT_SHOW_SUPPRESSED, OPT_SAVE, OPT_ASSET, OPT_SCAN_STORE, OPT_SCAN_POLICY };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -106,6 +139,10 @@ int cmd_scan(int argc, char **argv)
 		{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED },
+		{ "save", no_argument, NULL, OPT_SAVE },
+		{ "asset", required_argument, NULL, OPT_ASSET },
+		{ "store", required_argument, NULL, OPT_SCAN_STORE },
+		{ "policy", required_argument, NULL, OPT_SCAN_POLICY },
 		DD_CLI_IMAGE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -118,6 +155,9 @@ int cmd_scan(int argc, char **argv)
 	unsigned show = 0;
 	bool gate = false;
 	enum dd_severity fail_on = DD_SEV_UNKNOWN;
+	bool save = false;
+	const char *asset = NULL;
+	struct dd_cli_store store = { 0 };
 	struct dd_err err = { 0 };
 	int c;
 	optind = 1;
@@ -155,6 +195,19 @@ int cmd_scan(int argc, char **argv)
 		case OPT_SHOW_SUPPRESSED:
 			ropts.flags |= DD_REPORT_SUPPRESSED;
 			break;
+		case OPT_ASSET:
+			asset = optarg;
+			save = true; /* an asset means the scan is recorded */
+			break;
+		case OPT_SAVE:
+			save = true;
+			break;
+		case OPT_SCAN_STORE:
+			store.url = optarg;
+			break;
+		case OPT_SCAN_POLICY:
+			store.policy_path = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return DD_EXIT_OK;
@@ -173,17 +226,30 @@ int cmd_scan(int argc, char **argv)
 	if (ignore_path && dd_ignore_load(ignore_path, &ignore, &err))
 		return dd_cli_fail(&err);
 
+	if (save && dd_cli_store_open(&store)) {
+		dd_ignore_free(ignore);
+		return DD_EXIT_ERROR;
+	}
 	struct dd_cli_progress prog;
 	dd_cli_progress_start(&prog, image, &iopts);
+	int64_t started = dd_clock_now();
 	struct dd_scan_result *r = NULL;
 	dd_code rc = dd_scan_image(image, &iopts, &sopts, &r, &err);
 	dd_cli_progress_end(&prog);
 	if (rc) {
 		dd_ignore_free(ignore);
+		dd_cli_store_close(&store);
 		return dd_cli_fail(&err);
 	}
 	if (ignore)
 		dd_ignore_apply(ignore, r);
+	if (save && save_scan(&store, r, asset, image, started)) {
+		dd_scan_result_free(r);
+		dd_ignore_free(ignore);
+		dd_cli_store_close(&store);
+		return DD_EXIT_ERROR;
+	}
+	dd_cli_store_close(&store);
 	bool table = fmt == DD_REPORT_TABLE;
 	dd_cli_warnings(r->sbom->warnings, r->sbom->nwarnings, table, output);
 	dd_cli_warnings(r->warnings, r->nwarnings, table, output);

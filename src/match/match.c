@@ -433,6 +433,47 @@ static int cmp_finding_ctx_sort(const void *x, const void *y, void *ud)
 	return strcmp(a->id, b->id);
 }
 
+/*
+ * What this scan could not assess, for the store (include/dd/scan.h): a
+ * rescan must never close a finding as fixed because its package went
+ * unlooked-at. Namespaces the DB has no data for; OS packages of an
+ * unidentified distribution; and, when reading the image produced any
+ * warning (a record skipped, an entry unreadable), the whole image: which
+ * packages a skipped record would have listed is unknowable, and real images
+ * read without warnings, so this costs nothing in the normal case.
+ */
+static dd_code list_not_assessed(struct dd_scan_result *r, const struct dd_map *cov,
+				 size_t unknown_distro)
+{
+	const struct dd_sbom *s = r->sbom;
+	size_t n = (s->nwarnings ? 1 : 0) + unknown_distro;
+	const struct dd_map_slot *slot;
+	for (size_t it = 0; dd_map_next(cov, &it, &slot);)
+		n += (uintptr_t)slot->value > 2;
+	if (!n)
+		return DD_OK;
+	r->not_assessed = dd_arena_alloc(r->arena, n * sizeof *r->not_assessed);
+	if (!r->not_assessed)
+		return DD_ENOMEM;
+	struct dd_not_assessed *na = r->not_assessed;
+	if (s->nwarnings)
+		na[r->nnot_assessed++] = (struct dd_not_assessed){
+			"*", dd_arena_printf(r->arena, "the image was read with warnings (%s)",
+					     s->warnings[0]) };
+	for (size_t it = 0; dd_map_next(cov, &it, &slot);)
+		if ((uintptr_t)slot->value > 2)
+			na[r->nnot_assessed++] = (struct dd_not_assessed){
+				dd_arena_strdup(r->arena, slot->key),
+				"the vulnerability DB has no data for this namespace" };
+	for (size_t i = 0; i < s->npkgs && r->nnot_assessed < n; i++) {
+		struct dd_match_key k;
+		if (!dd_match_key_for(&s->pkgs[i], &s->distro, &k, NULL) && k.os)
+			na[r->nnot_assessed++] = (struct dd_not_assessed){
+				s->pkgs[i].name, "the distribution could not be identified" };
+	}
+	return dd_arena_status(r->arena);
+}
+
 /* Per namespace: whether the DB covers it (asked once). */
 struct coverage {
 	struct dd_map seen; /* namespace -> (void *)1 covered, (void *)2 not */
@@ -462,7 +503,7 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 		struct dd_match_key k;
 		const char *why;
 		if (!dd_match_key_for(p, &s->distro, &k, &why)) {
-			if (k.os || !strcmp(why, "distribution unknown")) {
+			if (k.os) {
 				p->flags |= DD_PKG_UNASSESSED;
 				unassessed++;
 			}
@@ -502,6 +543,10 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 		if (rc)
 			dd_err_set(err, rc, "matching %s: %s", p->name, dd_code_str(rc));
 	}
+	if (!rc)
+		rc = list_not_assessed(r, &cov.seen, unassessed);
+	if (rc == DD_ENOMEM)
+		dd_err_set(err, rc, "out of memory");
 	if (unassessed)
 		dd_scan_warn(r, "%zu OS packages were not assessed: the distribution could not be "
 			     "identified, so no feed applies", unassessed);
