@@ -146,7 +146,7 @@ static int run(const char *label, const char *url, int nassets, int nrescans)
 	double lt[21], bt[21];
 	size_t n = 0;
 	for (int i = 0; i < 21; i++) {
-		ar = dd_store_arena_new();
+		ar = dd_arena_new(0);
 		struct dd_finding_filter f = { .asset = "asset0007", .order = DD_ORDER_PRIORITY,
 					       .open_only = true, .now = t0 + 86400 * 30 };
 		struct dd_finding_row *rows;
@@ -156,7 +156,7 @@ static int run(const char *label, const char *url, int nassets, int nrescans)
 			return 1;
 		}
 		lt[i] = now_s() - a;
-		dd_store_arena_free(ar);
+		dd_arena_free(ar);
 		long cnt = 0;
 		struct dd_sqlv p[] = { SQLV_TEXT("asset0007") };
 		a = now_s();
@@ -172,7 +172,7 @@ static int run(const char *label, const char *url, int nassets, int nrescans)
 	double mt[3], mb[3];
 	long total = 0;
 	for (int i = 0; i < 3; i++) {
-		ar = dd_store_arena_new();
+		ar = dd_arena_new(0);
 		struct dd_metrics m;
 		a = now_s();
 		if (dd_store_metrics(s, NULL, 0, t0 + 86400 * 30, ar, &m, &err) != DD_OK) {
@@ -183,7 +183,7 @@ static int run(const char *label, const char *url, int nassets, int nrescans)
 		if (i == 0)
 			printf("   metrics: %ld open, %ld fixed P1 (MTTR %.2f wd), %ld scans\n",
 			       m.open_total, m.closed[1], m.mttr[1], m.scans);
-		dd_store_arena_free(ar);
+		dd_arena_free(ar);
 		total = 0;
 		a = now_s();
 		st_q(s, "SELECT f.priority, f.state, f.first_seen, f.closed_at, f.due, a.name,"

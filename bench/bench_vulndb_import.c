@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 	static const char *const ids[] = { "CVE-2019-14697", "CVE-2021-44228", "GO-2022-0493", "CVE-2020-7598",
 					   "CVE-2023-1393",  "GHSA-vh95-rmgr-6w4m", "PYSEC-2014-8", "CVE-1999-0001" };
 	dd_vulndb_open(everything_db, &v, &err);
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	unsigned long found = 0;
 	t0 = now();
 	for (int i = 0; i < LOOKUPS; i++) {
@@ -250,12 +250,12 @@ int main(int argc, char **argv)
 		if (dd_vulndb_advisory(v, ids[i % (sizeof ids / sizeof *ids)], a, &adv, &err) == DD_OK)
 			found++;
 		if (i % 256 == 255) {
-			dd_vulndb_arena_free(a);
-			a = dd_vulndb_arena_new();
+			dd_arena_free(a);
+			a = dd_arena_new(0);
 		}
 	}
 	double t_adv = now() - t0;
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(v);
 	printf("advisories: %d dd_vulndb_advisory calls (%lu found), %.1f ms (%.1f us each); %.1fx one bare"
 	       " indexed count\n",

@@ -59,7 +59,7 @@ static int list_or_show(struct dd_cli_store *c, const char *name)
 		return rc;
 	if ((rc = dd_cli_store_open(c)))
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_err err;
 	struct dd_asset *v = NULL, one;
 	size_t n = 0;
@@ -110,7 +110,7 @@ static int list_or_show(struct dd_cli_store *c, const char *name)
 			       v[i].nscans, v[i].nopen, dd_cli_date(v[i].last_scan, d, sizeof d));
 	}
 out:
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(c);
 	return rc;
 }

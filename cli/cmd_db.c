@@ -137,11 +137,11 @@ static int do_status(struct db_opts *o)
 	dd_err_clear(&err);
 	if (dd_vulndb_open(o->db, &db, &err) != DD_OK)
 		return dd_cli_fail(&err);
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_info info;
 	dd_code rc = a ? dd_vulndb_info(db, a, &info, &err) : dd_err_set(&err, DD_ENOMEM, "out of memory");
 	if (rc) {
-		dd_vulndb_arena_free(a);
+		dd_arena_free(a);
 		dd_vulndb_close(db);
 		return dd_cli_fail(&err);
 	}
@@ -165,7 +165,7 @@ static int do_status(struct db_opts *o)
 			"drydock: warning: the vulnerability database was last updated %.1f days ago (the"
 			" limit is %g): run 'drydock db update'; scans still run\n",
 			age, o->max_age);
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 	return DD_EXIT_OK;
 }

@@ -60,7 +60,7 @@ static int do_list(struct dd_cli_store *c, struct dd_finding_filter *f)
 	int rc = dd_cli_format_json(c, "findings", &json);
 	if (rc || (rc = dd_cli_store_open(c)))
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_finding_row *v;
 	size_t n;
 	struct dd_err err;
@@ -70,7 +70,7 @@ static int do_list(struct dd_cli_store *c, struct dd_finding_filter *f)
 		rc = dd_cli_fail(&err);
 	else if (!json)
 		table(v, n);
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(c);
 	return rc;
 }
@@ -80,7 +80,7 @@ static int do_show(struct dd_cli_store *c, int64_t id)
 	int rc = dd_cli_store_open(c);
 	if (rc)
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_finding_filter f = { .id = id };
 	struct dd_finding_row *v;
 	size_t n;
@@ -160,7 +160,7 @@ static int do_show(struct dd_cli_store *c, int64_t id)
 			       kb[i].title ? kb[i].title : "(untitled)");
 	}
 out:
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(c);
 	return rc;
 }

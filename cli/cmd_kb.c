@@ -101,7 +101,7 @@ int cmd_kb(int argc, char **argv)
 	int rc = dd_cli_store_open(&c);
 	if (rc)
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_err err;
 	if (strcmp(sub, "add") == 0) {
 		if (dd_store_kb_add(c.store, &e, 0, &id, &err))
@@ -126,7 +126,7 @@ int cmd_kb(int argc, char **argv)
 				entry(&v[i], false);
 		}
 	}
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(&c);
 	return rc;
 }

@@ -83,7 +83,7 @@ int cmd_metrics(int argc, char **argv)
 	int rc = dd_cli_format_json(&c, "metrics", &json);
 	if (rc || (rc = dd_cli_store_open(&c)))
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_metrics m;
 	struct dd_err err;
 	if (dd_store_metrics(c.store, asset, since, 0, ar, &m, &err))
@@ -92,7 +92,7 @@ int cmd_metrics(int argc, char **argv)
 		rc = dd_cli_fail(&err);
 	else if (!json)
 		table(&m);
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(&c);
 	return rc;
 }

@@ -58,7 +58,7 @@ int cmd_report(int argc, char **argv)
 	int rc = dd_cli_store_open(&c);
 	if (rc)
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_metrics m;
 	struct dd_err err;
 	struct dd_finding_filter f = { .asset = asset, .order = DD_ORDER_PRIORITY, .open_only = true,
@@ -92,7 +92,7 @@ int cmd_report(int argc, char **argv)
 	if (!rc)
 		rc = crc;
 done:
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(&c);
 	return rc;
 }

@@ -27,7 +27,7 @@ static int do_list(struct dd_cli_store *c, const char *asset, size_t limit)
 	int rc = dd_cli_format_json(c, "scans", &json);
 	if (rc || (rc = dd_cli_store_open(c)))
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_scan_row *v;
 	size_t n;
 	struct dd_err err;
@@ -57,7 +57,7 @@ static int do_list(struct dd_cli_store *c, const char *asset, size_t limit)
 			       v[i].by_priority[3], v[i].new_, v[i].fixed,
 			       v[i].image_digest ? v[i].image_digest : "-");
 	}
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(c);
 	return rc;
 }
@@ -67,7 +67,7 @@ static int do_show(struct dd_cli_store *c, int64_t id, bool sbom)
 	int rc = dd_cli_store_open(c);
 	if (rc)
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_scan_row s;
 	struct dd_err err;
 	char t[32];
@@ -87,7 +87,7 @@ static int do_show(struct dd_cli_store *c, int64_t id, bool sbom)
 		if (s.warnings && *s.warnings)
 			printf("warnings:\n%s", s.warnings);
 	}
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(c);
 	return rc;
 }
@@ -97,7 +97,7 @@ static int do_diff(struct dd_cli_store *c, int64_t a, int64_t b)
 	int rc = dd_cli_store_open(c);
 	if (rc)
 		return rc;
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_diff_row *v;
 	size_t n;
 	struct dd_err err;
@@ -124,7 +124,7 @@ static int do_diff(struct dd_cli_store *c, int64_t a, int64_t b)
 				puts("  (no change)");
 		}
 	}
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	dd_cli_store_close(c);
 	return rc;
 }

@@ -86,7 +86,7 @@ int cmd_vex(int argc, char **argv)
 		fprintf(stderr, "drydock: error: %s: cannot read\n", pos[0]);
 		return DD_EXIT_ERROR;
 	}
-	struct dd_arena *ar = dd_store_arena_new();
+	struct dd_arena *ar = dd_arena_new(0);
 	struct dd_vex_stmt *st;
 	size_t n, applied = 0;
 	if (dd_vex_parse(buf, len, pos[0], ar, &st, &n, &err)) {
@@ -99,6 +99,6 @@ int cmd_vex(int argc, char **argv)
 		dd_cli_store_close(&c);
 	}
 	free(buf);
-	dd_store_arena_free(ar);
+	dd_arena_free(ar);
 	return rc;
 }

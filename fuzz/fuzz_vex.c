@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vex_stmt *st = NULL;
 	size_t n = 0;
 	struct dd_err err;
@@ -33,6 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	}
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	return 0;
 }

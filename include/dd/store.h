@@ -14,7 +14,7 @@
  * the store as it was before that save.
  *
  * Memory: list/get functions put rows and their strings in a caller's arena
- * (struct dd_arena from dd_store_arena_new(), freed with dd_store_arena_free()).
+ * (dd_arena_new() / dd_arena_free(), include/dd/arena.h).
  * Times are seconds since the epoch, UTC; 0 = unset.
  */
 #ifndef DD_STORE_H
@@ -25,15 +25,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dd/arena.h"
 #include "dd/err.h"
 #include "dd/policy.h"
 #include "dd/scan.h"
+#include "dd/suppress.h"
 
 struct dd_store;
 struct dd_arena;
 
-struct dd_arena *dd_store_arena_new(void);
-void dd_store_arena_free(struct dd_arena *a);
 
 /* The default location: $DRYDOCK_STORE, else $XDG_DATA_HOME/drydock/store.db,
  * else ~/.local/share/drydock/store.db. Creates the directory. */
@@ -250,21 +250,11 @@ dd_code dd_store_kb_search(struct dd_store *s, const char *text, const char *vul
 
 /* ---- VEX ----------------------------------------------------------------- */
 
-struct dd_vex_stmt {
-	const char *vuln;
-	const char *product;        /* purl or package name; "*" = every package */
-	const char *status;         /* not_affected, affected, fixed, under_investigation */
-	const char *justification, *impact, *action;
-};
 /* Records statements and applies them to matching findings (not_affected
  * closes as not_affected; affected confirms) with events by who/source. */
 dd_code dd_store_vex_apply(struct dd_store *s, const struct dd_vex_stmt *st, size_t n,
 			   const char *source, const char *who, int64_t now, size_t *applied,
 			   struct dd_err *err);
-/* Parses OpenVEX or CycloneDX VEX JSON (detected by content) into stmts
- * in ar. name is used in errors. */
-dd_code dd_vex_parse(const char *data, size_t len, const char *name, struct dd_arena *ar,
-		     struct dd_vex_stmt **out, size_t *n, struct dd_err *err);
 /* Writes every triage decision (not_affected, false_positive, fixed,
  * confirmed/open as affected) for asset (NULL = all) as an OpenVEX document. */
 dd_code dd_store_vex_export(struct dd_store *s, const char *asset, const char *author,

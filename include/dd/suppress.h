@@ -47,4 +47,28 @@ void dd_ignore_free(struct dd_ignore *ig);
  * (DRYDOCK_NOW overrides it). */
 void dd_ignore_apply(const struct dd_ignore *ig, struct dd_scan_result *r);
 
+/* ---- VEX -------------------------------------------------------------- */
+
+/* One VEX statement: what a supplier (or we, with `drydock vex export`) say
+ * about a vulnerability in a product. */
+struct dd_vex_stmt {
+	const char *vuln;
+	const char *product;        /* purl or package name; "*" = every package */
+	const char *status;         /* not_affected, affected, fixed, under_investigation */
+	const char *justification, *impact, *action;
+};
+
+/* Parses OpenVEX or CycloneDX VEX JSON (detected by content) into stmts
+ * in ar. name is used in errors. */
+dd_code dd_vex_parse(const char *data, size_t len, const char *name, struct dd_arena *ar,
+		     struct dd_vex_stmt **out, size_t *n, struct dd_err *err);
+
+/* Suppresses findings a not_affected or fixed statement covers: its vuln is
+ * the finding's id or any alias, and its product is "*", the package's name
+ * or a purl naming it (dd_purl_match). `source` names the document in the
+ * reason ("vex: not_affected (vulnerable_code_not_present) by FILE"). Returns
+ * how many findings were suppressed. */
+size_t dd_vex_apply_scan(const struct dd_vex_stmt *st, size_t n, const char *source,
+			 struct dd_scan_result *r);
+
 #endif

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dd/arena.h"
 #include "dd/err.h"
 
 /* The schema this build reads and writes (meta.schema_version). */
@@ -188,10 +189,6 @@ struct dd_vulndb_advisory {
 dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena *arena,
 			   struct dd_vulndb_advisory *out, struct dd_err *err);
 
-/* An arena for dd_vulndb_advisory() and dd_vulndb_info() results, for
- * callers outside src/ (the CLI); free with dd_vulndb_arena_free(). */
-struct dd_arena *dd_vulndb_arena_new(void);
-void dd_vulndb_arena_free(struct dd_arena *a);
 
 /* Days since an RFC 3339 UTC time ("2026-11-26T18:00:00Z"), -1 when it does
  * not parse. For "the DB is N days old" warnings. */

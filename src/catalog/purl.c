@@ -69,3 +69,12 @@ char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace
 	dd_buf_release(&b);
 	return out;
 }
+
+bool dd_purl_match(const char *want, const char *purl)
+{
+	if (!want || !purl)
+		return false;
+	size_t n = strcspn(want, "?#");
+	return strncmp(want, purl, n) == 0 && (purl[n] == 0 || purl[n] == '?' || purl[n] == '#' ||
+					       (purl[n] == '@' && !memchr(want, '@', n)));
+}

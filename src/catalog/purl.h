@@ -8,6 +8,7 @@
 #ifndef DD_PURL_H
 #define DD_PURL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct dd_arena;
@@ -22,5 +23,11 @@ struct dd_purl_qualifier {
 char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace_,
 		     const char *name, const char *version,
 		     const struct dd_purl_qualifier *q, size_t nq);
+
+/* Whether purl is the package `want` names: want is a purl with or without
+ * version and qualifiers ("pkg:apk/alpine/musl" matches every version,
+ * "pkg:apk/alpine/musl@1.1.22-r3" that version on every arch). NULLs never
+ * match. */
+bool dd_purl_match(const char *want, const char *purl);
 
 #endif

@@ -16,6 +16,7 @@
  */
 #include <yaml.h>
 
+#include "catalog/purl.h"
 #include "dd/clock.h"
 #include "dd/suppress.h"
 #include "util/alloc.h"
@@ -182,18 +183,6 @@ void dd_ignore_free(struct dd_ignore *ig)
 	free(ig);
 }
 
-/* "pkg:apk/alpine/musl@1.1.22-r3?arch=x86_64": a rule purl without a version
- * or qualifiers matches every version, with a version but no qualifiers
- * every arch. */
-static bool purl_matches(const char *rule, const char *purl)
-{
-	if (!purl)
-		return false;
-	size_t rn = strcspn(rule, "?#");
-	size_t pn = strchr(rule, '@') ? strcspn(purl, "?#") : strcspn(purl, "@?#");
-	return rn == pn && !strncmp(rule, purl, rn);
-}
-
 static bool id_matches(const char *id, const struct dd_finding *f)
 {
 	if (!strcmp(id, f->id))
@@ -211,7 +200,7 @@ static bool rule_matches(const struct dd_ignore_rule *r, const struct dd_finding
 		return false;
 	if (r->package) {
 		if (!strncmp(r->package, "pkg:", 4)) {
-			if (!purl_matches(r->package, p->purl))
+			if (!dd_purl_match(r->package, p->purl))
 				return false;
 		} else if (strcmp(r->package, p->name) &&
 			   !(p->source_name && !strcmp(r->package, p->source_name))) {

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "catalog/purl.h"
 #include "store/store_impl.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -53,16 +54,6 @@ int dd_store_row_str(void *ud, int nc, const char *const *v)
 	x->found = true;
 	x->s = nc > 0 && v[0] ? dd_arena_strdup(x->a, v[0]) : NULL;
 	return 1;
-}
-
-struct dd_arena *dd_store_arena_new(void)
-{
-	return dd_arena_new(0);
-}
-
-void dd_store_arena_free(struct dd_arena *a)
-{
-	dd_arena_free(a);
 }
 
 static const char *adup(struct dd_arena *a, const char *v)
@@ -545,14 +536,6 @@ static int vex_row(void *ud, int nc, const char *const *v)
 
 /* A purl names a package without its version when it is a prefix of the
  * versioned one followed by '@' (purl spec: pkg:type/ns/name@version?q). */
-static bool purl_matches(const char *want, const char *purl)
-{
-	if (!want || !purl)
-		return false;
-	size_t n = strlen(want);
-	return strncmp(want, purl, n) == 0 && (purl[n] == 0 || purl[n] == '@' || purl[n] == '?');
-}
-
 static const char *vex_lookup(const struct vex_rows *vx, const char *vuln, const char *package,
 			      const char *purl)
 {
@@ -562,7 +545,7 @@ static const char *vex_lookup(const struct vex_rows *vx, const char *vuln, const
 		if (strcmp(x->vuln, vuln) != 0)
 			continue;
 		if (strcmp(x->product, "*") == 0 || (package && strcmp(x->product, package) == 0) ||
-		    purl_matches(x->product, purl))
+		    dd_purl_match(x->product, purl))
 			st = x->status; /* the most specific is not ranked: the last wins */
 	}
 	return st;
@@ -576,7 +559,7 @@ static const char *not_assessed(const struct dd_scan_result *r, const char *pack
 		if (!na->what)
 			continue;
 		if (strcmp(na->what, "*") == 0 || (package && strcmp(na->what, package) == 0) ||
-		    (ns && strcmp(na->what, ns) == 0) || purl_matches(na->what, purl))
+		    (ns && strcmp(na->what, ns) == 0) || dd_purl_match(na->what, purl))
 			return na->why ? na->why : "not assessed";
 	}
 	return NULL;

@@ -13,13 +13,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dd/arena.h"
 #include "dd/err.h"
 
 struct dd_arena;
 
-/* max_bytes 0 means no cap beyond the system's. */
-struct dd_arena *dd_arena_new(size_t max_bytes);
-void dd_arena_free(struct dd_arena *a);
+/* dd_arena_new(max_bytes) and dd_arena_free() are in include/dd/arena.h. */
 
 void *dd_arena_alloc(struct dd_arena *a, size_t n);     /* zeroed */
 void *dd_arena_memdup(struct dd_arena *a, const void *p, size_t n);

@@ -627,16 +627,6 @@ dd_code dd_vulndb_info(struct dd_vulndb *db, struct dd_arena *a, struct dd_vulnd
 	return DD_OK;
 }
 
-struct dd_arena *dd_vulndb_arena_new(void)
-{
-	return dd_arena_new(0);
-}
-
-void dd_vulndb_arena_free(struct dd_arena *a)
-{
-	dd_arena_free(a);
-}
-
 double dd_vulndb_age_days(const char *t)
 {
 	struct tm tm;

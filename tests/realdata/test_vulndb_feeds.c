@@ -164,7 +164,7 @@ DD_TEST(kev_catalog)
 	EXPECT_EQ_INT(records_of(&st, "kev"), 1404);
 	EXPECT_EQ_INT(st.skipped, 0);
 	struct dd_vulndb *db = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(db, "CVE-2021-44228", a, &adv, &err), &err);
@@ -176,7 +176,7 @@ DD_TEST(kev_catalog)
 	struct dd_vulndb_info info;
 	ASSERT_OK(dd_vulndb_info(db, a, &info, &err), &err);
 	EXPECT_EQ_INT(info.kev, 1404);
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 
@@ -196,7 +196,7 @@ DD_TEST(nvd_api20_records)
 	EXPECT_EQ_INT(records_of(&st, "nvd"), 19);
 	EXPECT_EQ_INT(st.skipped, 0);
 	struct dd_vulndb *db = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(db, "CVE-2019-14697", a, &adv, &err), &err);
@@ -217,7 +217,7 @@ DD_TEST(nvd_api20_records)
 	s = find_sev(&adv, "nvd", "3.0");
 	ASSERT_TRUE(s != NULL);
 	EXPECT_STR_EQ(s->vector, "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 
@@ -227,7 +227,7 @@ DD_TEST(nvd_legacy_11_records)
 	EXPECT_EQ_INT(records_of(&st, "nvd"), 24);
 	EXPECT_EQ_INT(st.skipped, 0);
 	struct dd_vulndb *db = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(db, "CVE-2020-7598", a, &adv, &err), &err);
@@ -238,7 +238,7 @@ DD_TEST(nvd_legacy_11_records)
 	ASSERT_EQ_INT(adv.ncwes, 1);
 	EXPECT_STR_EQ(adv.cwes[0], "CWE-1321");
 	EXPECT_STR_EQ(adv.published, "2020-03-11T23:15Z");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 
@@ -254,7 +254,7 @@ DD_TEST(osv_go_archive)
 	EXPECT_STR_EQ(c->ranges, "SEMVER:introduced=0,fixed=1.17.10,introduced=1.18.0-0,fixed=1.18.2,;");
 	c = lookup(db, "Go", "golang.org/x/sys", "GO-2022-0493");
 	ASSERT_TRUE(c->found);
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(db, "GO-2022-0493", a, &adv, &err), &err);
@@ -264,7 +264,7 @@ DD_TEST(osv_go_archive)
 	/* By alias: the CVE finds the Go record. */
 	ASSERT_OK(dd_vulndb_advisory(db, "CVE-2022-29526", a, &adv, &err), &err);
 	EXPECT_STR_EQ(adv.id, "GO-2022-0493");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 
@@ -341,7 +341,7 @@ DD_TEST(enrichment_ghsa_by_nvd_alias)
 				dd_test_shared("vulndb/kev.json") };
 	ASSERT_OK(dd_vulndb_import(db_path, paths, 3, DD_VULNDB_CREATE, &st, &err), &err);
 	struct dd_vulndb *db = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	ASSERT_OK(dd_vulndb_advisory(db, "GHSA-vh95-rmgr-6w4m", a, &adv, &err), &err);
 	bool alias = false;
@@ -361,7 +361,7 @@ DD_TEST(enrichment_ghsa_by_nvd_alias)
 	for (size_t i = 0; i < adv.ncwes; i++)
 		cwe |= strcmp(adv.cwes[i], "CWE-1321") == 0;
 	EXPECT_TRUE(cwe);
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 
@@ -380,7 +380,7 @@ DD_TEST(debian_dsa_dla_lists)
 	/* <end-of-life> lines. */
 	c = lookup(db, "debian:8", "virtualbox", NULL);
 	EXPECT_TRUE(strstr(c->text, "end-of-life") != NULL);
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(db, "CVE-2023-1393", a, &adv, &err), &err);
@@ -390,7 +390,7 @@ DD_TEST(debian_dsa_dla_lists)
 	EXPECT_TRUE(dsa);
 	ASSERT_OK(dd_vulndb_advisory(db, "DSA-5380-1", a, &adv, &err), &err);
 	EXPECT_STR_EQ(adv.published, "2023-03-29");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 
@@ -399,7 +399,7 @@ DD_TEST(everything_at_once_and_reimport_is_stable)
 	struct dd_vulndb_import_stats st = import1("vulndb");
 	EXPECT_EQ_INT(st.files_failed, 0);
 	struct dd_vulndb *db = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_info i1, i2;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_info(db, a, &i1, &err), &err);
@@ -411,7 +411,7 @@ DD_TEST(everything_at_once_and_reimport_is_stable)
 	EXPECT_EQ_INT(i1.advisories, i2.advisories);
 	EXPECT_EQ_INT(i1.affected, i2.affected);
 	EXPECT_EQ_INT(i1.kev, i2.kev);
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 }
 

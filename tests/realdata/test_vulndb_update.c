@@ -122,10 +122,10 @@ static int64_t kev_count(void)
 		dd_test_fail(__FILE__, __LINE__, "the database does not open: %s", err.msg);
 		return -1;
 	}
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_info info;
 	int64_t n = dd_vulndb_info(db, a, &info, &err) == DD_OK ? info.kev : -1;
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(db);
 	return n;
 }

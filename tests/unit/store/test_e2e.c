@@ -42,7 +42,7 @@ STORE_TEST(e2e_scan_rescan_kb_metrics_report)
 	struct dd_store *s;
 	struct dd_err err;
 	ASSERT_OK(dd_store_open(url, &s, &err), &err);
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_asset as = { .name = "shop", .team = "web" };
 	dd_impact_init(&as.impact);
 	as.impact.criticality = 4;
@@ -136,6 +136,6 @@ STORE_TEST(e2e_scan_rescan_kb_metrics_report)
 	for (size_t i = 1; i < n; i++)
 		EXPECT_TRUE(rows[i - 1].priority <= rows[i].priority);
 	unsetenv("DRYDOCK_NOW");
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }

@@ -103,12 +103,12 @@ STORE_TEST(migrations_upgrade_keeps_rows_and_newer_refused)
 	}
 	s = open_store(url);
 	EXPECT_EQ_INT(dd_store_schema_version(s), 2);
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_finding_row *rows;
 	size_t n;
 	ASSERT_OK(dd_store_list_findings(s, NULL, a, &rows, &n, &err), &err);
 	EXPECT_EQ_INT(n, 3);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 	/* A store from a newer drydock is refused, not misread. */
 	static const char sql[] = "INSERT INTO schema_migrations VALUES (99, 0)";
@@ -130,7 +130,7 @@ STORE_TEST(lifecycle_new_still_open_fixed_reintroduced)
 {
 	struct dd_store *s = open_store(url);
 	struct dd_err err;
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_asset as = { .name = "web", .owner = "alice", .team = "payments" };
 	dd_impact_init(&as.impact);
 	as.impact.criticality = 4;
@@ -255,7 +255,7 @@ STORE_TEST(lifecycle_new_still_open_fixed_reintroduced)
 	ASSERT_OK(dd_store_get_scan(s, scan_b, a, &one, &err), &err);
 	EXPECT_TRUE(one.sbom_json && strstr(one.sbom_json, "\"zlib\"") != NULL);
 	EXPECT_TRUE(one.warnings && strstr(one.warnings, "not assessed: openssl") != NULL);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }
 
@@ -263,7 +263,7 @@ STORE_TEST(priority_order_business_impact_kev)
 {
 	struct dd_store *s = open_store(url);
 	struct dd_err err;
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_asset as = { .name = "edge" };
 	dd_impact_init(&as.impact);
 	as.impact.criticality = 5;
@@ -304,7 +304,7 @@ STORE_TEST(priority_order_business_impact_kev)
 	EXPECT_EQ_INT(rows[3].priority, DD_PRIO_P3); /* lab: CVE-1 P2 lowered (isolated) */
 	EXPECT_TRUE(strstr(rows[3].why, "rule isolated: P2->P3") != NULL);
 	EXPECT_EQ_INT(rows[3].due, 0);               /* P3: no SLA */
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }
 
@@ -312,7 +312,7 @@ STORE_TEST(triage_verify_exception_vex)
 {
 	struct dd_store *s = open_store(url);
 	struct dd_err err;
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_scan_result *r = scan1();
 	struct dd_save_opts o = { .asset = "web", .now = T("2026-03-02T10:00:00Z") };
 	ASSERT_OK(dd_store_save_scan(s, r, &o, NULL, &err), &err);
@@ -397,7 +397,7 @@ STORE_TEST(triage_verify_exception_vex)
 	EXPECT_EQ_INT(nback, 3); /* two not_affected + one confirmed (affected) */
 	free(text);
 	fx_free(r);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }
 
@@ -405,7 +405,7 @@ STORE_TEST(metrics_mttr_sla_with_injected_clock)
 {
 	struct dd_store *s = open_store(url);
 	struct dd_err err;
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_scan_result *r = scan1();
 	struct dd_save_opts o = { .asset = "web", .now = T("2026-03-02T10:00:00Z") };
 	ASSERT_OK(dd_store_save_scan(s, r, &o, NULL, &err), &err);
@@ -446,7 +446,7 @@ STORE_TEST(metrics_mttr_sla_with_injected_clock)
 	EXPECT_EQ_INT(m.overdue, 2);
 	EXPECT_EQ_INT(m.ntop, 1);
 	EXPECT_EQ_INT(m.top[0].open[2], 2);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }
 
@@ -506,7 +506,7 @@ STORE_TEST(two_processes_save_same_asset)
 	}
 	s = open_store(url);
 	struct dd_err err;
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_scan_row *sc;
 	size_t nsc;
 	ASSERT_OK(dd_store_list_scans(s, "shared", 0, a, &sc, &nsc, &err), &err);
@@ -520,7 +520,7 @@ STORE_TEST(two_processes_save_same_asset)
 	 * interleaved, but every one of them is accounted for. */
 	for (size_t i = 0; i < n; i++)
 		EXPECT_TRUE(strcmp(rows[i].state, "open") == 0 || strcmp(rows[i].state, "fixed") == 0);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }
 
@@ -546,7 +546,7 @@ STORE_TEST(sigkill_mid_save_leaves_store_as_before)
 	struct dd_save_opts o = { .asset = "web", .now = T("2026-03-02T10:00:00Z") };
 	ASSERT_OK(dd_store_save_scan(s, r, &o, NULL, &err), &err);
 	fx_free(r);
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_finding_row *before;
 	size_t nbefore;
 	struct dd_finding_filter f = { .asset = "web" };
@@ -600,7 +600,7 @@ STORE_TEST(sigkill_mid_save_leaves_store_as_before)
 	ASSERT_OK(dd_store_save_scan(s, r, &o, &sum, &err), &err);
 	EXPECT_EQ_INT(sum.fixed, 1);
 	fx_free(r);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 	dd_store_close(s);
 }
 

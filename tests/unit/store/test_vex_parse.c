@@ -15,7 +15,7 @@ static size_t parse(const char *json, struct dd_arena *a, struct dd_vex_stmt **s
 
 DD_TEST(openvex_products_and_subcomponents)
 {
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vex_stmt *st;
 	struct dd_err err;
 	dd_code rc;
@@ -33,12 +33,12 @@ DD_TEST(openvex_products_and_subcomponents)
 	EXPECT_STR_EQ(st[2].vuln, "CVE-2");
 	EXPECT_STR_EQ(st[2].product, "pkg:apk/alpine/c@1");
 	EXPECT_STR_EQ(st[2].action, "upgrade");
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 }
 
 DD_TEST(cyclonedx_states_map_to_openvex)
 {
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vex_stmt *st;
 	struct dd_err err;
 	dd_code rc;
@@ -55,7 +55,7 @@ DD_TEST(cyclonedx_states_map_to_openvex)
 	EXPECT_STR_EQ(st[0].justification, "vulnerable_code_not_present");
 	EXPECT_STR_EQ(st[1].status, "fixed");
 	EXPECT_STR_EQ(st[1].product, "other");
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 }
 
 DD_TEST(bad_documents_name_the_place)
@@ -71,7 +71,7 @@ DD_TEST(bad_documents_name_the_place)
 		{ "{\"spdxVersion\":\"SPDX-2.3\"}", "doc.json: neither OpenVEX", DD_EUNSUPPORTED },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		struct dd_arena *a = dd_store_arena_new();
+		struct dd_arena *a = dd_arena_new(0);
 		struct dd_vex_stmt *st;
 		struct dd_err err;
 		dd_code rc;
@@ -80,19 +80,19 @@ DD_TEST(bad_documents_name_the_place)
 		EXPECT_EQ_INT(n, 0);
 		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) != 0)
 			dd_test_fail(__FILE__, __LINE__, "case %zu: '%s'", i, err.msg);
-		dd_store_arena_free(a);
+		dd_arena_free(a);
 	}
 	/* Nesting is limited before the tree parser sees it. */
 	char deep[20001];
 	memset(deep, '[', 20000);
 	deep[20000] = 0;
-	struct dd_arena *a = dd_store_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vex_stmt *st;
 	struct dd_err err;
 	dd_code rc;
 	parse(deep, a, &st, &err, &rc);
 	EXPECT_EQ_INT(rc, DD_ELIMIT);
-	dd_store_arena_free(a);
+	dd_arena_free(a);
 }
 
 DD_TEST(out_of_memory_at_each_allocation)
@@ -102,7 +102,7 @@ DD_TEST(out_of_memory_at_each_allocation)
 				"\"status\":\"fixed\"}]}";
 	int ok = 0;
 	for (unsigned long n = 1; n < 64; n++) {
-		struct dd_arena *a = dd_store_arena_new();
+		struct dd_arena *a = dd_arena_new(0);
 		struct dd_vex_stmt *st;
 		size_t cnt = 0;
 		struct dd_err err;
@@ -114,7 +114,7 @@ DD_TEST(out_of_memory_at_each_allocation)
 			ok++;
 			EXPECT_EQ_INT(cnt, 2);
 		}
-		dd_store_arena_free(a);
+		dd_arena_free(a);
 	}
 	EXPECT_TRUE(ok > 0);
 }

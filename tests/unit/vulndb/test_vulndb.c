@@ -127,12 +127,12 @@ DD_TEST(debian_tracker_statuses)
 	EXPECT_STR_EQ(rows_of(d, "debian:9", "libxml2"), "CVE-2022-0002 debian-tracker end-of-life - end-of-life|");
 	EXPECT_STR_EQ(rows_of(d, "debian:unstable", "libxml2"), "CVE-2022-0001 debian-tracker affected - -|");
 	EXPECT_STR_EQ(rows_of(d, "debian:11", "zlib"), "CVE-2018-25032 debian-tracker fixed 1:1.2.11.dfsg-2+deb11u1 high|");
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2022-0001", a, &adv, &err), &err);
 	EXPECT_STR_EQ(adv.summary, "heap overflow in xmlParse");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(d);
 
 	/* A newer export replaces what the old one said about the package. */
@@ -235,7 +235,7 @@ DD_TEST(osv_record_mapping)
 	EXPECT_STR_EQ(rows_of(d, "alpine:v3.16", "musl"), "GHSA-aaaa-bbbb-cccc osv ranges - -|");
 	EXPECT_STR_EQ(rows_of(d, "ubuntu:22.04", "zlib"), "GHSA-aaaa-bbbb-cccc osv ranges 1.2.11 -|");
 	EXPECT_STR_EQ(rows_of(d, "debian:12", "zlib"), "GHSA-aaaa-bbbb-cccc osv ranges - -|");
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-0001", a, &adv, &err), &err);
@@ -255,7 +255,7 @@ DD_TEST(osv_record_mapping)
 	EXPECT_TRUE(cvss && vendor);
 	ASSERT_EQ_INT(adv.ncwes, 1);
 	EXPECT_STR_EQ(adv.cwes[0], "CWE-1321");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(d);
 }
 
@@ -324,14 +324,14 @@ DD_TEST(malformed_records_are_counted_not_fatal)
 	EXPECT_EQ_INT(st.skipped, 2);
 	EXPECT_EQ_INT(st.files_failed, 1);
 	struct dd_vulndb *d = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2020-0001", a, &adv, &err), &err);
 	EXPECT_TRUE(adv.kev);
 	EXPECT_TRUE(!adv.kev_ransomware);
 	EXPECT_STR_EQ(adv.kev_due, "2022-05-03");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(d);
 }
 
@@ -359,7 +359,7 @@ DD_TEST(epss_csv_plain_and_gzip)
 	ASSERT_OK(dd_vulndb_import(db(), paths, 1, DD_VULNDB_CREATE, &st, &err), &err);
 	EXPECT_EQ_INT(st.records, 3);
 	struct dd_vulndb *d = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2021-44228", a, &adv, &err), &err);
 	EXPECT_TRUE(adv.epss > 0.975 && adv.epss < 0.976);
@@ -368,7 +368,7 @@ DD_TEST(epss_csv_plain_and_gzip)
 	struct dd_vulndb_info info;
 	ASSERT_OK(dd_vulndb_info(d, a, &info, &err), &err);
 	EXPECT_EQ_INT(info.epss, 3); /* a snapshot replaces, not adds */
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(d);
 }
 
@@ -394,7 +394,7 @@ DD_TEST(nvd_api_page_and_rejected)
 	EXPECT_EQ_INT(st.records, 2);
 	EXPECT_EQ_INT(st.skipped, 1);
 	struct dd_vulndb *d = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-1000", a, &adv, &err), &err);
@@ -408,7 +408,7 @@ DD_TEST(nvd_api_page_and_rejected)
 	EXPECT_STR_EQ(adv.cwes[0], "CWE-125");
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-1001", a, &adv, &err), &err);
 	EXPECT_STR_EQ(adv.withdrawn, "2024-03-01T00:00:00.000");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(d);
 }
 
@@ -491,10 +491,10 @@ DD_TEST(failed_import_leaves_db_unchanged)
 		failures++;
 		struct dd_vulndb *d = open_db();
 		EXPECT_TRUE(rows_of(d, "npm", "a")[0] == '\0');
-		struct dd_arena *a = dd_vulndb_arena_new();
+		struct dd_arena *a = dd_arena_new(0);
 		struct dd_vulndb_advisory adv;
 		EXPECT_EQ_INT(dd_vulndb_advisory(d, "CVE-2020-0001", a, &adv, &err), DD_OK);
-		dd_vulndb_arena_free(a);
+		dd_arena_free(a);
 		dd_vulndb_close(d);
 	}
 	EXPECT_TRUE(failures > 0);
@@ -590,14 +590,14 @@ DD_TEST(nvd_single_records)
 				       " \"2024-01-01T00:00:00.000\", \"descriptions\": []}");
 	EXPECT_EQ_INT(st.records, 1);
 	struct dd_vulndb *d = open_db();
-	struct dd_arena *a = dd_vulndb_arena_new();
+	struct dd_arena *a = dd_arena_new(0);
 	struct dd_vulndb_advisory adv;
 	struct dd_err err;
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-2000", a, &adv, &err), &err);
 	EXPECT_STR_EQ(adv.summary, "one");
 	ASSERT_OK(dd_vulndb_advisory(d, "CVE-2024-2001", a, &adv, &err), &err);
 	EXPECT_STR_EQ(adv.published, "2024-01-01T00:00:00.000");
-	dd_vulndb_arena_free(a);
+	dd_arena_free(a);
 	dd_vulndb_close(d);
 }
 

@@ -20,7 +20,8 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "dd/store.h"
+#include "catalog/purl.h"
+#include "dd/suppress.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/limits.h"
@@ -263,4 +264,40 @@ dd_code dd_vex_parse(const char *data, size_t len, const char *name, struct dd_a
 	}
 	free(o.v);
 	return rc;
+}
+
+static bool vex_id_matches(const char *vuln, const struct dd_finding *f)
+{
+	if (!strcmp(vuln, f->id))
+		return true;
+	for (size_t i = 0; i < f->naliases; i++)
+		if (!strcmp(vuln, f->aliases[i]))
+			return true;
+	return false;
+}
+
+size_t dd_vex_apply_scan(const struct dd_vex_stmt *st, size_t n, const char *source,
+			 struct dd_scan_result *r)
+{
+	size_t count = 0;
+	for (size_t j = 0; j < r->nfindings; j++) {
+		struct dd_finding *f = &r->findings[j];
+		const struct dd_package *p = &r->sbom->pkgs[f->pkg];
+		for (size_t i = 0; i < n && !f->suppressed; i++) {
+			const struct dd_vex_stmt *x = &st[i];
+			if (!x->status || (strcmp(x->status, "not_affected") && strcmp(x->status, "fixed")))
+				continue;
+			if (!x->vuln || !vex_id_matches(x->vuln, f) || !x->product)
+				continue;
+			if (strcmp(x->product, "*") && strcmp(x->product, p->name) &&
+			    !dd_purl_match(x->product, p->purl))
+				continue;
+			f->suppressed = dd_arena_printf(r->arena, "vex: %s%s%s%s by %s", x->status,
+							x->justification ? " (" : "",
+							x->justification ? x->justification : "",
+							x->justification ? ")" : "", source);
+			count++;
+		}
+	}
+	return count;
 }
