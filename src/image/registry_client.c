@@ -802,6 +802,9 @@ static dd_code get_whole(struct dd_registry *reg, const char *path, const char *
 		if (!retryable_curl(x->result) || attempt >= reg->opts.retries)
 			return dd_err_set(err, DD_ENET, "%s%s: %s", reg->registry, path,
 					  curl_msg(x));
+		pthread_mutex_lock(&reg->lock);
+		reg->stats.retries++;
+		pthread_mutex_unlock(&reg->lock);
 		sleep_ms(backoff_ms(reg, attempt));
 	}
 }
@@ -919,6 +922,13 @@ dd_code dd_registry_open(const char *registry, const struct dd_registry_opts *op
 	if (rc == DD_OK) {
 		while (!x.done && xfer_pump(&x, true, NULL) == DD_OK && !x.done)
 			;
+	} else if (x.status == 0 && rc == DD_ENET && err && !insecure &&
+		   x.result != CURLE_COULDNT_CONNECT && x.result != CURLE_COULDNT_RESOLVE_HOST) {
+		char why[DD_ERR_MSG_MAX];
+		snprintf(why, sizeof why, "%s", curl_msg(&x));
+		rc = dd_err_set(err, DD_ENET,
+				"%s: TLS failed (plain HTTP or a private CA? --insecure-registry %s "
+				"or --ca-file FILE): %s", registry, reg->host, why);
 	} else if (x.status == 401) {
 		struct dd_err perr = { 0 };
 		if (dd_registry_parse_www_authenticate(x.www_auth.data ? x.www_auth.data : "",
