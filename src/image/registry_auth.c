@@ -176,7 +176,8 @@ dd_code dd_registry_parse_www_authenticate(const char *s, size_t n, struct dd_ww
 			cur.scheme = DD_AUTH_BASIC;
 		else
 			cur.scheme = DD_AUTH_OTHER;
-		snprintf(cur.other, sizeof cur.other, "%.*s", (int)(t < 63 ? t : 63), s + c.i);
+		if (cur.scheme == DD_AUTH_OTHER)
+			snprintf(cur.other, sizeof cur.other, "%.*s", (int)(t < 63 ? t : 63), s + c.i);
 		c.i += t;
 		if (c.i < n && !is_ows((unsigned char)s[c.i]) && s[c.i] != ',')
 			return dd_err_set(err, DD_EINVAL,
