@@ -23,6 +23,7 @@ struct dd_command {
 
 /* The table in main.c; each cmd_<name>.c defines one run function. */
 int cmd_help(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
 
 /* "drydock: error: <msg>" on stderr; returns DD_EXIT_ERROR. */
 int dd_cli_fail(const struct dd_err *err);

@@ -8,6 +8,7 @@
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
+	{ "registry", cmd_registry, "List a registry's repositories and tags; fetch manifests" },
 };
 
 static const size_t ncommands = sizeof commands / sizeof *commands;
