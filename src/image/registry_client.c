@@ -442,15 +442,21 @@ nomem:
 	return dd_err_set(err, DD_ENOMEM, "out of memory");
 }
 
-/* Runs the transfer until `enough` (headers in, or bytes for the reader)
- * or the end. */
-static dd_code xfer_pump(struct xfer *x, bool want_body, struct dd_err *err)
+/* How far xfer_pump runs the transfer. */
+enum pump { PUMP_HEADERS, PUMP_SOME /* bytes for the reader */, PUMP_ALL /* to the end */ };
+
+static bool pumped_enough(const struct xfer *x, enum pump until)
 {
-	while (!x->done) {
-		if (!want_body && x->headers_done)
-			return DD_OK;
-		if (want_body && (x->dst_len > 0 || x->spill.len > x->spill_off))
-			return DD_OK;
+	if (until == PUMP_HEADERS)
+		return x->headers_done;
+	if (until == PUMP_SOME)
+		return x->dst_len > 0 || x->spill.len > x->spill_off;
+	return false;
+}
+
+static dd_code xfer_pump(struct xfer *x, enum pump until, struct dd_err *err)
+{
+	while (!x->done && !pumped_enough(x, until)) {
 		int running = 0;
 		CURLMcode mc = curl_multi_perform(x->multi, &running);
 		if (mc != CURLM_OK)
@@ -462,10 +468,7 @@ static dd_code xfer_pump(struct xfer *x, bool want_body, struct dd_err *err)
 				x->done = true;
 				x->result = m->data.result;
 			}
-		if (x->done)
-			break;
-		if ((!want_body && x->headers_done) ||
-		    (want_body && (x->dst_len > 0 || x->spill.len > x->spill_off)))
+		if (x->done || pumped_enough(x, until))
 			break;
 		mc = curl_multi_poll(x->multi, NULL, 0, 1000, NULL);
 		if (mc != CURLM_OK)
@@ -542,9 +545,8 @@ static dd_code fetch_token(struct dd_registry *reg, const struct dd_www_auth *ch
 		goto out;
 	}
 	x.to_buffer = true;
-	while (!x.done)
-		if ((rc = xfer_pump(&x, true, err)))
-			goto out;
+	if ((rc = xfer_pump(&x, PUMP_ALL, err)))
+		goto out;
 	if (x.result != CURLE_OK) {
 		rc = dd_err_set(err, DD_ENET, "%s: token: %s", reg->registry, curl_msg(&x));
 		goto out;
@@ -686,7 +688,7 @@ static dd_code request(struct dd_registry *reg, const char *url_in, const char *
 		rc = xfer_start(x, url, accept, auth, range_from, err);
 		free_secret(auth);
 		if (!rc)
-			rc = xfer_pump(x, false, err);
+			rc = xfer_pump(x, PUMP_HEADERS, err);
 		if (rc)
 			return rc;
 		if (x->done && x->result != CURLE_OK && (!x->headers_done || x->status == 0)) {
@@ -765,8 +767,7 @@ static dd_code request(struct dd_registry *reg, const char *url_in, const char *
 		if (st >= 200 && st < 300)
 			return DD_OK;
 		/* A failure: read its (small) body for the registry's message. */
-		while (!x->done && xfer_pump(x, true, NULL) == DD_OK && !x->done)
-			;
+		xfer_pump(x, PUMP_ALL, NULL);
 		char text[240];
 		registry_error_text(&x->errbody, text, sizeof text);
 		dd_code code = st == 404 ? DD_ENOTFOUND : DD_ENET;
@@ -791,9 +792,8 @@ static dd_code get_whole(struct dd_registry *reg, const char *path, const char *
 		dd_code rc = request(reg, path, accept, scope, 0, x, err);
 		if (rc)
 			return rc;
-		while (!x->done)
-			if ((rc = xfer_pump(x, true, err)))
-				return rc;
+		if ((rc = xfer_pump(x, PUMP_ALL, err)))
+			return rc;
 		if (x->result == CURLE_OK)
 			return DD_OK;
 		if (x->result == CURLE_WRITE_ERROR)
@@ -920,8 +920,7 @@ dd_code dd_registry_open(const char *registry, const struct dd_registry_opts *op
 			break;
 	}
 	if (rc == DD_OK) {
-		while (!x.done && xfer_pump(&x, true, NULL) == DD_OK && !x.done)
-			;
+		xfer_pump(&x, PUMP_ALL, NULL);
 	} else if (x.status == 0 && rc == DD_ENET && err && !insecure &&
 		   x.result != CURLE_COULDNT_CONNECT && x.result != CURLE_COULDNT_RESOLVE_HOST) {
 		char why[DD_ERR_MSG_MAX];
@@ -1279,7 +1278,7 @@ static ssize_t blob_read(void *ud, void *buf, size_t n, struct dd_err *err)
 			x->paused = false;
 			curl_easy_pause(x->easy, CURLPAUSE_CONT);
 		}
-		dd_code rc = x->dst_len ? DD_OK : xfer_pump(x, true, err);
+		dd_code rc = x->dst_len ? DD_OK : xfer_pump(x, PUMP_SOME, err);
 		size_t got = x->dst_len;
 		x->dst = NULL;
 		x->dst_cap = x->dst_len = 0;
