@@ -22,8 +22,12 @@ struct dd_command {
 };
 
 /* The table in main.c; each cmd_<name>.c defines one run function. */
+int cmd_db(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_vercmp(int argc, char **argv);
 
 /* "drydock: error: <msg>" on stderr; returns DD_EXIT_ERROR. */
 int dd_cli_fail(const struct dd_err *err);
@@ -37,5 +41,22 @@ bool dd_cli_stdout_tty(void);
 /* Opens --output FILE (or stdout for NULL / "-"); reports failure itself. */
 FILE *dd_cli_open_output(const char *path);
 int dd_cli_close_output(FILE *f, const char *path);
+
+/* Prints warnings on stderr ("drydock: warning: ..."), except when a table
+ * report goes to standard output: the table ends with them already. */
+void dd_cli_warnings(const char *const *w, size_t n, bool table, const char *output);
+
+/* Fails early, before an image is read, when --output FILE cannot be
+ * created (its directory is missing); prints why. NULL and "-" are fine. */
+int dd_cli_check_output(const char *path);
+
+/* The "layer 2/3" progress line on stderr, only when stderr is a terminal. */
+struct dd_cli_progress {
+	const char *image;
+	bool shown;
+};
+void dd_cli_progress_start(struct dd_cli_progress *p, const char *image,
+			   struct dd_image_opts *iopts);
+void dd_cli_progress_end(struct dd_cli_progress *p);
 
 #endif

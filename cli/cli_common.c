@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Error printing, logging and output files shared by every command. */
 #include <errno.h>
+#include <libgen.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -76,4 +78,58 @@ int dd_cli_close_output(FILE *f, const char *path)
 		return DD_EXIT_ERROR;
 	}
 	return DD_EXIT_OK;
+}
+
+int dd_cli_check_output(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return DD_EXIT_OK;
+	char copy[4096];
+	snprintf(copy, sizeof copy, "%s", path);
+	const char *dir = dirname(copy);
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		fprintf(stderr, "drydock: error: --output %s: directory %s: %s\n", path, dir,
+			strerror(errno));
+		return DD_EXIT_ERROR;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "drydock: error: --output %s: %s is not a directory\n", path, dir);
+		return DD_EXIT_ERROR;
+	}
+	return DD_EXIT_OK;
+}
+
+static void on_progress(void *ud, unsigned done, unsigned total, const char *what)
+{
+	struct dd_cli_progress *p = ud;
+	fprintf(stderr, "\r\033[Kdrydock: %s: layer %u/%u%s%s", p->image, done, total,
+		what ? " " : "", what ? what : "");
+	fflush(stderr);
+	p->shown = true;
+}
+
+void dd_cli_progress_start(struct dd_cli_progress *p, const char *image,
+			   struct dd_image_opts *iopts)
+{
+	p->image = image;
+	p->shown = false;
+	if (dd_cli_stderr_tty()) {
+		iopts->progress = on_progress;
+		iopts->progress_ud = p;
+	}
+}
+
+void dd_cli_progress_end(struct dd_cli_progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
+
+void dd_cli_warnings(const char *const *w, size_t n, bool table, const char *output)
+{
+	if (table && (!output || !strcmp(output, "-")))
+		return;
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "drydock: warning: %s\n", w[i]);
 }

@@ -7,8 +7,12 @@
 
 /* One line each; keep sorted by name. */
 static const struct dd_command commands[] = {
+	{ "db", cmd_db, "Build and inspect the vulnerability database" },
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
 	{ "registry", cmd_registry, "List a registry's repositories and tags; fetch manifests" },
+	{ "sbom", cmd_sbom, "List the packages in an image (table, JSON, CycloneDX, SPDX)" },
+	{ "scan", cmd_scan, "Find the vulnerabilities of an image's packages" },
+	{ "vercmp", cmd_vercmp, "Compare versions or test ranges in an ecosystem's scheme" },
 };
 
 static const size_t ncommands = sizeof commands / sizeof *commands;

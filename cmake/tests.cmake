@@ -54,13 +54,16 @@ endforeach()
 # normal build each links with fuzz/replay_main.c and replays
 # fuzz/corpus/<target>/; with DD_FUZZ=ON (clang) it links with libFuzzer.
 file(GLOB _fuzzers CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/fuzz_*.c)
+if(DD_FUZZ)
+  # Coverage feedback from the library's parsers, not only the target file.
+  target_compile_options(drydock_lib PRIVATE -fsanitize=fuzzer-no-link)
+endif()
 foreach(src ${_fuzzers})
   get_filename_component(name ${src} NAME_WE)
   string(REGEX REPLACE "^fuzz_" "" target ${name})
   if(DD_FUZZ)
     add_executable(${name} ${src})
-    target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
-    target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   else()
     add_executable(${name} ${src} ${CMAKE_SOURCE_DIR}/fuzz/replay_main.c)
     add_test(NAME fuzz_replay_${target}
@@ -80,4 +83,19 @@ foreach(src ${_benches})
   add_executable(${name} ${src})
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_link_libraries(${name} PRIVATE drydock_lib)
+endforeach()
+
+# version/: the differential test and the benchmark compare against the
+# distributions' own C comparators (libdpkg-dev, librpm-dev) when present.
+pkg_check_modules(DD_LIBDPKG QUIET IMPORTED_TARGET libdpkg)
+pkg_check_modules(DD_LIBRPM QUIET IMPORTED_TARGET rpm)
+foreach(t version_test_version_diff bench_version)
+  if(TARGET ${t} AND DD_LIBDPKG_FOUND)
+    target_link_libraries(${t} PRIVATE PkgConfig::DD_LIBDPKG)
+    target_compile_definitions(${t} PRIVATE DD_HAVE_LIBDPKG=1)
+  endif()
+  if(TARGET ${t} AND DD_LIBRPM_FOUND)
+    target_link_libraries(${t} PRIVATE PkgConfig::DD_LIBRPM)
+    target_compile_definitions(${t} PRIVATE DD_HAVE_LIBRPM=1)
+  endif()
 endforeach()

@@ -51,7 +51,11 @@ struct dd_distro {
 
 enum dd_pkg_flags {
 	DD_PKG_DEV = 1u << 0,        /* a development-only dependency */
-	DD_PKG_OWNED_BY_OS = 1u << 1 /* files owned by an OS package (see owner) */
+	DD_PKG_OWNED_BY_OS = 1u << 1, /* files owned by an OS package (see owner) */
+	/* Set by the matcher: no feed covered this package (unknown distro,
+	 * or its namespace has no data in the DB). A rescan must not close
+	 * such a package's findings as fixed. */
+	DD_PKG_UNASSESSED = 1u << 2
 };
 
 struct dd_package {

@@ -73,12 +73,35 @@ struct dd_scan_result {
 	struct dd_sbom *sbom;         /* owned */
 	struct dd_finding *findings;  /* sorted: package, then id */
 	size_t nfindings, cap;
-	const char **warnings;        /* "debian 13 has no feed in the DB" */
+	const char **warnings;        /* the matcher's: "the vulnerability DB has no data for
+				       * debian:13"; the image's are in sbom->warnings */
 	size_t nwarnings, wcap;
 	const char *db_built;         /* when the vulnerability DB was built */
 	const char *scanned_at;       /* RFC 3339 UTC */
 	struct dd_arena *arena;
 };
+
+/* Options of a scan. Zeroed means defaults. */
+struct dd_scan_opts {
+	const char *db_path;      /* NULL: $DRYDOCK_DB or the data dir's vuln.db */
+	bool ignore_unfixed;      /* drop findings that have no fixed version */
+};
+
+/* Reads IMAGE (see dd_sbom_from_image), matches its packages against the
+ * vulnerability DB and returns the findings, sorted. The DB is opened
+ * read-only; an unknown schema is DD_ESCHEMA, a missing DB DD_ENOTFOUND,
+ * both with a message saying what to run. */
+dd_code dd_scan_image(const char *image, const struct dd_image_opts *iopts,
+		      const struct dd_scan_opts *opts, struct dd_scan_result **out,
+		      struct dd_err *err);
+/* The same from an SBOM already built; takes over sbom (freed with the
+ * result, or on failure). */
+dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
+			  struct dd_scan_result **out, struct dd_err *err);
+void dd_scan_result_free(struct dd_scan_result *r);
+/* Adds a warning to the result (copied). */
+void dd_scan_warn(struct dd_scan_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 const char *dd_severity_name(enum dd_severity s);  /* "CRITICAL", "HIGH", ... */
 enum dd_severity dd_severity_from_score(double score);

@@ -4,8 +4,49 @@
  * matters only in that distro detection runs first (purls need the distro).
  */
 #include "catalog/catalog.h"
+#include "catalog/ownership.h"
+
+extern const struct dd_cataloger dd_cataloger_python_dist;
+extern const struct dd_cataloger dd_cataloger_npm_package;
+extern const struct dd_cataloger dd_cataloger_npm_lock;
+extern const struct dd_cataloger dd_cataloger_go_binary;
+extern const struct dd_cataloger dd_cataloger_rust_binary;
+extern const struct dd_cataloger dd_cataloger_cargo_lock;
+extern const struct dd_cataloger dd_cataloger_java_archive;
+extern const struct dd_cataloger dd_cataloger_gemfile_lock;
+extern const struct dd_cataloger dd_cataloger_composer;
+extern const struct dd_cataloger dd_cataloger_python_lock;
+extern const struct dd_cataloger dd_cataloger_yarn_lock;
+extern const struct dd_cataloger dd_cataloger_pnpm_lock;
+extern const struct dd_cataloger dd_cataloger_go_mod;
+extern const struct dd_cataloger dd_cataloger_gemspec;
+extern const struct dd_cataloger dd_cataloger_dotnet_deps;
+
+extern const struct dd_cataloger dd_cataloger_distro;
+extern const struct dd_cataloger dd_cataloger_dpkg;
+extern const struct dd_cataloger dd_cataloger_apk;
+extern const struct dd_cataloger dd_cataloger_rpm;
 
 const struct dd_cataloger *const dd_catalogers[] = {
+	&dd_cataloger_distro,
+	&dd_cataloger_dpkg,
+	&dd_cataloger_apk,
+	&dd_cataloger_rpm,
+	&dd_cataloger_python_dist,
+	&dd_cataloger_npm_package,
+	&dd_cataloger_npm_lock,
+	&dd_cataloger_go_binary,
+	&dd_cataloger_rust_binary,
+	&dd_cataloger_cargo_lock,
+	&dd_cataloger_java_archive,
+	&dd_cataloger_gemfile_lock,
+	&dd_cataloger_composer,
+	&dd_cataloger_python_lock,
+	&dd_cataloger_yarn_lock,
+	&dd_cataloger_pnpm_lock,
+	&dd_cataloger_go_mod,
+	&dd_cataloger_gemspec,
+	&dd_cataloger_dotnet_deps,
 	NULL,
 };
 
@@ -28,5 +69,5 @@ dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_onl
 				dd_sbom_warn(sbom, "%s: %s", (*c)->name, e.msg);
 		}
 	}
-	return DD_OK;
+	return dd_catalog_ownership(sbom, err);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Merged filesystem view (fs.h). Entries live in a hash map by path; each
- * keeps a chain of the versions lower layers wrote. Removing a subtree scans
- * the map: the view holds kept files and links only (thousands, not the
- * image's millions), so a scan per whiteout of a directory is cheap.
+ * keeps a chain of the versions lower layers wrote. A second map counts,
+ * for every directory prefix, how many entries lie below it, so that a
+ * whiteout or opaque marker of a directory with nothing kept below it (the
+ * common case, and the hostile "a million whiteouts" case) costs one
+ * lookup instead of a scan of the whole view.
  */
 #include "image/fs.h"
 #include "util/alloc.h"
@@ -14,7 +16,10 @@
 
 struct dd_fs {
 	struct dd_map map;      /* path -> struct dd_fs_file * (top version) */
+	struct dd_map below;    /* directory prefix -> entries below it (uintptr_t) */
 	struct dd_arena *arena; /* every entry, path and content */
+	struct dd_arena **adopted;
+	size_t nadopted, adcap;
 };
 
 struct dd_fs *dd_fs_new(void)
@@ -23,6 +28,7 @@ struct dd_fs *dd_fs_new(void)
 	if (!fs)
 		return NULL;
 	dd_map_init(&fs->map);
+	dd_map_init(&fs->below);
 	fs->arena = dd_arena_new(0);
 	if (!fs->arena) {
 		free(fs);
@@ -36,8 +42,91 @@ void dd_fs_free(struct dd_fs *fs)
 	if (!fs)
 		return;
 	dd_map_release(&fs->map);
+	dd_map_release(&fs->below);
 	dd_arena_free(fs->arena);
+	for (size_t i = 0; i < fs->nadopted; i++)
+		dd_arena_free(fs->adopted[i]);
+	free(fs->adopted);
 	free(fs);
+}
+
+dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err)
+{
+	if (dd_grow(&fs->adopted, &fs->adcap, fs->nadopted + 1, sizeof *fs->adopted)) {
+		dd_arena_free(a);
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	}
+	fs->adopted[fs->nadopted++] = a;
+	return DD_OK;
+}
+
+/* Adds delta to the count of every proper prefix of path. */
+static dd_code count_prefixes(struct dd_fs *fs, const char *path, int delta, struct dd_err *err)
+{
+	for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+		size_t n = (size_t)(s - path);
+		uintptr_t c = (uintptr_t)dd_map_get(&fs->below, path, n);
+		if (delta < 0) {
+			if (c <= 1)
+				dd_map_del(&fs->below, path, n);
+			else
+				dd_map_put(&fs->below, path, n, (void *)(c - 1), NULL, NULL);
+		} else {
+			dd_code rc = dd_map_put(&fs->below, path, n, (void *)(c + 1), NULL, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return DD_OK;
+}
+
+static bool below(const char *path, size_t plen, const char *dir, size_t dlen)
+{
+	if (dlen == 0)
+		return true; /* everything is below the root */
+	return plen > dlen && path[dlen] == '/' && memcmp(path, dir, dlen) == 0;
+}
+
+static bool has_below(const struct dd_fs *fs, const char *dir, size_t dlen)
+{
+	return dlen == 0 ? fs->map.count > 0 : dd_map_get(&fs->below, dir, dlen) != NULL;
+}
+
+static void del_entry(struct dd_fs *fs, const char *key, size_t klen)
+{
+	if (!dd_map_get(&fs->map, key, klen))
+		return;
+	char tmp[DD_LIMIT_PATH_BYTES + 1];
+	size_t n = klen < DD_LIMIT_PATH_BYTES ? klen : DD_LIMIT_PATH_BYTES;
+	memcpy(tmp, key, n); /* the key dies with the slot */
+	tmp[n] = '\0';
+	dd_map_del(&fs->map, key, klen);
+	count_prefixes(fs, tmp, -1, NULL);
+}
+
+static void remove_below(struct dd_fs *fs, const char *dir, size_t dlen, int below_layer)
+{
+	if (!has_below(fs, dir, dlen))
+		return;
+	const struct dd_map_slot *s;
+	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);) {
+		const struct dd_fs_file *f = s->value;
+		if ((below_layer < 0 || f->layer < below_layer) && below(s->key, s->klen, dir, dlen))
+			del_entry(fs, s->key, s->klen);
+	}
+}
+
+static dd_code put(struct dd_fs *fs, struct dd_fs_file *e, struct dd_err *err)
+{
+	size_t n = strlen(e->path);
+	e->lower = dd_map_get(&fs->map, e->path, n);
+	/* A file or symlink replacing a directory hides what was below it. */
+	if (e->type != DD_FS_DIR)
+		remove_below(fs, e->path, n, -1);
+	dd_code rc = dd_map_put(&fs->map, e->path, n, e, NULL, err);
+	if (!rc && !e->lower)
+		rc = count_prefixes(fs, e->path, +1, err);
+	return rc;
 }
 
 dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
@@ -51,36 +140,36 @@ dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *e
 	e->data = f->data ? dd_arena_memdup(fs->arena, f->data, f->size) : NULL;
 	if (dd_arena_status(fs->arena))
 		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
-	e->lower = dd_map_get(&fs->map, f->path, strlen(f->path));
-	return dd_map_put(&fs->map, e->path, strlen(e->path), e, NULL, err);
+	return put(fs, e, err);
 }
 
-static bool below(const char *path, size_t plen, const char *dir, size_t dlen)
+dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
 {
-	if (dlen == 0)
-		return true; /* everything is below the root */
-	return plen > dlen && path[dlen] == '/' && memcmp(path, dir, dlen) == 0;
+	struct dd_fs_file *e = dd_arena_alloc(fs->arena, sizeof *e);
+	if (!e)
+		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
+	*e = *f;
+	return put(fs, e, err);
 }
 
 void dd_fs_remove(struct dd_fs *fs, const char *path)
 {
 	size_t dlen = strlen(path);
-	dd_map_del(&fs->map, path, dlen);
-	const struct dd_map_slot *s;
-	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
-		if (below(s->key, s->klen, path, dlen))
-			dd_map_del(&fs->map, s->key, s->klen);
+	del_entry(fs, path, dlen);
+	remove_below(fs, path, dlen, -1);
 }
 
 void dd_fs_opaque(struct dd_fs *fs, const char *dir, int layer)
 {
-	size_t dlen = strlen(dir);
+	remove_below(fs, dir, strlen(dir), layer);
+}
+
+void dd_fs_remove_if(struct dd_fs *fs, bool (*drop)(const struct dd_fs_file *f, void *ud), void *ud)
+{
 	const struct dd_map_slot *s;
-	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);) {
-		const struct dd_fs_file *f = s->value;
-		if (f->layer < layer && below(s->key, s->klen, dir, dlen))
-			dd_map_del(&fs->map, s->key, s->klen);
-	}
+	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
+		if (drop(s->value, ud))
+			del_entry(fs, s->key, s->klen);
 }
 
 const struct dd_fs_file *dd_fs_lookup(const struct dd_fs *fs, const char *path)
@@ -136,7 +225,6 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 		done = end;
 	}
 }
-
 
 static int cmp_file(const void *a, const void *b)
 {

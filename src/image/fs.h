@@ -19,6 +19,8 @@
 
 #include "dd/err.h"
 
+struct dd_arena;
+
 enum dd_fs_type { DD_FS_REG, DD_FS_SYMLINK, DD_FS_DIR };
 
 struct dd_fs_file {
@@ -38,8 +40,16 @@ struct dd_fs *dd_fs_new(void);
 void dd_fs_free(struct dd_fs *fs);
 
 /* Adds a path at `layer`, above whatever the path had; copies everything.
- * Layers must be applied in increasing order. */
+ * Layers must be applied in increasing order. A non-directory hides
+ * whatever lower layers had below the same path. */
 dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err);
+/* Like dd_fs_put, but path, link and data are borrowed: they must live as
+ * long as fs (e.g. in an arena handed over with dd_fs_adopt). */
+dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err);
+/* fs takes over arena a and frees it with itself. */
+dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err);
+/* Removes every entry (with its lower versions) for which drop() is true. */
+void dd_fs_remove_if(struct dd_fs *fs, bool (*drop)(const struct dd_fs_file *f, void *ud), void *ud);
 /* Whiteout `.wh.NAME`: removes path and everything below it. */
 void dd_fs_remove(struct dd_fs *fs, const char *path);
 /* Opaque directory `.wh..wh..opq`: removes everything below dir that came

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Image sources. An image reference names its transport the way skopeo does
- * (docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH, dir:ROOTFS,
- * registry:REF); a bare path is probed. Each transport is one file behind
- * the source table in image.c (name, probe, open, read the next layer, close).
+ * (docker-archive:PATH, oci:DIR[:TAG|@DIGEST], oci-archive:PATH[:TAG],
+ * dir:ROOTFS); a bare path is probed. Each transport is one file behind the
+ * source table in image.c (source.h).
  *
  * dd_image_open reads the manifest and config only; dd_image_load_fs streams
  * the layers (in parallel, verifying every digest the format gives), applies
- * them with overlay semantics and keeps the files `wants` selects.
+ * them with overlay semantics and keeps the files `wants` selects. Layers
+ * already in the layer cache (opts->cache_dir) are not read at all.
+ * Thread-safety: one image per thread; load_fs starts its own threads.
  */
 #ifndef DD_IMAGE_H
 #define DD_IMAGE_H
@@ -22,7 +24,8 @@ struct dd_image;
 
 /* What the catalogers want kept. Both callbacks may run on several threads
  * at once and must be pure. `fingerprint` identifies the set of wants (the
- * cataloger names and versions): it is part of the layer-cache key. */
+ * cataloger names and versions): it is part of the layer-cache key, so two
+ * different want sets must never share a fingerprint. */
 struct dd_fs_wants {
 	bool (*path)(void *ud, const char *path, size_t len);
 	bool (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */
@@ -30,15 +33,35 @@ struct dd_fs_wants {
 	const char *fingerprint;
 };
 
+/* Opens IMAGE. Errors name the image: "docker-archive:x.tar: manifest.json:
+ * ...". On DD_OK *out is the caller's (dd_image_close). */
 dd_code dd_image_open(const char *ref, const struct dd_image_opts *opts,
 		      struct dd_image **out, struct dd_err *err);
+/* The same, but a gzipped docker-archive, whose manifest is stored after
+ * its layers, is not read ahead: its info is complete only after
+ * dd_image_load_fs (one pass over the archive instead of two). */
+dd_code dd_image_open_lazy(const char *ref, const struct dd_image_opts *opts,
+			   struct dd_image **out, struct dd_err *err);
 /* Borrowed; lives as long as the image. */
 const struct dd_image_info *dd_image_info(const struct dd_image *img);
-/* Reads every layer. Unreadable layers that the format lets us skip become
- * warnings through warn(); digest mismatches are errors naming the layer. */
+/* Reads every layer. Errors (digest mismatch, damaged stream or tar, a
+ * limit) name image, layer and entry: "IMAGE: layer 2/3 sha256:c7ee...:
+ * entry usr/bin/x: hard link to missing target usr/bin/y". warn() gets
+ * non-fatal notes (names clamped at the root, cache files rebuilt). */
 dd_code dd_image_load_fs(struct dd_image *img, const struct dd_fs_wants *wants,
 			 void (*warn)(void *ud, const char *msg), void *warn_ud,
 			 struct dd_fs **out, struct dd_err *err);
 void dd_image_close(struct dd_image *img);
+
+/* Statistics of the last dd_image_load_fs, for benchmarks and tests. */
+struct dd_image_stats {
+	unsigned layers_read, layers_cached;
+	unsigned long long bytes_stored, bytes_uncompressed, entries, kept_bytes;
+};
+void dd_image_stats(const struct dd_image *img, struct dd_image_stats *out);
+
+/* The cache directory drydock uses: opts->cache_dir, else
+ * $XDG_CACHE_HOME/drydock, else $HOME/.cache/drydock. NULL if none. */
+const char *dd_image_cache_dir(const struct dd_image_opts *opts, char *buf, size_t cap);
 
 #endif

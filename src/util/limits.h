@@ -35,6 +35,12 @@
 #define DD_LIMIT_JSON_DEPTH 64
 /* One feed record (an OSV or NVD entry); the largest real ones are ~2 MiB. */
 #define DD_LIMIT_FEED_RECORD_BYTES (32u << 20)
+/* One downloaded feed file (db update). The largest real one, all NVD API
+ * pages of one update concatenated, is ~2 GB; OSV's all.zip files < 1 GB. */
+#define DD_LIMIT_FEED_DOWNLOAD_BYTES (8ull << 30)
+/* One DSA/DLA list entry (header, CVE line, release lines): real entries
+ * are < 4 KiB; the longest (kernel DSAs with 100+ CVEs) ~ 10 KiB. */
+#define DD_LIMIT_DSA_ENTRY_BYTES (1u << 20)
 /* A line of a text database (dpkg status, apk installed). */
 #define DD_LIMIT_LINE_BYTES (1u << 20)
 /* One HTTP response header field we parse (WWW-Authenticate, Link). Real
@@ -47,7 +53,46 @@
 #define DD_LIMIT_REGISTRY_PAGES 10000u
 /* Redirects followed for one request (blob storage uses one; curl's default is 30). */
 #define DD_LIMIT_REDIRECTS 8
+/* Files people write for us (ignore files, policies, rules): 4 MiB is far
+ * past any real one. */
+#define DD_LIMIT_USER_FILE_BYTES (4u << 20)
+/* The file list of one package, in bytes of paths: rpm headers store paths
+ * as shared dirnames + basenames, so a small hostile header could expand
+ * to gigabytes. The largest real packages (texlive, kernel sources) list
+ * ~100k files, ~10 MiB of paths. */
+#define DD_LIMIT_PKG_FILES_BYTES (64u << 20)
+/* Files of one package (bounds the per-header arrays an rpm header's file
+ * lists need): kernel-devel and texlive packages list ~70k. */
+#define DD_LIMIT_PKG_FILES 1000000u
+/* Index entries of one rpm header: rpm's own HEADER_TAGS_MAX (0xffff). */
+#define DD_LIMIT_RPM_HEADER_TAGS 0xffffu
+/* Bytes of one rpm header's data store: rpm's HEADER_DATA_MAX (256 MiB). */
+#define DD_LIMIT_RPM_HEADER_DATA (256u << 20)
 /* Bytes of a file's start handed to catalogers' magic probes. */
 #define DD_MAGIC_BYTES 64
+/* Java archives inside Java archives (a war's WEB-INF/lib jars, a Spring
+ * Boot jar's BOOT-INF/lib, shaded uber-jars): real ones nest 2-3 deep; each
+ * nested member is read into memory, so cap its size and the member count. */
+#define DD_LIMIT_JAR_DEPTH 4
+#define DD_LIMIT_JAR_MEMBER_BYTES (64u << 20)
+#define DD_LIMIT_JAR_ENTRIES 200000u
+
+/* --- image reading (src/image/) --- */
+/* Manifests in one image index: multi-arch indexes list ~10 platforms plus
+ * attestations; a few thousand is already absurd. */
+#define DD_LIMIT_INDEX_ENTRIES 4096
+/* Uncompressed bytes of all layers of one image together. */
+#define DD_LIMIT_IMAGE_BYTES (256ull << 30)
+/* The ratio limit applies past this many uncompressed bytes: a layer of
+ * empty files (tar headers only) compresses several hundred to one, and a
+ * few MiB of anything is harmless. */
+#define DD_LIMIT_RATIO_SLACK_BYTES (16u << 20)
+/* Entries of an outer archive (docker-archive / oci-archive): a few per
+ * layer, blobs of every platform in an OCI layout. */
+#define DD_LIMIT_ARCHIVE_ENTRIES 100000u
+/* Directory depth of a dir: root filesystem walk (one open fd per level). */
+#define DD_LIMIT_DIR_DEPTH 256
+/* A cached layer or archive record read back from the cache dir. */
+#define DD_LIMIT_CACHE_FILE_BYTES (1ull << 30)
 
 #endif

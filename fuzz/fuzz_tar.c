@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fuzz target: bytes -> layer reader (magic-byte decompression, libarchive
+ * tar walk, whiteouts, hard links, canonical names) -> layer cache
+ * encoding. Properties checked: every kept path is canonical (relative,
+ * no "." or ".." components, no empty component), counts stay within the
+ * limits, and encode -> decode gives back the same layer. The same bytes
+ * are also fed to the cache decoder, which reads files that may be damaged.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "image/layer.h"
+#include "util/buf.h"
+#include "util/path.h"
+
+struct mem {
+	const uint8_t *p;
+	size_t n, off;
+};
+
+static ssize_t mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	(void)err;
+	struct mem *m = ud;
+	size_t k = m->n - m->off < n ? m->n - m->off : n;
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	return (ssize_t)k;
+}
+
+static void mem_close(void *ud)
+{
+	(void)ud;
+}
+
+static bool want(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	return dd_path_match("etc/**", p, n) || dd_path_match("var/lib/**", p, n) ||
+	       (n > 0 && p[0] == 'a');
+}
+
+static bool magic(void *ud, const unsigned char *h, size_t n)
+{
+	(void)ud;
+	return n >= 2 && h[0] == 0x7f && h[1] == 'E';
+}
+
+static void check_canonical(const char *p)
+{
+	char c[8192];
+	if (dd_path_clean(p, strlen(p), c, sizeof c, NULL, NULL) || strcmp(c, p) != 0 ||
+	    dd_path_escapes(p, strlen(p)))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* Small limits keep each run fast; the limits themselves are tested. */
+	struct dd_image_limits lim = *dd_image_limits_get();
+	lim.layer_bytes = 16u << 20;
+	lim.entries = 20000;
+	lim.kept_total = 8u << 20;
+	dd_image_limits_set(&lim);
+	struct dd_fs_wants w = { want, magic, NULL, "fuzz" };
+	_Atomic uint64_t kept = 0, total = 0;
+	struct dd_layer_opts o = { .wants = &w, .kept_total = &kept, .image_total = &total };
+	struct mem m = { data, size, 0 };
+	struct dd_blob_stream s = { mem_read, mem_close, &m, NULL };
+	struct dd_layer *l = NULL;
+	struct dd_err err;
+	if (dd_layer_read_blob(&s, &o, &l, &err) == DD_OK) {
+		if (l->nentries > lim.entries)
+			abort();
+		for (size_t i = 0; i < l->nents; i++) {
+			check_canonical(l->ents[i].path);
+			if (l->ents[i].type == DD_LENT_REG && l->ents[i].data && l->ents[i].size > lim.kept_file)
+				abort();
+		}
+		for (size_t i = 0; i < l->nwh; i++)
+			check_canonical(l->whiteouts[i]);
+		struct dd_buf b;
+		dd_buf_init(&b, 0);
+		if (dd_layer_encode(l, &b, &err) == DD_OK) {
+			struct dd_layer *c = NULL;
+			if (dd_layer_decode(b.data, b.len, &c, &err) != DD_OK)
+				abort();
+			if (c->nents != l->nents || c->nwh != l->nwh || c->nopq != l->nopq ||
+			    c->nseen != l->nseen || strcmp(c->diff_id, l->diff_id) != 0)
+				abort();
+			for (size_t i = 0; i < l->nents; i++)
+				if (strcmp(c->ents[i].path, l->ents[i].path) ||
+				    (l->ents[i].data && memcmp(c->ents[i].data, l->ents[i].data, l->ents[i].size)))
+					abort();
+			dd_layer_free(c);
+		}
+		dd_buf_release(&b);
+		dd_layer_free(l);
+	}
+	struct dd_layer *d = NULL;
+	if (dd_layer_decode(data, size, &d, &err) == DD_OK)
+		dd_layer_free(d);
+	dd_image_limits_set(NULL);
+	return 0;
+}

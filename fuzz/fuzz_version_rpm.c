@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Fuzz target: the rpm version scheme (parse, compare, print, ranges); the
+ * properties checked are listed in fuzz_version.h. */
+#include "fuzz_version.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return dd_fuzz_version("rpm", data, size, true);
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ELF section lookup (elf_section.h). Field offsets are from the System V
+ * gABI, "ELF Header" (e_shoff, e_shentsize, e_shnum, e_shstrndx) and
+ * "Sections" (sh_name, sh_type, sh_addr, sh_offset, sh_size) for both
+ * classes. Files with e_shnum == 0 and the count in section 0 (more than
+ * 65279 sections) are handled as the gABI says.
+ */
+#include <string.h>
+
+#include "catalog/elf_section.h"
+
+#define SHT_NOBITS 8u
+
+bool dd_elf_is_elf(const unsigned char *d, size_t n)
+{
+	return n >= 4 && memcmp(d, "\x7f" "ELF", 4) == 0;
+}
+
+uint64_t dd_elf_uint(bool be, const unsigned char *p, unsigned width)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < width; i++) {
+		unsigned b = be ? i : width - 1 - i;
+		v = (v << 8) | p[b];
+	}
+	return v;
+}
+
+static bool in_file(const struct dd_elf *e, uint64_t off, uint64_t len)
+{
+	return off <= e->n && len <= e->n - off;
+}
+
+static bool read_shdr(const struct dd_elf *e, unsigned i, struct dd_elf_shdr *s, uint32_t *name_off)
+{
+	uint64_t at = e->shoff + (uint64_t)i * e->shentsize;
+	if (!in_file(e, at, e->shentsize))
+		return false;
+	const unsigned char *p = e->d + at;
+	*name_off = (uint32_t)dd_elf_uint(e->be, p, 4);
+	s->type = (uint32_t)dd_elf_uint(e->be, p + 4, 4);
+	if (e->is64) {
+		s->addr = dd_elf_uint(e->be, p + 16, 8);
+		s->off = dd_elf_uint(e->be, p + 24, 8);
+		s->size = dd_elf_uint(e->be, p + 32, 8);
+	} else {
+		s->addr = dd_elf_uint(e->be, p + 12, 4);
+		s->off = dd_elf_uint(e->be, p + 16, 4);
+		s->size = dd_elf_uint(e->be, p + 20, 4);
+	}
+	s->name = NULL;
+	return true;
+}
+
+dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct dd_err *err)
+{
+	memset(e, 0, sizeof *e);
+	if (!dd_elf_is_elf(d, n))
+		return dd_err_set(err, DD_ENOTFOUND, "not an ELF file");
+	if (n < 52)
+		return dd_err_set(err, DD_EINVAL, "ELF header truncated (%zu bytes)", n);
+	e->d = d;
+	e->n = n;
+	if (d[4] != 1 && d[4] != 2)
+		return dd_err_set(err, DD_EINVAL, "ELF: EI_CLASS %u is neither 32 nor 64 bit", d[4]);
+	if (d[5] != 1 && d[5] != 2)
+		return dd_err_set(err, DD_EINVAL, "ELF: EI_DATA %u is neither LSB nor MSB", d[5]);
+	e->is64 = d[4] == 2;
+	e->be = d[5] == 2;
+	if (e->is64 && n < 64)
+		return dd_err_set(err, DD_EINVAL, "ELF64 header truncated (%zu bytes)", n);
+	if (e->is64) {
+		e->shoff = dd_elf_uint(e->be, d + 40, 8);
+		e->shentsize = (unsigned)dd_elf_uint(e->be, d + 58, 2);
+		e->shnum = (unsigned)dd_elf_uint(e->be, d + 60, 2);
+		e->shstrndx = (unsigned)dd_elf_uint(e->be, d + 62, 2);
+	} else {
+		e->shoff = dd_elf_uint(e->be, d + 32, 4);
+		e->shentsize = (unsigned)dd_elf_uint(e->be, d + 46, 2);
+		e->shnum = (unsigned)dd_elf_uint(e->be, d + 48, 2);
+		e->shstrndx = (unsigned)dd_elf_uint(e->be, d + 50, 2);
+	}
+	if (e->shoff == 0)
+		return DD_OK; /* no section table: dd_elf_section finds nothing */
+	unsigned want = e->is64 ? 64 : 40;
+	if (e->shentsize < want)
+		return dd_err_set(err, DD_EINVAL, "ELF: e_shentsize %u < %u", e->shentsize, want);
+	struct dd_elf_shdr s0;
+	uint32_t no;
+	if (!read_shdr(e, 0, &s0, &no))
+		return dd_err_set(err, DD_EINVAL, "ELF: e_shoff %llu outside the file",
+				  (unsigned long long)e->shoff);
+	/* gABI: e_shnum 0 means the count is in section 0's sh_size;
+	 * e_shstrndx SHN_XINDEX (0xffff) means it is in section 0's sh_link. */
+	if (e->shnum == 0)
+		e->shnum = s0.size > 0xffffff ? 0 : (unsigned)s0.size;
+	if (e->shstrndx == 0xffff) {
+		uint64_t at = e->shoff + (e->is64 ? 40 : 24);
+		e->shstrndx = in_file(e, at, 4) ? (unsigned)dd_elf_uint(e->be, d + at, 4) : 0;
+	}
+	if (!in_file(e, e->shoff, (uint64_t)e->shnum * e->shentsize))
+		return dd_err_set(err, DD_EINVAL, "ELF: %u section headers at %llu overrun the file",
+				  e->shnum, (unsigned long long)e->shoff);
+	if (e->shstrndx >= e->shnum)
+		return dd_err_set(err, DD_EINVAL, "ELF: e_shstrndx %u >= e_shnum %u", e->shstrndx,
+				  e->shnum);
+	return DD_OK;
+}
+
+bool dd_elf_section(const struct dd_elf *e, const char *name, struct dd_elf_shdr *out)
+{
+	if (!e->shoff || !e->shnum)
+		return false;
+	struct dd_elf_shdr strtab;
+	uint32_t no;
+	if (!read_shdr(e, e->shstrndx, &strtab, &no) || strtab.type == SHT_NOBITS ||
+	    !in_file(e, strtab.off, strtab.size))
+		return false;
+	size_t nl = strlen(name);
+	for (unsigned i = 0; i < e->shnum; i++) {
+		struct dd_elf_shdr s;
+		if (!read_shdr(e, i, &s, &no))
+			return false;
+		if (no >= strtab.size || strtab.size - no < nl + 1)
+			continue;
+		const char *sn = (const char *)e->d + strtab.off + no;
+		if (memcmp(sn, name, nl + 1) != 0)
+			continue;
+		if (s.type == SHT_NOBITS || !in_file(e, s.off, s.size))
+			return false;
+		s.name = sn;
+		*out = s;
+		return true;
+	}
+	return false;
+}
+
+const unsigned char *dd_elf_vaddr(const struct dd_elf *e, uint64_t addr, uint64_t len)
+{
+	for (unsigned i = 0; e->shoff && i < e->shnum; i++) {
+		struct dd_elf_shdr s;
+		uint32_t no;
+		if (!read_shdr(e, i, &s, &no))
+			return NULL;
+		if (s.type == SHT_NOBITS || s.addr == 0 || addr < s.addr || addr - s.addr >= s.size)
+			continue;
+		uint64_t rel = addr - s.addr;
+		if (len > s.size - rel || !in_file(e, s.off, s.size))
+			return NULL;
+		return e->d + s.off + rel;
+	}
+	return NULL;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A minimal, bounds-checked ELF reader for the catalogers that look inside
+ * binaries (go_buildinfo.c, rust_audit.c): the file header, the section
+ * header table and its name table, and mapping a virtual address to file
+ * bytes through section headers. ELF32 and ELF64, little and big endian
+ * (System V gABI, "ELF Header" and "Sections" chapters). It never follows
+ * an offset without checking it against the file size, and reads nothing
+ * else (no symbols, no relocations, no program interpretation).
+ */
+#ifndef DD_ELF_SECTION_H
+#define DD_ELF_SECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dd/err.h"
+
+struct dd_elf {
+	const unsigned char *d;
+	size_t n;
+	bool is64, be;
+	uint64_t shoff;
+	unsigned shentsize, shnum, shstrndx;
+};
+
+struct dd_elf_shdr {
+	const char *name;     /* points into the file; NUL-terminated within it */
+	uint32_t type;
+	uint64_t addr, off, size;
+};
+
+/* True when the bytes start with the ELF magic. */
+bool dd_elf_is_elf(const unsigned char *d, size_t n);
+
+/* Checks the header and the section header table's bounds. DD_ENOTFOUND if
+ * not ELF, DD_EINVAL with the offending field otherwise. */
+dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct dd_err *err);
+
+/* Finds a section by name; false when absent or its bytes lie outside the
+ * file (SHT_NOBITS sections have no bytes and are never returned). */
+bool dd_elf_section(const struct dd_elf *e, const char *name, struct dd_elf_shdr *out);
+
+/* The file bytes of [addr, addr+len) in the process image, through the
+ * section that contains them; NULL when unmapped or out of the file. */
+const unsigned char *dd_elf_vaddr(const struct dd_elf *e, uint64_t addr, uint64_t len);
+
+/* An unsigned integer of 1, 2, 4 or 8 bytes in the file's byte order. */
+uint64_t dd_elf_uint(bool be, const unsigned char *p, unsigned width);
+
+#endif

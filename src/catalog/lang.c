@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared helpers of the language catalogers (lang.h). Nothing here knows a
+ * file format; each format is one file (python_dist.c, npm_lock.c, ...).
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "catalog/elf_section.h"
+#include "catalog/lang.h"
+#include "catalog/purl.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/limits.h"
+
+dd_code dd_lang_emit(struct dd_lang_sink *sink, const struct dd_lang_pkg *p, struct dd_err *err)
+{
+	if (!p->name || !*p->name)
+		return DD_OK; /* a record without a name identifies nothing */
+	struct dd_arena *tmp = NULL;
+	struct dd_arena *a = sink->sbom ? sink->sbom->arena : (tmp = dd_arena_new(1u << 20));
+	if (!a)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	const char *version = p->version && *p->version ? p->version : NULL;
+	char *purl = dd_purl_format(a, p->type, p->namespace_, p->purl_name ? p->purl_name : p->name,
+				    version, NULL, 0);
+	struct dd_package pkg = {
+		.type = p->type,
+		.namespace_ = p->namespace_,
+		.name = p->name,
+		.version = version,
+		.purl = purl,
+		.cataloger = sink->cataloger,
+		.location = sink->location,
+		.layer = sink->layer,
+		.flags = p->flags,
+	};
+	dd_code rc = DD_OK;
+	if (!purl) {
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory formatting purl of %s", p->name);
+		goto out;
+	}
+	if (sink->on_pkg)
+		sink->on_pkg(sink->ud, &pkg);
+	if (sink->sbom)
+		rc = dd_sbom_add(sink->sbom, &pkg, err);
+	if (!rc)
+		sink->count++;
+out:
+	dd_arena_free(tmp);
+	return rc;
+}
+
+struct each_state {
+	const struct dd_catalog_ctx *ctx;
+	const char *cataloger;
+	bool (*wants)(const char *path, size_t len);
+	dd_lang_file_fn fn;
+	struct dd_err *err;
+	dd_code rc;
+};
+
+static int each_cb(const struct dd_fs_file *f, void *ud)
+{
+	struct each_state *st = ud;
+	if (f->type != DD_FS_REG || !f->data)
+		return 0;
+	if (st->wants ? !st->wants(f->path, strlen(f->path)) : !dd_elf_is_elf(f->data, f->size))
+		return 0;
+	struct dd_lang_sink sink = {
+		.sbom = st->ctx->sbom,
+		.cataloger = st->cataloger,
+		.location = f->path,
+		.layer = f->layer,
+	};
+	struct dd_err e;
+	dd_err_clear(&e);
+	dd_code rc = st->fn(f, &sink, st->ctx, &e);
+	if (rc == DD_ENOMEM) {
+		st->rc = dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
+		return 1;
+	}
+	if (rc && rc != DD_ENOTFOUND)
+		dd_sbom_warn(st->ctx->sbom, "%s: %s: %s", st->cataloger, f->path, e.msg);
+	return 0;
+}
+
+dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloger,
+			  bool (*wants)(const char *path, size_t len), dd_lang_file_fn fn,
+			  struct dd_err *err)
+{
+	struct each_state st = { ctx, cataloger, wants, fn, err, DD_OK };
+	dd_fs_each(ctx->fs, each_cb, &st);
+	return st.rc;
+}
+
+dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
+			 dd_lang_file_fn fn, struct dd_err *err)
+{
+	return dd_lang_each_file(ctx, cataloger, NULL, fn, err);
+}
+
+bool dd_lang_dir_scan(const struct dd_catalog_ctx *ctx)
+{
+	const char *t = ctx->sbom ? ctx->sbom->image.transport : NULL;
+	return t && strcmp(t, "dir") == 0;
+}
+
+/* yajl keeps its own parse stack, but yajl_tree_free and our walkers recurse;
+ * a hostile "[[[[..." must not reach them. Counts brackets outside strings. */
+static dd_code check_depth(const unsigned char *d, size_t n, struct dd_err *err)
+{
+	unsigned depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = d[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > DD_LIMIT_JSON_DEPTH)
+				return dd_err_set(err, DD_ELIMIT, "offset %zu: JSON nested deeper than %d",
+						  i, DD_LIMIT_JSON_DEPTH);
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return DD_OK;
+}
+
+dd_code dd_lang_json_parse(const unsigned char *data, size_t n, yajl_val *out,
+			   struct dd_err *err)
+{
+	*out = NULL;
+	dd_code rc = check_depth(data, n, err);
+	if (rc)
+		return rc;
+	if (memchr(data, 0, n))
+		return dd_err_set(err, DD_EINVAL, "NUL byte in JSON");
+	char *s = dd_strndup((const char *)data, n);
+	if (!s)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	char msg[200] = "";
+	*out = yajl_tree_parse(s, msg, sizeof msg);
+	free(s);
+	if (!*out) {
+		/* yajl's message spans lines ("parse error: ...\n  text\n  (right here)"). */
+		char *nl = strchr(msg, '\n');
+		if (nl)
+			*nl = '\0';
+		return dd_err_set(err, DD_EINVAL, "JSON: %s", *msg ? msg : "out of memory or invalid");
+	}
+	return DD_OK;
+}
+
+yajl_val dd_lang_json_get(yajl_val obj, const char *key)
+{
+	if (!YAJL_IS_OBJECT(obj))
+		return NULL;
+	for (size_t i = 0; i < obj->u.object.len; i++)
+		if (strcmp(obj->u.object.keys[i], key) == 0)
+			return obj->u.object.values[i];
+	return NULL;
+}
+
+const char *dd_lang_json_str(yajl_val obj, const char *key)
+{
+	yajl_val v = dd_lang_json_get(obj, key);
+	return YAJL_IS_STRING(v) ? v->u.string : NULL;
+}
+
+bool dd_lang_next_line(const unsigned char *data, size_t n, size_t *pos, const char **line,
+		       size_t *len)
+{
+	if (*pos >= n)
+		return false;
+	const unsigned char *start = data + *pos;
+	const unsigned char *nl = memchr(start, '\n', n - *pos);
+	size_t l = nl ? (size_t)(nl - start) : n - *pos;
+	*pos += l + (nl ? 1 : 0);
+	if (l && start[l - 1] == '\r')
+		l--;
+	*line = (const char *)start;
+	*len = l;
+	return true;
+}
+
+char *dd_lang_pep503(const char *name, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	bool sep = false;
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		char c = name[i];
+		if (c == '-' || c == '_' || c == '.') {
+			sep = true;
+			continue;
+		}
+		if (sep && o && o + 2 < cap)
+			out[o++] = '-';
+		sep = false;
+		out[o++] = (char)tolower((unsigned char)c);
+	}
+	if (cap)
+		out[o] = '\0';
+	return out;
+}
+
+const char *dd_lang_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+bool dd_lang_ends_with(const char *path, size_t len, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+	return len >= sl && memcmp(path + len - sl, suffix, sl) == 0;
+}
+
+bool dd_lang_has_component(const char *path, size_t len, const char *comp)
+{
+	size_t cl = strlen(comp);
+	for (size_t i = 0; i + cl <= len; i++) {
+		if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, comp, cl) == 0 &&
+		    (i + cl == len || path[i + cl] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* `key = "value"` with the value unescaped as far as cargo ever escapes. */
+bool dd_lang_toml_str(const char *l, size_t n, const char *key, const char **v, size_t *vl)
+{
+	size_t kl = strlen(key);
+	if (n < kl || memcmp(l, key, kl) != 0)
+		return false;
+	size_t i = kl;
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	if (i >= n || l[i] != '=')
+		return false;
+	i++;
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	if (i >= n || (l[i] != '"' && l[i] != '\''))
+		return false;
+	/* Basic "x", literal 'x', and the one-line forms of multi-line
+	 * strings """x""" / '''x''' (TOML 1.0, "String"). */
+	char qc = l[i];
+	size_t ql = (n - i >= 6 && l[i + 1] == qc && l[i + 2] == qc) ? 3 : 1;
+	i += ql;
+	const char *q = NULL;
+	for (size_t j = i; j + ql <= n; j++) {
+		if (l[j] == qc && (ql == 1 || (l[j + 1] == qc && l[j + 2] == qc))) {
+			q = l + j;
+			break;
+		}
+	}
+	if (!q)
+		return false;
+	*v = l + i;
+	*vl = (size_t)(q - *v);
+	return true;
+}
+
+bool dd_lang_base_is(const char *path, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	return len >= nl && memcmp(path + len - nl, name, nl) == 0 &&
+	       (len == nl || path[len - nl - 1] == '/');
+}

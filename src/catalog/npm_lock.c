@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * npm's package-lock.json (https://docs.npmjs.com/cli/configuring-npm/package-lock-json):
+ *   - lockfileVersion 1 (npm 5-6): a tree of "dependencies" objects keyed by
+ *     package name, each with "version", "dev", and its own nested
+ *     "dependencies" for copies that could not be hoisted;
+ *   - lockfileVersion 2 (npm 7-8): the flat "packages" map keyed by install
+ *     path ("node_modules/a/node_modules/b"), plus the v1 tree for old npms;
+ *   - lockfileVersion 3 (npm 9+): "packages" only.
+ * When "packages" is present it is authoritative (npm itself ignores the
+ * legacy tree then); its root entry "" is the project, not a dependency.
+ * The package name is the part of the key after the last "node_modules/"
+ * (so scoped names keep their "@scope/"), or the entry's "name" for
+ * workspace folders. "dev": true marks a development-only package.
+ * A lockfile: cataloged in `dir:` scans only (lang.h).
+ *
+ * Also hosts the shared npm name splitting (scope -> purl namespace).
+ */
+#include <string.h>
+
+#include "catalog/lang.h"
+#include "util/arena.h"
+
+/* Recursion in the v1 tree is bounded by the JSON depth check in
+ * dd_lang_json_parse (DD_LIMIT_JSON_DEPTH). */
+
+dd_code dd_lang_npm_emit(struct dd_lang_sink *s, const char *name, size_t nl, const char *version,
+			 unsigned flags, struct dd_err *err)
+{
+	char full[512], scope[256];
+	if (nl == 0 || nl >= sizeof full || memchr(name, 0, nl))
+		return nl == 0 ? DD_OK : dd_err_set(err, DD_EINVAL, "bad npm package name");
+	memcpy(full, name, nl);
+	full[nl] = '\0';
+	struct dd_lang_pkg p = { .type = "npm", .name = full, .version = version, .flags = flags };
+	const char *slash = full[0] == '@' ? strchr(full, '/') : NULL;
+	if (slash && (size_t)(slash - full) < sizeof scope) {
+		memcpy(scope, full, (size_t)(slash - full));
+		scope[slash - full] = '\0';
+		p.namespace_ = scope;
+		p.purl_name = slash + 1;
+	}
+	return dd_lang_emit(s, &p, err);
+}
+
+static bool is_true(yajl_val v)
+{
+	return YAJL_IS_TRUE(v);
+}
+
+static dd_code walk_v1(yajl_val deps, struct dd_lang_sink *s, struct dd_err *err)
+{
+	if (!YAJL_IS_OBJECT(deps))
+		return DD_OK;
+	for (size_t i = 0; i < deps->u.object.len; i++) {
+		const char *name = deps->u.object.keys[i];
+		yajl_val d = deps->u.object.values[i];
+		if (!YAJL_IS_OBJECT(d))
+			continue;
+		unsigned flags = is_true(dd_lang_json_get(d, "dev")) ? DD_PKG_DEV : 0;
+		dd_code rc = dd_lang_npm_emit(s, name, strlen(name), dd_lang_json_str(d, "version"),
+					      flags, err);
+		if (!rc)
+			rc = walk_v1(dd_lang_json_get(d, "dependencies"), s, err);
+		if (rc)
+			return rc;
+	}
+	return DD_OK;
+}
+
+dd_code dd_lang_parse_npm_lock(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+			       struct dd_err *err)
+{
+	yajl_val root;
+	dd_code rc = dd_lang_json_parse(d, n, &root, err);
+	if (rc)
+		return rc;
+	if (!YAJL_IS_OBJECT(root)) {
+		yajl_tree_free(root);
+		return dd_err_set(err, DD_EINVAL, "package-lock: top level is not an object");
+	}
+	yajl_val pkgs = dd_lang_json_get(root, "packages");
+	if (YAJL_IS_OBJECT(pkgs)) {
+		for (size_t i = 0; i < pkgs->u.object.len && !rc; i++) {
+			const char *key = pkgs->u.object.keys[i];
+			yajl_val e = pkgs->u.object.values[i];
+			if (!*key || !YAJL_IS_OBJECT(e))
+				continue;
+			const char *name = key;
+			const char *nm = NULL;
+			for (const char *p = key; (p = strstr(p, "node_modules/")); p++)
+				nm = p;
+			if (nm)
+				name = nm + strlen("node_modules/");
+			else if (dd_lang_json_str(e, "name"))
+				name = dd_lang_json_str(e, "name");
+			else
+				name = dd_lang_basename(key);
+			unsigned flags = is_true(dd_lang_json_get(e, "dev")) ? DD_PKG_DEV : 0;
+			rc = dd_lang_npm_emit(s, name, strlen(name), dd_lang_json_str(e, "version"),
+					      flags, err);
+		}
+	} else {
+		rc = walk_v1(dd_lang_json_get(root, "dependencies"), s, err);
+	}
+	yajl_tree_free(root);
+	return rc;
+}
+
+static bool lock_wants(const char *path, size_t len)
+{
+	/* node_modules/.package-lock.json is npm's hidden lockfile, read by
+	 * npm_package.c for dev flags; nested locks of installed packages
+	 * are not the project's. */
+	return dd_lang_base_is(path, len, "package-lock.json") &&
+	       !dd_lang_has_component(path, len, "node_modules");
+}
+
+static dd_code lock_file(const struct dd_fs_file *f, struct dd_lang_sink *s,
+			 const struct dd_catalog_ctx *ctx, struct dd_err *err)
+{
+	(void)ctx;
+	return dd_lang_parse_npm_lock(f->data, f->size, s, err);
+}
+
+static dd_code lock_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
+{
+	if (!dd_lang_dir_scan(ctx))
+		return DD_OK;
+	return dd_lang_each_file(ctx, "npm-lock", lock_wants, lock_file, err);
+}
+
+const struct dd_cataloger dd_cataloger_npm_lock = {
+	.name = "npm-lock",
+	.version = 1,
+	.kind = DD_CATALOGER_LANG,
+	.wants_path = lock_wants,
+	.run = lock_run,
+};

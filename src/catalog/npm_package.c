@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Installed npm packages: every `node_modules/NAME/package.json` and
+ * `node_modules/@SCOPE/NAME/package.json`, at any nesting depth
+ * (`node_modules/send/node_modules/ms` is a second copy of ms), which is what
+ * `npm ls --all` lists. package.json files deeper inside a package
+ * (test fixtures, `lib/package.json` markers) are not packages. The
+ * project's own package.json (one that is not under node_modules but has a
+ * node_modules directory with packages next to it) is reported too, as the
+ * application.
+ *
+ * package.json of an installed package does not say whether it is a dev
+ * dependency. npm 7+ writes the hidden lockfile
+ * `node_modules/.package-lock.json` (same shape as package-lock.json v3)
+ * with "dev": true on such paths; we read it, or the project's
+ * package-lock.json, to set DD_PKG_DEV.
+ */
+#include <string.h>
+
+#include "catalog/lang.h"
+#include "util/alloc.h"
+#include "util/map.h"
+
+#define NM "node_modules/"
+#define NM_LEN 13
+
+/* Offset of the last "node_modules/" component in path, or -1. */
+static long last_nm(const char *path, size_t len)
+{
+	long at = -1;
+	for (size_t i = 0; i + NM_LEN <= len; i++)
+		if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, NM, NM_LEN) == 0)
+			at = (long)i;
+	return at;
+}
+
+static bool installed_manifest(const char *path, size_t len)
+{
+	if (!dd_lang_base_is(path, len, "package.json"))
+		return false;
+	long at = last_nm(path, len);
+	if (at < 0)
+		return false;
+	const char *rest = path + at + NM_LEN;
+	size_t rl = len - (size_t)at - NM_LEN - strlen("/package.json");
+	if ((long)rl <= 0 || rest[0] == '.')
+		return false;
+	const char *slash = memchr(rest, '/', rl);
+	if (!slash)
+		return true;
+	if (rest[0] != '@')
+		return false;
+	size_t after = rl - (size_t)(slash - rest) - 1;
+	return after > 0 && !memchr(slash + 1, '/', after);
+}
+
+static bool npm_wants(const char *path, size_t len)
+{
+	if (installed_manifest(path, len))
+		return true;
+	if (dd_lang_ends_with(path, len, "node_modules/.package-lock.json"))
+		return true;
+	if ((dd_lang_base_is(path, len, "package.json") ||
+	     dd_lang_base_is(path, len, "package-lock.json")) &&
+	    !dd_lang_has_component(path, len, "node_modules"))
+		return true;
+	return false;
+}
+
+/* The dev flags of one project tree: install path -> (void *)1 for dev. */
+struct devinfo {
+	char prefix[4096];   /* project directory ("" for the root) */
+	bool loaded;
+	struct dd_map dev;
+};
+
+static void load_dev(struct devinfo *di, const struct dd_fs *fs, const char *prefix, size_t pl)
+{
+	if (di->loaded && strlen(di->prefix) == pl && memcmp(di->prefix, prefix, pl) == 0)
+		return;
+	dd_map_release(&di->dev);
+	dd_map_init(&di->dev);
+	di->loaded = true;
+	memcpy(di->prefix, prefix, pl);
+	di->prefix[pl] = '\0';
+	static const char *const names[] = { "node_modules/.package-lock.json", "package-lock.json" };
+	for (size_t k = 0; k < 2; k++) {
+		char p[4200];
+		snprintf(p, sizeof p, "%s%s%s", di->prefix, pl ? "/" : "", names[k]);
+		const struct dd_fs_file *f = dd_fs_lookup(fs, p);
+		if (!f || !f->data)
+			continue;
+		yajl_val root;
+		struct dd_err e;
+		if (dd_lang_json_parse(f->data, f->size, &root, &e))
+			continue;
+		yajl_val pkgs = dd_lang_json_get(root, "packages");
+		for (size_t i = 0; YAJL_IS_OBJECT(pkgs) && i < pkgs->u.object.len; i++)
+			if (YAJL_IS_TRUE(dd_lang_json_get(pkgs->u.object.values[i], "dev")))
+				dd_map_put(&di->dev, pkgs->u.object.keys[i],
+					   strlen(pkgs->u.object.keys[i]), (void *)1, NULL, NULL);
+		bool had = YAJL_IS_OBJECT(pkgs);
+		yajl_tree_free(root);
+		if (had)
+			return;
+	}
+}
+
+dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
+				  struct dd_lang_sink *s, struct dd_err *err)
+{
+	yajl_val root;
+	dd_code rc = dd_lang_json_parse(d, n, &root, err);
+	if (rc)
+		return rc;
+	const char *name = dd_lang_json_str(root, "name");
+	const char *version = dd_lang_json_str(root, "version");
+	if (!name || !*name)
+		rc = dd_err_set(err, DD_EINVAL, "package.json has no \"name\"");
+	else
+		rc = dd_lang_npm_emit(s, name, strlen(name), version, dev ? DD_PKG_DEV : 0, err);
+	yajl_tree_free(root);
+	return rc;
+}
+
+struct run_state {
+	const struct dd_catalog_ctx *ctx;
+	struct devinfo *di;
+	struct dd_map projects;   /* directories holding installed node_modules */
+	bool roots;               /* second pass: project manifests */
+	dd_code rc;
+	struct dd_err *err;
+};
+
+static int npm_cb(const struct dd_fs_file *f, void *ud)
+{
+	struct run_state *st = ud;
+	if (f->type != DD_FS_REG || !f->data)
+		return 0;
+	size_t len = strlen(f->path);
+	bool inst = installed_manifest(f->path, len);
+	bool dev = false;
+	if (!st->roots) {
+		if (!inst)
+			return 0;
+		/* The project owning this node_modules: before the first one. */
+		long first = -1;
+		for (size_t i = 0; i + NM_LEN <= len && first < 0; i++)
+			if ((i == 0 || f->path[i - 1] == '/') && memcmp(f->path + i, NM, NM_LEN) == 0)
+				first = (long)i;
+		size_t pl = first > 0 ? (size_t)first - 1 : 0;
+		if (pl < sizeof st->di->prefix) {
+			load_dev(st->di, st->ctx->fs, f->path, pl);
+			const char *key = f->path + (first > 0 ? first : 0);
+			size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
+			dev = dd_map_get(&st->di->dev, key, kl) != NULL;
+			dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
+		}
+	} else {
+		if (inst || !dd_lang_base_is(f->path, len, "package.json") ||
+		    dd_lang_has_component(f->path, len, "node_modules"))
+			return 0;
+		size_t pl = len - strlen("package.json");
+		pl = pl ? pl - 1 : 0;
+		if (!dd_map_get(&st->projects, f->path, pl))
+			return 0;
+	}
+	struct dd_lang_sink sink = {
+		.sbom = st->ctx->sbom,
+		.cataloger = st->roots ? "npm-app" : "npm-package",
+		.location = f->path,
+		.layer = f->layer,
+	};
+	struct dd_err e;
+	dd_err_clear(&e);
+	dd_code rc = dd_lang_parse_npm_package(f->data, f->size, dev, &sink, &e);
+	if (rc == DD_ENOMEM) {
+		st->rc = dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
+		return 1;
+	}
+	if (rc)
+		dd_sbom_warn(st->ctx->sbom, "npm-package: %s: %s", f->path, e.msg);
+	return 0;
+}
+
+static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
+{
+	struct devinfo *di = dd_calloc(1, sizeof *di);
+	if (!di)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	dd_map_init(&di->dev);
+	struct run_state st = { .ctx = ctx, .di = di, .err = err };
+	dd_map_init(&st.projects);
+	dd_fs_each(ctx->fs, npm_cb, &st);
+	if (!st.rc) {
+		st.roots = true;
+		dd_fs_each(ctx->fs, npm_cb, &st);
+	}
+	dd_map_release(&st.projects);
+	dd_map_release(&di->dev);
+	free(di);
+	return st.rc;
+}
+
+const struct dd_cataloger dd_cataloger_npm_package = {
+	.name = "npm-package",
+	.version = 1,
+	.kind = DD_CATALOGER_LANG,
+	.wants_path = npm_wants,
+	.run = npm_run,
+};

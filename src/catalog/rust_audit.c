@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Rust binaries built with cargo-auditable: the ELF section `.dep-v0` holds
+ * the dependency tree as zlib-compressed JSON
+ * ({"packages":[{"name","version","source","kind","dependencies","root"}]},
+ * format described in rust-secure-code/cargo-auditable, PARSING.md). Every
+ * listed package is one cargo package; "kind":"build" marks a build-time
+ * dependency, which is not linked into the binary (DD_PKG_DEV). Binaries
+ * without the section are skipped silently: plain Rust binaries carry no
+ * dependency list at all.
+ */
+#include <string.h>
+#include <zlib.h>
+
+#include "catalog/elf_section.h"
+#include "catalog/lang.h"
+#include "util/alloc.h"
+
+/* The JSON of a large workspace is a few hundred KiB; cargo-auditable itself
+ * refuses more than 8 MiB when reading. */
+#define RUST_AUDIT_MAX (8u << 20)
+
+dd_code dd_lang_parse_rust_audit_json(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+				      struct dd_err *err)
+{
+	yajl_val root;
+	dd_code rc = dd_lang_json_parse(d, n, &root, err);
+	if (rc)
+		return rc;
+	yajl_val pkgs = dd_lang_json_get(root, "packages");
+	if (!YAJL_IS_ARRAY(pkgs)) {
+		yajl_tree_free(root);
+		return dd_err_set(err, DD_EINVAL, ".dep-v0: no \"packages\" array");
+	}
+	for (size_t i = 0; i < pkgs->u.array.len && !rc; i++) {
+		yajl_val p = pkgs->u.array.values[i];
+		const char *kind = dd_lang_json_str(p, "kind");
+		struct dd_lang_pkg pk = {
+			.type = "cargo",
+			.name = dd_lang_json_str(p, "name"),
+			.version = dd_lang_json_str(p, "version"),
+			.flags = kind && strcmp(kind, "build") == 0 ? DD_PKG_DEV : 0,
+		};
+		rc = dd_lang_emit(s, &pk, err);
+	}
+	yajl_tree_free(root);
+	return rc;
+}
+
+dd_code dd_lang_parse_rust_elf(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+			       struct dd_err *err)
+{
+	struct dd_elf e;
+	dd_code rc = dd_elf_open(&e, d, n, err);
+	if (rc)
+		return rc;
+	struct dd_elf_shdr sh;
+	if (!dd_elf_section(&e, ".dep-v0", &sh))
+		return dd_err_set(err, DD_ENOTFOUND, "no .dep-v0 section");
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	size_t cap = 4096, len = 0;
+	unsigned char *out = dd_malloc(cap);
+	if (!out) {
+		inflateEnd(&z);
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	}
+	z.next_in = (unsigned char *)(uintptr_t)(d + sh.off);
+	z.avail_in = (uInt)(sh.size > UINT32_MAX ? UINT32_MAX : sh.size);
+	int zr = Z_OK;
+	while (zr == Z_OK) {
+		if (len == cap) {
+			if (cap >= RUST_AUDIT_MAX) {
+				rc = dd_err_set(err, DD_ELIMIT, ".dep-v0 inflates past %u bytes",
+						RUST_AUDIT_MAX);
+				goto out;
+			}
+			unsigned char *no = dd_realloc(out, cap * 2);
+			if (!no) {
+				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+				goto out;
+			}
+			out = no;
+			cap *= 2;
+		}
+		z.next_out = out + len;
+		z.avail_out = (uInt)(cap - len);
+		zr = inflate(&z, Z_NO_FLUSH);
+		len = cap - z.avail_out;
+		if (zr == Z_BUF_ERROR && z.avail_out == 0)
+			zr = Z_OK; /* needs more room */
+	}
+	if (zr != Z_STREAM_END) {
+		rc = dd_err_set(err, DD_EINVAL, ".dep-v0 at offset %llu: zlib: %s",
+				(unsigned long long)sh.off, z.msg ? z.msg : "truncated stream");
+		goto out;
+	}
+	rc = dd_lang_parse_rust_audit_json(out, len, s, err);
+	if (rc && rc != DD_ENOMEM)
+		dd_err_prefix(err, ".dep-v0: ");
+out:
+	inflateEnd(&z);
+	free(out);
+	return rc;
+}
+
+static bool rust_wants_path(const char *path, size_t len)
+{
+	(void)path;
+	(void)len;
+	return false;
+}
+
+static bool rust_wants_magic(const unsigned char *head, size_t n)
+{
+	return dd_elf_is_elf(head, n);
+}
+
+static dd_code rust_file(const struct dd_fs_file *f, struct dd_lang_sink *s,
+			 const struct dd_catalog_ctx *ctx, struct dd_err *err)
+{
+	(void)ctx;
+	return dd_lang_parse_rust_elf(f->data, f->size, s, err);
+}
+
+static dd_code rust_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
+{
+	return dd_lang_each_elf(ctx, "rust-binary", rust_file, err);
+}
+
+const struct dd_cataloger dd_cataloger_rust_binary = {
+	.name = "rust-binary",
+	.version = 1,
+	.kind = DD_CATALOGER_LANG,
+	.wants_path = rust_wants_path,
+	.wants_magic = rust_wants_magic,
+	.run = rust_run,
+};

@@ -1,0 +1,1045 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Reading one layer blob (layer.h): stored bytes -> digest of the blob ->
+ * decompressor picked by magic bytes (RFC 1952 gzip 1f 8b, RFC 8878 zstd
+ * 28 b5 2f fd, else a plain tar) -> digest of the tar (the diff_id) ->
+ * libarchive's tar reader (ustar, pax, GNU long names, hard links), fed by
+ * archive_read_open() callbacks -> the kept entries of struct dd_layer.
+ *
+ * Overlay markers follow the OCI image-spec layer.md "Whiteouts" section:
+ * `.wh.NAME` deletes NAME from lower layers, `.wh..wh..opq` makes its
+ * directory opaque, other `.wh..wh.*` names are aufs bookkeeping and are
+ * ignored. Entry names are canonicalised (util/path.h): "../" clamps at the
+ * image root, a leading "/" is dropped, so no name can point outside.
+ *
+ * Nothing is written anywhere; content is kept only for wanted files, up to
+ * the limits in util/limits.h (per file, per image, decompressed size and
+ * ratio, entries).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <isa-l/igzip_lib.h>
+#include <zstd.h>
+
+#include "image/layer.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/limits.h"
+#include "util/path.h"
+
+/* ---- limits ------------------------------------------------------------- */
+
+static const struct dd_image_limits default_limits = {
+	.layer_bytes = DD_LIMIT_LAYER_BYTES,
+	.image_bytes = DD_LIMIT_IMAGE_BYTES,
+	.ratio = DD_LIMIT_DECOMPRESS_RATIO,
+	.ratio_slack = DD_LIMIT_RATIO_SLACK_BYTES,
+	.entries = DD_LIMIT_LAYER_ENTRIES,
+	.kept_file = DD_LIMIT_KEPT_FILE_BYTES,
+	.kept_total = DD_LIMIT_KEPT_TOTAL_BYTES,
+};
+static struct dd_image_limits cur_limits;
+static bool limits_overridden;
+
+const struct dd_image_limits *dd_image_limits_get(void)
+{
+	return limits_overridden ? &cur_limits : &default_limits;
+}
+
+void dd_image_limits_set(const struct dd_image_limits *l)
+{
+	limits_overridden = l != NULL;
+	if (l)
+		cur_limits = *l;
+}
+
+/* ---- the layer record ---------------------------------------------------- */
+
+struct dd_layer *dd_layer_new(void)
+{
+	struct dd_layer *l = dd_calloc(1, sizeof *l);
+	if (!l)
+		return NULL;
+	l->arena = dd_arena_new(0);
+	if (!l->arena) {
+		free(l);
+		return NULL;
+	}
+	dd_map_init(&l->index);
+	l->compression = "none";
+	return l;
+}
+
+void dd_layer_free(struct dd_layer *l)
+{
+	if (!l)
+		return;
+	dd_map_release(&l->index);
+	free(l->ents);
+	free(l->whiteouts);
+	free(l->opaques);
+	free(l->seen);
+	dd_arena_free(l->arena);
+	free(l);
+}
+
+void dd_layer_finish(struct dd_layer *l)
+{
+	dd_map_release(&l->index);
+}
+
+static uint64_t seen_key(const char *path, size_t n, bool dir)
+{
+	uint64_t h = dd_hash_bytes(path, n);
+	return ((h | 2u) & ~(uint64_t)1) | (dir ? 1u : 0u);
+}
+
+static bool seen_has(const struct dd_layer *l, uint64_t key)
+{
+	if (!l->seen_cap)
+		return false;
+	size_t mask = l->seen_cap - 1;
+	for (size_t i = (size_t)(key >> 2) & mask;; i = (i + 1) & mask) {
+		if (l->seen[i] == key)
+			return true;
+		if (!l->seen[i])
+			return false;
+	}
+}
+
+dd_code dd_layer_seen_add(struct dd_layer *l, uint64_t key, struct dd_err *err)
+{
+	if ((l->nseen + 1) * 4 >= l->seen_cap * 3) {
+		size_t cap = l->seen_cap ? l->seen_cap * 2 : 1024;
+		uint64_t *s = dd_calloc(cap, sizeof *s);
+		if (!s)
+			return dd_err_set(err, DD_ENOMEM, "out of memory indexing layer paths");
+		for (size_t i = 0; i < l->seen_cap; i++) {
+			uint64_t k = l->seen[i];
+			if (!k)
+				continue;
+			size_t j = (size_t)(k >> 2) & (cap - 1);
+			while (s[j])
+				j = (j + 1) & (cap - 1);
+			s[j] = k;
+		}
+		free(l->seen);
+		l->seen = s;
+		l->seen_cap = cap;
+	}
+	size_t mask = l->seen_cap - 1;
+	for (size_t i = (size_t)(key >> 2) & mask;; i = (i + 1) & mask) {
+		if (l->seen[i] == key)
+			return DD_OK;
+		if (!l->seen[i]) {
+			l->seen[i] = key;
+			l->nseen++;
+			return DD_OK;
+		}
+	}
+}
+
+int dd_layer_has(const struct dd_layer *l, const char *path, size_t n)
+{
+	if (seen_has(l, seen_key(path, n, true)))
+		return 2;
+	return seen_has(l, seen_key(path, n, false)) ? 1 : 0;
+}
+
+static struct dd_layer_ent *find_ent(struct dd_layer *l, const char *path)
+{
+	uintptr_t idx = (uintptr_t)dd_map_get(&l->index, path, strlen(path));
+	return idx ? &l->ents[idx - 1] : NULL;
+}
+
+/* A later entry for the same path in one tar replaces the earlier one
+ * (tar semantics: extraction overwrites). */
+static dd_code put_ent(struct dd_layer *l, const struct dd_layer_ent *e, struct dd_err *err)
+{
+	struct dd_layer_ent *old = find_ent(l, e->path);
+	if (old) {
+		const char *path = old->path;
+		*old = *e;
+		old->path = path;
+		return DD_OK;
+	}
+	if (e->type == DD_LENT_GONE)
+		return DD_OK;
+	if (dd_grow(&l->ents, &l->cap, l->nents + 1, sizeof *l->ents))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	struct dd_layer_ent *n = &l->ents[l->nents];
+	*n = *e;
+	n->path = dd_arena_strdup(l->arena, e->path);
+	if (!n->path)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	l->nents++;
+	return dd_map_put(&l->index, n->path, strlen(n->path), (void *)(uintptr_t)l->nents, NULL, err);
+}
+
+static dd_code gone(struct dd_layer *l, const char *path, struct dd_err *err)
+{
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_GONE };
+	return find_ent(l, path) ? put_ent(l, &e, err) : DD_OK;
+}
+
+static bool wants_path(const struct dd_layer_opts *o, const char *path)
+{
+	return o->wants && o->wants->path && o->wants->path(o->wants->ud, path, strlen(path));
+}
+
+static dd_code count_entry(struct dd_layer *l, struct dd_err *err)
+{
+	if (++l->nentries > dd_image_limits_get()->entries)
+		return dd_err_set(err, DD_ELIMIT, "more than %llu entries in one layer",
+				  (unsigned long long)dd_image_limits_get()->entries);
+	return DD_OK;
+}
+
+static void warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char *fmt, ...)
+{
+	/* One hostile layer could emit a million of these. */
+	if (!o->warn || l->warnings >= 10)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (++l->warnings == 10)
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), " (further warnings for this layer suppressed)");
+	o->warn(o->warn_ud, msg);
+}
+
+dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+			  uint32_t mode, uint64_t size,
+			  ssize_t (*rd)(void *ud, void *buf, size_t n, struct dd_err *err),
+			  void *ud, struct dd_err *err)
+{
+	dd_code rc;
+	if ((rc = count_entry(l, err)) ||
+	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+		return rc;
+	bool keep = wants_path(o, path);
+	unsigned char head[DD_MAGIC_BYTES];
+	size_t hn = 0;
+	if (!keep && o->wants && o->wants->magic && size > 0) {
+		while (hn < sizeof head) {
+			ssize_t r = rd(ud, head + hn, sizeof head - hn, err);
+			if (r < 0)
+				return dd_err_prefix(err, "entry %.160s: ", path);
+			if (r == 0)
+				break;
+			hn += (size_t)r;
+		}
+		keep = o->wants->magic(o->wants->ud, head, hn);
+	}
+	if (!keep)
+		return gone(l, path, err);
+	const struct dd_image_limits *lim = dd_image_limits_get();
+	if (size > lim->kept_file) {
+		warnf(l, o, "entry %.160s: %llu bytes, more than the %llu kept per file; not read",
+		      path, (unsigned long long)size, (unsigned long long)lim->kept_file);
+		return gone(l, path, err);
+	}
+	if (o->kept_total && atomic_fetch_add(o->kept_total, size) + size > lim->kept_total)
+		return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept files exceed %llu bytes in total",
+				  path, (unsigned long long)lim->kept_total);
+	unsigned char *data = dd_arena_alloc(l->arena, size ? size : 1);
+	if (!data)
+		return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
+				  (unsigned long long)size);
+	memcpy(data, head, hn);
+	size_t got = hn;
+	while (got < size) {
+		ssize_t r = rd(ud, data + got, size - got, err);
+		if (r < 0)
+			return dd_err_prefix(err, "entry %.160s: ", path);
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got != size)
+		return dd_err_set(err, DD_EINVAL, "entry %.160s: %zu bytes of content, the header says %llu",
+				  path, got, (unsigned long long)size);
+	l->kept_bytes += size;
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size, .data = data };
+	return put_ent(l, &e, err);
+}
+
+dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *target,
+			     struct dd_err *err)
+{
+	dd_code rc;
+	if ((rc = count_entry(l, err)) ||
+	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+		return rc;
+	size_t tl = strlen(target);
+	if (tl > DD_LIMIT_PATH_BYTES)
+		return dd_err_set(err, DD_ELIMIT, "entry %.160s: symlink target longer than %d bytes",
+				  path, DD_LIMIT_PATH_BYTES);
+	/* Symlinks are always kept: resolving /etc/os-release and friends
+	 * needs them, and they are small. Count them against the kept total. */
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_SYMLINK, .mode = 0777,
+				  .size = tl, .link = dd_arena_strndup(l->arena, target, tl) };
+	if (!e.link)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	l->kept_bytes += tl;
+	return put_ent(l, &e, err);
+}
+
+dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+			 uint32_t mode, struct dd_err *err)
+{
+	dd_code rc;
+	if ((rc = count_entry(l, err)) ||
+	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), true), err)))
+		return rc;
+	if (!wants_path(o, path))
+		return gone(l, path, err);
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_DIR, .mode = mode };
+	return put_ent(l, &e, err);
+}
+
+dd_code dd_layer_add_other(struct dd_layer *l, const char *path, struct dd_err *err)
+{
+	dd_code rc;
+	if ((rc = count_entry(l, err)) ||
+	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+		return rc;
+	return gone(l, path, err);
+}
+
+static dd_code push_str(struct dd_layer *l, const char ***arr, size_t *n, size_t *cap,
+			const char *s, struct dd_err *err)
+{
+	if (dd_grow(arr, cap, *n + 1, sizeof **arr))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	const char *c = dd_arena_strdup(l->arena, s);
+	if (!c)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	(*arr)[(*n)++] = c;
+	return DD_OK;
+}
+
+dd_code dd_layer_add_whiteout(struct dd_layer *l, const char *path, struct dd_err *err)
+{
+	dd_code rc = count_entry(l, err);
+	if (rc)
+		return rc;
+	return push_str(l, &l->whiteouts, &l->nwh, &l->whcap, path, err);
+}
+
+dd_code dd_layer_add_opaque(struct dd_layer *l, const char *dir, struct dd_err *err)
+{
+	dd_code rc = count_entry(l, err);
+	if (rc)
+		return rc;
+	return push_str(l, &l->opaques, &l->nopq, &l->opqcap, dir, err);
+}
+
+/* ---- the decompressing stream ---------------------------------------------- */
+
+#define IN_CHUNK (256u << 10)
+#define OUT_CHUNK (256u << 10)
+
+enum codec { CODEC_UNKNOWN, CODEC_NONE, CODEC_GZIP, CODEC_ZSTD };
+
+struct zin {
+	struct dd_blob_stream *in;
+	struct dd_sha256 csha, usha;
+	bool csha_on, usha_on;
+	unsigned char *inbuf, *outbuf;
+	const unsigned char *indata;   /* inbuf, or a block the stream lent us */
+	const unsigned char *out;      /* the current output chunk */
+	size_t inpos, inlen;
+	bool in_eof;
+	enum codec codec;
+	struct inflate_state *gz;
+	bool gz_done;                  /* a gzip member ended */
+	ZSTD_DStream *zs;
+	size_t zs_last;                /* last ZSTD_decompressStream hint */
+	uint64_t csize, usize;
+	bool out_eof;
+	const struct dd_image_limits *lim;
+	uint64_t max_bytes;            /* per layer, or per archive for outer streams */
+	_Atomic uint64_t *image_total;
+	struct dd_err *err;            /* first error of the stream */
+	dd_code rc;
+};
+
+static dd_code fill_in(struct zin *z)
+{
+	if (z->inpos < z->inlen || z->in_eof)
+		return DD_OK;
+	z->inpos = z->inlen = 0;
+	if (z->in->next) {
+		/* Zero-copy: the stream lends its own buffer until the next call. */
+		const void *b;
+		size_t n = 0;
+		dd_code rc = z->in->next(z->in->ud, &b, &n, z->err);
+		if (rc)
+			return rc;
+		if (!n) {
+			z->in_eof = true;
+			return DD_OK;
+		}
+		z->indata = b;
+		z->inlen = n;
+	} else {
+		ssize_t r = z->in->read(z->in->ud, z->inbuf, IN_CHUNK, z->err);
+		if (r < 0)
+			return z->err->code ? z->err->code : dd_err_set(z->err, DD_EIO, "read failed");
+		if (r == 0) {
+			z->in_eof = true;
+			return DD_OK;
+		}
+		z->indata = z->inbuf;
+		z->inlen = (size_t)r;
+	}
+	z->csize += (uint64_t)z->inlen;
+	if (z->csha_on)
+		dd_sha256_update(&z->csha, z->indata, z->inlen);
+	return DD_OK;
+}
+
+static dd_code pick_codec(struct zin *z)
+{
+	/* Gather up to 4 bytes for the magic (a hostile stream may dribble). */
+	dd_code rc = fill_in(z);
+	if (rc)
+		return rc;
+	const unsigned char *p = z->indata + z->inpos;
+	size_t n = z->inlen - z->inpos;
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+		z->codec = CODEC_GZIP;
+		z->gz = dd_malloc(sizeof *z->gz);
+		if (!z->gz)
+			return dd_err_set(z->err, DD_ENOMEM, "out of memory for the gzip decoder");
+		isal_inflate_init(z->gz);
+		z->gz->crc_flag = ISAL_GZIP;
+	} else if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) {
+		z->codec = CODEC_ZSTD;
+		z->zs = ZSTD_createDStream();
+		if (!z->zs)
+			return dd_err_set(z->err, DD_ENOMEM, "out of memory for the zstd decoder");
+		/* Bound the window (memory) a frame may demand: 2^25 = 32 MiB
+		 * covers every level without --long. */
+		ZSTD_DCtx_setParameter(z->zs, ZSTD_d_windowLogMax, 25);
+	} else if (n >= 3 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h') {
+		return dd_err_set(z->err, DD_EUNSUPPORTED, "bzip2-compressed layer");
+	} else if (n >= 6 && p[0] == 0xfd && !memcmp(p + 1, "7zXZ", 4)) {
+		return dd_err_set(z->err, DD_EUNSUPPORTED, "xz-compressed layer");
+	} else {
+		z->codec = CODEC_NONE;
+	}
+	return DD_OK;
+}
+
+static dd_code account(struct zin *z, size_t n)
+{
+	z->usize += n;
+	/* A plain tar is its own blob: one hash serves as both digests. */
+	if (z->usha_on && z->codec != CODEC_NONE)
+		dd_sha256_update(&z->usha, z->out, n);
+	if (z->usize > z->max_bytes)
+		return dd_err_set(z->err, DD_ELIMIT,
+				  "decompresses to more than %llu bytes (the limit)",
+				  (unsigned long long)z->max_bytes);
+	if (z->codec != CODEC_NONE && z->usize > z->lim->ratio_slack &&
+	    z->usize / z->lim->ratio > z->csize)
+		return dd_err_set(z->err, DD_ELIMIT,
+				  "decompression bomb: %llu bytes from %llu stored, more than %llu:1",
+				  (unsigned long long)z->usize, (unsigned long long)z->csize,
+				  (unsigned long long)z->lim->ratio);
+	if (z->image_total && atomic_fetch_add(z->image_total, n) + n > z->lim->image_bytes)
+		return dd_err_set(z->err, DD_ELIMIT,
+				  "the image decompresses to more than %llu bytes in total",
+				  (unsigned long long)z->lim->image_bytes);
+	return DD_OK;
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Produces the next chunk of the uncompressed stream into outbuf; returns
+ * its length, 0 at the end. */
+static dd_code next_out(struct zin *z, size_t *outn)
+{
+	*outn = 0;
+	dd_code rc;
+	if (z->out_eof)
+		return DD_OK;
+	if (z->codec == CODEC_UNKNOWN && (rc = pick_codec(z)))
+		return rc;
+	for (;;) {
+		if ((rc = fill_in(z)))
+			return rc;
+		unsigned char *p = (unsigned char *)z->indata + z->inpos;
+		size_t n = z->inlen - z->inpos;
+		if (z->codec == CODEC_NONE) {
+			if (!n) {
+				z->out_eof = true;
+				return DD_OK;
+			}
+			size_t take = n < OUT_CHUNK ? n : OUT_CHUNK;
+			z->out = p; /* no copy */
+			z->inpos += take;
+			*outn = take;
+			return account(z, take);
+		}
+		if (z->codec == CODEC_GZIP) {
+			if (z->gz_done) {
+				/* After a member: another member (RFC 1952 allows
+				 * several), zero padding, or the end. */
+				if (!n) {
+					z->out_eof = true;
+					return DD_OK;
+				}
+				if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+					isal_inflate_reset(z->gz);
+					z->gz->crc_flag = ISAL_GZIP;
+					z->gz_done = false;
+				} else if (all_zero(p, n)) {
+					z->inpos = z->inlen;
+					continue;
+				} else {
+					return dd_err_set(z->err, DD_EINVAL,
+							  "corrupt gzip stream: %zu bytes of garbage after the end at stored offset %llu",
+							  n, (unsigned long long)(z->csize - n));
+				}
+			}
+			if (!n && z->in_eof)
+				return dd_err_set(z->err, DD_EINVAL,
+						  "truncated gzip stream: ends after %llu stored bytes",
+						  (unsigned long long)z->csize);
+			z->gz->next_in = p;
+			z->gz->avail_in = (uint32_t)n;
+			z->gz->next_out = z->outbuf;
+			z->out = z->outbuf;
+			z->gz->avail_out = OUT_CHUNK;
+			int r = isal_inflate(z->gz);
+			if (r < 0)
+				return dd_err_set(z->err, DD_EINVAL,
+						  "corrupt gzip stream near stored offset %llu (igzip error %d)",
+						  (unsigned long long)(z->csize - z->gz->avail_in), r);
+			z->inpos = z->inlen - z->gz->avail_in;
+			size_t got = OUT_CHUNK - z->gz->avail_out;
+			if (z->gz->block_state == ISAL_BLOCK_FINISH)
+				z->gz_done = true;
+			if (got) {
+				*outn = got;
+				return account(z, got);
+			}
+			continue;
+		}
+		/* zstd */
+		if (!n && z->zs_last == 0) {
+			z->out_eof = true; /* every frame ended, no input left */
+			return DD_OK;
+		}
+		ZSTD_inBuffer ib = { p, n, 0 };
+		ZSTD_outBuffer ob = { z->outbuf, OUT_CHUNK, 0 };
+		z->out = z->outbuf;
+		size_t r = ZSTD_decompressStream(z->zs, &ob, &ib);
+		if (ZSTD_isError(r))
+			return dd_err_set(z->err, DD_EINVAL, "corrupt zstd stream near stored offset %llu: %s",
+					  (unsigned long long)(z->csize - n + ib.pos), ZSTD_getErrorName(r));
+		z->zs_last = r;
+		z->inpos += ib.pos;
+		if (ob.pos) {
+			*outn = ob.pos;
+			return account(z, ob.pos);
+		}
+		if (!n)
+			return dd_err_set(z->err, DD_EINVAL,
+					  "truncated zstd stream: ends after %llu stored bytes",
+					  (unsigned long long)z->csize);
+	}
+}
+
+static la_ssize_t la_read(struct archive *a, void *ud, const void **buf)
+{
+	struct zin *z = ud;
+	size_t n = 0;
+	if (z->rc)
+		return -1;
+	z->rc = next_out(z, &n);
+	if (z->rc) {
+		archive_set_error(a, EIO, "%s", z->err->msg);
+		return -1;
+	}
+	*buf = z->out;
+	return (la_ssize_t)n;
+}
+
+struct ent_reader {
+	struct archive *a;
+	struct zin *z;
+};
+
+static ssize_t ent_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	struct ent_reader *r = ud;
+	la_ssize_t got = archive_read_data(r->a, buf, n);
+	if (got < 0) {
+		if (r->z->rc)
+			dd_err_set(err, r->z->rc, "%s", r->z->err->msg);
+		else
+			dd_err_set(err, DD_EINVAL, "%s", archive_error_string(r->a) ? archive_error_string(r->a) : "tar read error");
+		return -1;
+	}
+	return got;
+}
+
+static const char *entry_name(struct archive_entry *e, const char *(*utf8)(struct archive_entry *),
+			      const char *(*mbs)(struct archive_entry *))
+{
+	const char *s = utf8(e);
+	return s ? s : mbs(e);
+}
+
+/* Splits a canonical path at its last '/'. */
+static const char *base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, struct archive *a,
+			  struct zin *z, struct archive_entry *e, struct dd_err *err)
+{
+	const char *raw = entry_name(e, archive_entry_pathname_utf8, archive_entry_pathname);
+	if (!raw)
+		return dd_err_set(err, DD_EINVAL, "tar header of entry %llu: no name (damaged?)",
+				  (unsigned long long)l->nentries + 1);
+	size_t rawlen = strlen(raw);
+	if (rawlen > DD_LIMIT_PATH_BYTES)
+		return dd_err_set(err, DD_ELIMIT, "entry %.80s...: name longer than %d bytes", raw,
+				  DD_LIMIT_PATH_BYTES);
+	char path[DD_LIMIT_PATH_BYTES + 1];
+	dd_code rc = dd_path_clean(raw, rawlen, path, sizeof path, NULL, err);
+	if (rc)
+		return dd_err_prefix(err, "entry %.160s: ", raw);
+	if (raw[0] == '/' || dd_path_escapes(raw, rawlen))
+		warnf(l, o, "entry %.160s: name leaves the image root; read as /%.160s", raw, path);
+	if (!path[0])
+		return count_entry(l, err); /* the root directory itself */
+	const char *base = base_of(path);
+	if (!strncmp(base, ".wh.", 4)) {
+		char dir[DD_LIMIT_PATH_BYTES + 1];
+		size_t dl = (size_t)(base - path);
+		memcpy(dir, path, dl);
+		dir[dl ? dl - 1 : 0] = '\0';
+		if (!strcmp(base, ".wh..wh..opq"))
+			return dd_layer_add_opaque(l, dir, err);
+		if (!strncmp(base, ".wh..wh.", 8))
+			return count_entry(l, err); /* aufs hard-link bookkeeping */
+		if (!base[4] || !strcmp(base + 4, ".") || !strcmp(base + 4, ".."))
+			return dd_err_set(err, DD_EINVAL, "entry %.160s: whiteout of nothing", path);
+		/* path minus the 4 bytes of ".wh.": always fits. */
+		char target[DD_LIMIT_PATH_BYTES + 1];
+		size_t bl = strlen(base + 4);
+		memcpy(target, path, dl);
+		memcpy(target + dl, base + 4, bl + 1);
+		return dd_layer_add_whiteout(l, target, err);
+	}
+	const char *hard = entry_name(e, archive_entry_hardlink_utf8, archive_entry_hardlink);
+	if (hard) {
+		char tgt[DD_LIMIT_PATH_BYTES + 1];
+		if ((rc = dd_path_clean(hard, strlen(hard), tgt, sizeof tgt, NULL, err)))
+			return dd_err_prefix(err, "entry %.160s: hard link target: ", path);
+		/* A tar hard link names an entry earlier in the same archive
+		 * (GNU tar manual, "Hard Links"); docker also accepts a target in
+		 * a lower layer, so an unknown target is checked at the merge. */
+		int has = dd_layer_has(l, tgt, strlen(tgt));
+		if (has == 2)
+			return dd_err_set(err, DD_EINVAL, "entry %.160s: hard link to directory %.160s",
+					  path, tgt);
+		if (has == 0) {
+			if ((rc = count_entry(l, err)) ||
+			    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+				return rc;
+			size_t cost = strlen(path) + strlen(tgt);
+			if (o->kept_total &&
+			    atomic_fetch_add(o->kept_total, cost) + cost > dd_image_limits_get()->kept_total)
+				return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept entries exceed the limit", path);
+			struct dd_layer_ent ne = {
+				.path = path, .mode = archive_entry_perm(e),
+				.type = wants_path(o, path) ? DD_LENT_HLINK : DD_LENT_HLINK_CHECK,
+				.link = dd_arena_strdup(l->arena, tgt),
+			};
+			if (!ne.link)
+				return dd_err_set(err, DD_ENOMEM, "out of memory");
+			return put_ent(l, &ne, err);
+		}
+		if ((rc = count_entry(l, err)) ||
+		    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+			return rc;
+		struct dd_layer_ent *t = find_ent(l, tgt);
+		if (t && t->type == DD_LENT_REG) {
+			struct dd_layer_ent copy = *t;
+			copy.path = path;
+			return put_ent(l, &copy, err);
+		}
+		if (wants_path(o, path)) {
+			/* The content went by unkept under the first name. */
+			warnf(l, o, "entry %.160s: hard link to %.160s, whose content was not kept", path, tgt);
+			struct dd_layer_ent ne = { .path = path, .type = DD_LENT_REG,
+						   .mode = archive_entry_perm(e) };
+			return put_ent(l, &ne, err);
+		}
+		return gone(l, path, err);
+	}
+	switch (archive_entry_filetype(e)) {
+	case AE_IFREG: {
+		la_int64_t sz = archive_entry_size(e);
+		if (sz < 0)
+			return dd_err_set(err, DD_EINVAL, "entry %.160s: negative size", path);
+		struct ent_reader r = { a, z };
+		return dd_layer_add_file(l, o, path, archive_entry_perm(e), (uint64_t)sz, ent_read, &r, err);
+	}
+	case AE_IFLNK: {
+		const char *t = entry_name(e, archive_entry_symlink_utf8, archive_entry_symlink);
+		return dd_layer_add_symlink(l, path, t ? t : "", err);
+	}
+	case AE_IFDIR:
+		return dd_layer_add_dir(l, o, path, archive_entry_perm(e), err);
+	default:
+		return dd_layer_add_other(l, path, err);
+	}
+}
+
+/* Reads the rest of the stream so that both digests cover every byte. */
+static dd_code drain(struct zin *z)
+{
+	size_t n;
+	do {
+		dd_code rc = next_out(z, &n);
+		if (rc)
+			return rc;
+	} while (n);
+	/* The decompressor may stop before the stored stream does. */
+	while (!z->in_eof) {
+		z->inpos = z->inlen;
+		dd_code rc = fill_in(z);
+		if (rc)
+			return rc;
+		if (z->inlen && !all_zero(z->indata, z->inlen))
+			return dd_err_set(z->err, DD_EINVAL, "garbage after the end of the compressed stream");
+	}
+	return DD_OK;
+}
+
+/* After a decoding error: when the manifest gives the blob's digest, hash
+ * the rest of the stored bytes; a blob that is not what the manifest says
+ * is the better explanation of a damaged stream. */
+static dd_code blob_check_after_error(struct zin *z, const char *expect, struct dd_err *err)
+{
+	if (!expect || !z->csha_on)
+		return DD_OK;
+	struct dd_err e2;
+	z->err = &e2;
+	while (!z->in_eof) {
+		z->inpos = z->inlen;
+		if (fill_in(z))
+			return DD_OK;
+	}
+	char got[DD_DIGEST_STR];
+	dd_sha256_final(&z->csha, got);
+	z->csha_on = false;
+	if (strcmp(got, expect) != 0)
+		return dd_err_set(err, DD_EDIGEST, "blob digest mismatch: the manifest says %s, the content hashes to %s",
+				  expect, got);
+	return DD_OK;
+}
+
+dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts *o,
+			   struct dd_layer **out, struct dd_err *err)
+{
+	*out = NULL;
+	struct dd_err zerr;
+	dd_err_clear(&zerr);
+	struct zin z = { .in = in, .lim = dd_image_limits_get(), .image_total = o->image_total,
+			 .err = &zerr };
+	z.max_bytes = z.lim->layer_bytes;
+	struct archive *a = NULL;
+	struct dd_layer *l = dd_layer_new();
+	dd_code rc = DD_OK;
+	z.inbuf = dd_malloc(IN_CHUNK);
+	z.indata = z.inbuf;
+	z.outbuf = dd_malloc(OUT_CHUNK);
+	if (!l || !z.inbuf || !z.outbuf) {
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = dd_sha256_init(&z.csha, err)))
+		goto done;
+	z.csha_on = true;
+	if ((rc = dd_sha256_init(&z.usha, err)))
+		goto done;
+	z.usha_on = true;
+	a = archive_read_new();
+	if (!a) {
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory for the tar reader");
+		goto done;
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &z, NULL, la_read, NULL) != ARCHIVE_OK) {
+		if (!z.rc && z.out_eof && z.usize == 0)
+			goto verify; /* zero bytes: an empty layer, as Go's archive/tar reads it */
+		rc = z.rc ? dd_err_set(err, z.rc, "%s", zerr.msg)
+			  : dd_err_set(err, DD_EINVAL, "not a tar archive: %s",
+				       archive_error_string(a) ? archive_error_string(a) : "?");
+		goto verify;
+	}
+	for (;;) {
+		struct archive_entry *e;
+		int r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		/* ARCHIVE_RETRY is libarchive skipping a damaged header to look
+		 * for the next good one: for us, a damaged layer. */
+		if (r < ARCHIVE_WARN) {
+			if (z.rc)
+				rc = dd_err_set(err, z.rc, "%s", zerr.msg);
+			else if (l->nentries == 0 && z.usize == 0)
+				break; /* zero bytes: an empty layer, as Go's archive/tar reads it */
+			else
+				rc = dd_err_set(err, DD_EINVAL, "tar header after entry %llu: %s",
+						(unsigned long long)l->nentries,
+						archive_error_string(a) ? archive_error_string(a) : "damaged");
+			goto verify;
+		}
+		if ((rc = walk_entry(l, o, a, &z, e, err)))
+			goto verify;
+	}
+verify:
+	/* Even after a tar error, finish the stream when we can: a digest
+	 * mismatch explains a damaged tar better than the tar error does. */
+	if (z.rc) {
+		if (!rc)
+			rc = dd_err_set(err, z.rc, "%s", zerr.msg);
+		if (z.rc == DD_EINVAL)
+			blob_check_after_error(&z, o->expect_blob, err) ? rc = DD_EDIGEST : 0;
+		goto done;
+	}
+	if (rc && rc != DD_EINVAL)
+		goto done;
+	dd_code drc = drain(&z);
+	if (drc) {
+		if (!rc)
+			rc = dd_err_set(err, drc, "%s", zerr.msg);
+		if (drc == DD_EINVAL && blob_check_after_error(&z, o->expect_blob, err))
+			rc = DD_EDIGEST;
+		goto done;
+	}
+	dd_sha256_final(&z.csha, l->blob_digest);
+	z.csha_on = false;
+	if (z.codec == CODEC_NONE)
+		memcpy(l->diff_id, l->blob_digest, sizeof l->diff_id);
+	else
+		dd_sha256_final(&z.usha, l->diff_id);
+	if (z.usha_on)
+		dd_sha256_release(&z.usha);
+	z.usha_on = false;
+	l->csize = z.csize;
+	l->usize = z.usize;
+	l->compression = z.codec == CODEC_GZIP ? "gzip" : z.codec == CODEC_ZSTD ? "zstd" : "none";
+	if (o->expect_blob && strcmp(o->expect_blob, l->blob_digest) != 0)
+		rc = dd_err_set(err, DD_EDIGEST, "blob digest mismatch: the manifest says %s, the content hashes to %s",
+				o->expect_blob, l->blob_digest);
+	else if (o->expect_size && o->expect_size != l->csize)
+		rc = dd_err_set(err, DD_EDIGEST, "blob size mismatch: the manifest says %llu bytes, read %llu",
+				(unsigned long long)o->expect_size, (unsigned long long)l->csize);
+	else if (o->expect_diff && strcmp(o->expect_diff, l->diff_id) != 0)
+		rc = dd_err_set(err, DD_EDIGEST, "diff_id mismatch: the config says %s, the uncompressed tar hashes to %s",
+				o->expect_diff, l->diff_id);
+done:
+	if (a)
+		archive_read_free(a);
+	if (z.csha_on)
+		dd_sha256_release(&z.csha);
+	if (z.usha_on)
+		dd_sha256_release(&z.usha);
+	free(z.gz);
+	ZSTD_freeDStream(z.zs);
+	free(z.inbuf);
+	free(z.outbuf);
+	if (rc) {
+		dd_layer_free(l);
+		return rc;
+	}
+	dd_layer_finish(l);
+	*out = l;
+	return DD_OK;
+}
+
+/* ---- a decompressing stream for outer archives ------------------------------ */
+
+/* In threaded mode a second thread decompresses ahead into a small ring of
+ * chunks while the caller walks the archive and its layers: on two cores
+ * the outer inflate overlaps the layer hashing and tar walk. */
+#define RING 8
+
+struct dd_zstream {
+	struct zin z;
+	struct dd_err err;
+	bool threaded, started;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_get;
+	unsigned char *ring[RING];
+	size_t len[RING];
+	unsigned head, count;
+	bool held;                 /* the caller holds ring[head] */
+	bool done, stop;
+	dd_code rc;
+	unsigned char *own_outbuf;
+};
+
+static void *producer(void *arg)
+{
+	struct dd_zstream *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->count == RING && !s->stop)
+			pthread_cond_wait(&s->can_put, &s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		/* The slot past the queued ones is ours until published. */
+		unsigned slot = (s->head + s->count) % RING;
+		pthread_mutex_unlock(&s->mu);
+		size_t n = 0;
+		s->z.outbuf = s->ring[slot]; /* inflate straight into the ring */
+		dd_code rc = next_out(&s->z, &n);
+		if (!rc && n && s->z.out != s->ring[slot])
+			memcpy(s->ring[slot], s->z.out, n); /* a plain stream lends input */
+		pthread_mutex_lock(&s->mu);
+		if (rc || !n) {
+			s->rc = rc;
+			s->done = true;
+			pthread_cond_signal(&s->can_get);
+			pthread_mutex_unlock(&s->mu);
+			return NULL;
+		}
+		s->len[slot] = n;
+		s->count++;
+		pthread_cond_signal(&s->can_get);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstream **out,
+			struct dd_err *err)
+{
+	struct dd_zstream *s = dd_calloc(1, sizeof *s);
+	*out = NULL;
+	if (!s)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	s->z.in = in;
+	s->z.lim = dd_image_limits_get();
+	s->z.max_bytes = s->z.lim->image_bytes;
+	s->z.err = &s->err;
+	s->z.inbuf = dd_malloc(IN_CHUNK);
+	s->z.outbuf = s->own_outbuf = dd_malloc(OUT_CHUNK);
+	s->z.indata = s->z.inbuf;
+	if (!s->z.inbuf || !s->z.outbuf) {
+		dd_zstream_close(s);
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	}
+	if (threaded) {
+		for (unsigned i = 0; i < RING; i++) {
+			s->ring[i] = dd_malloc(OUT_CHUNK);
+			if (!s->ring[i]) {
+				dd_zstream_close(s);
+				return dd_err_set(err, DD_ENOMEM, "out of memory");
+			}
+		}
+		pthread_mutex_init(&s->mu, NULL);
+		pthread_cond_init(&s->can_put, NULL);
+		pthread_cond_init(&s->can_get, NULL);
+		s->threaded = true;
+		/* Without a thread, fall back to decompressing inline. */
+		s->started = pthread_create(&s->th, NULL, producer, s) == 0;
+	}
+	*out = s;
+	return DD_OK;
+}
+
+dd_code dd_zstream_next(struct dd_zstream *s, const void **buf, size_t *n, struct dd_err *err)
+{
+	if (!s->started) {
+		dd_code rc = next_out(&s->z, n);
+		if (rc)
+			return dd_err_set(err, rc, "%s", s->err.msg);
+		*buf = s->z.out;
+		return DD_OK;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->held) {
+		s->held = false;
+		s->head = (s->head + 1) % RING;
+		s->count--;
+		pthread_cond_signal(&s->can_put);
+	}
+	while (!s->count && !s->done)
+		pthread_cond_wait(&s->can_get, &s->mu);
+	dd_code rc = DD_OK;
+	*n = 0;
+	if (s->count) {
+		*buf = s->ring[s->head];
+		*n = s->len[s->head];
+		s->held = true;
+	} else if (s->rc) {
+		rc = dd_err_set(err, s->rc, "%s", s->err.msg);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+const char *dd_zstream_codec(const struct dd_zstream *s)
+{
+	switch (s->z.codec) {
+	case CODEC_GZIP: return "gzip";
+	case CODEC_ZSTD: return "zstd";
+	default: return "none";
+	}
+}
+
+void dd_zstream_close(struct dd_zstream *s)
+{
+	if (!s)
+		return;
+	if (s->started) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_signal(&s->can_put);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+	}
+	if (s->threaded) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->can_put);
+		pthread_cond_destroy(&s->can_get);
+	}
+	for (unsigned i = 0; i < RING; i++)
+		free(s->ring[i]);
+	free(s->z.gz);
+	ZSTD_freeDStream(s->z.zs);
+	free(s->z.inbuf);
+	free(s->own_outbuf);
+	free(s);
+}

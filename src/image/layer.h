@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One layer, read: the kept entries (wanted files with content, every
+ * symlink, wanted directories), the whiteouts and opaque markers, and a set
+ * of the hashes of every path the layer has (so the merge can tell that a
+ * non-kept file in this layer shadows a kept one below). This is both the
+ * result of streaming a layer blob and what the layer cache stores; merging
+ * results into a struct dd_fs is done in image.c, in layer order.
+ *
+ * dd_layer_read_blob decompresses (gzip with ISA-L igzip, zstd, or plain,
+ * chosen by magic bytes), hashes both the stored and the uncompressed bytes
+ * and walks the tar with libarchive fed through read callbacks. Each call
+ * is independent, so layers are read on several threads at once.
+ */
+#ifndef DD_LAYER_H
+#define DD_LAYER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/image.h"
+#include "image/source.h"
+#include "util/buf.h"
+#include "util/hash.h"
+#include "util/map.h"
+
+/* HLINK*: a hard link whose target is not in this layer (docker applies
+ * such links against the lower layers); the merge checks the target and,
+ * for HLINK (a wanted name), takes its content. link holds the target. */
+enum dd_layer_ent_type {
+	DD_LENT_REG, DD_LENT_SYMLINK, DD_LENT_DIR, DD_LENT_GONE, DD_LENT_HLINK, DD_LENT_HLINK_CHECK
+};
+
+struct dd_layer_ent {
+	const char *path;            /* canonical */
+	enum dd_layer_ent_type type;
+	uint32_t mode;
+	uint64_t size;               /* real size; data holds it when kept */
+	const char *link;            /* symlink target as stored */
+	const unsigned char *data;   /* NULL when not kept */
+};
+
+struct dd_layer {
+	struct dd_arena *arena;      /* paths, links and contents */
+	struct dd_layer_ent *ents;
+	size_t nents, cap;
+	const char **whiteouts;      /* paths to delete from lower layers */
+	size_t nwh, whcap;
+	const char **opaques;        /* directories made opaque */
+	size_t nopq, opqcap;
+	uint64_t *seen;              /* hash set of every path; 0 = empty slot */
+	size_t seen_cap, nseen;
+	uint64_t nentries;           /* tar entries */
+	uint64_t usize, csize;       /* uncompressed / stored bytes */
+	uint64_t kept_bytes;
+	char diff_id[DD_DIGEST_STR];     /* sha256 of the tar, "" for dir: */
+	char blob_digest[DD_DIGEST_STR]; /* sha256 of the stored bytes */
+	const char *compression;     /* "gzip", "zstd", "none" (static) */
+	bool from_cache;
+	unsigned warnings;           /* rate limit for per-entry warnings */
+	struct dd_map index;         /* path -> ents index + 1, while building */
+};
+
+/* Limits for one image read. Defaults come from util/limits.h; tests lower
+ * them to exercise every limit without writing gigabytes. */
+struct dd_image_limits {
+	uint64_t layer_bytes, image_bytes, ratio, ratio_slack, entries;
+	uint64_t kept_file, kept_total;
+};
+const struct dd_image_limits *dd_image_limits_get(void);
+/* Tests only: replaces the limits (NULL restores the defaults). Not
+ * thread-safe; call before opening images. */
+void dd_image_limits_set(const struct dd_image_limits *l);
+
+struct dd_layer_opts {
+	const struct dd_fs_wants *wants;
+	const char *expect_blob;      /* digest the manifest gives, or NULL */
+	uint64_t expect_size;         /* stored size from the manifest, 0 = unknown */
+	const char *expect_diff;      /* diff_id from the config, or NULL */
+	_Atomic uint64_t *kept_total; /* shared by every layer of the image */
+	_Atomic uint64_t *image_total;
+	/* Warnings, already prefixed by the caller's context; thread-safe. */
+	void (*warn)(void *ud, const char *msg);
+	void *warn_ud;
+};
+
+struct dd_layer *dd_layer_new(void);
+void dd_layer_free(struct dd_layer *l);
+
+/* Reads a layer blob to its end. Errors say "entry PATH: ..." or
+ * "blob/diff_id mismatch ..."; the caller puts image and layer in front.
+ * Always consumes (but does not close) the stream. */
+dd_code dd_layer_read_blob(struct dd_blob_stream *in, const struct dd_layer_opts *o,
+			   struct dd_layer **out, struct dd_err *err);
+
+/* Decompression by magic bytes, for outer archives (a gzipped
+ * docker-archive). Limits: the image total and the ratio. threaded: a
+ * thread decompresses ahead of the reader (the stream's read must then be
+ * safe to call from that thread, as file reads are). */
+struct dd_zstream;
+dd_code dd_zstream_open(struct dd_blob_stream *in, bool threaded, struct dd_zstream **out,
+			struct dd_err *err);
+/* The next chunk (borrowed until the next call); *n == 0 at the end. */
+dd_code dd_zstream_next(struct dd_zstream *z, const void **buf, size_t *n, struct dd_err *err);
+const char *dd_zstream_codec(const struct dd_zstream *z);
+void dd_zstream_close(struct dd_zstream *z);
+
+/* Building by hand (the dir: source, tests). Paths are canonical. read
+ * returns bytes, 0 at the end, -1 on error (with err set). */
+dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+			  uint32_t mode, uint64_t size,
+			  ssize_t (*read)(void *ud, void *buf, size_t n, struct dd_err *err),
+			  void *ud, struct dd_err *err);
+dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *target,
+			     struct dd_err *err);
+dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+			 uint32_t mode, struct dd_err *err);
+/* Devices, fifos, sockets: present (they shadow lower files), never kept. */
+dd_code dd_layer_add_other(struct dd_layer *l, const char *path, struct dd_err *err);
+dd_code dd_layer_add_whiteout(struct dd_layer *l, const char *path, struct dd_err *err);
+dd_code dd_layer_add_opaque(struct dd_layer *l, const char *dir, struct dd_err *err);
+/* Ends building: drops the path index. */
+void dd_layer_finish(struct dd_layer *l);
+
+/* 0: the layer has no entry at path; 1: a non-directory; 2: a directory. */
+int dd_layer_has(const struct dd_layer *l, const char *path, size_t n);
+dd_code dd_layer_seen_add(struct dd_layer *l, uint64_t key, struct dd_err *err);
+
+/* Layer cache (layer_cache.c): one file per diff_id and wants fingerprint.
+ * Load returns DD_ENOTFOUND when absent; a damaged file is a warning and
+ * DD_ENOTFOUND, so the caller simply reads the layer again. */
+dd_code dd_layer_cache_load(const char *cache_dir, const char *diff_id, const char *fingerprint,
+			    struct dd_layer **out, char *warn, size_t warncap);
+dd_code dd_layer_cache_store(const char *cache_dir, const char *diff_id, const char *fingerprint,
+			     const struct dd_layer *l, struct dd_err *err);
+/* Serialisation used by the cache (and the fuzz target). */
+dd_code dd_layer_encode(const struct dd_layer *l, struct dd_buf *out, struct dd_err *err);
+dd_code dd_layer_decode(const void *p, size_t n, struct dd_layer **out, struct dd_err *err);
+
+/* Creates dir and its parents (mode 0700). */
+dd_code dd_image_mkdirs(const char *dir, struct dd_err *err);
+/* Writes data to path atomically: temp file in the same dir + rename. */
+dd_code dd_image_write_atomic(const char *path, const void *data, size_t n, struct dd_err *err);
+
+#endif

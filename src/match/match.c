@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Packages × advisories → findings (include/dd/scan.h).
+ *
+ * For each package: look up its feed entries (match_key.c decides the
+ * namespace, name and version), decide each entry (distro status or OSV
+ * ranges, compared with the ecosystem's own version scheme), then fold the
+ * hits into one finding per (package, vulnerability): advisories that alias
+ * each other (CVE ↔ GHSA ↔ PYSEC ↔ GO) are one finding named by its CVE,
+ * listing every id. Enrichment (CVSS from every source, KEV, EPSS, CWEs)
+ * comes from the DB's merged advisory view.
+ *
+ * What this does not do: suppressions (ignore files, VEX) are applied after
+ * matching by suppress.c; priorities and SLAs are policy (src/policy/).
+ */
+#include <stdarg.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "dd/scan.h"
+#include "dd/vulndb.h"
+#include "match/match.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/clock.h"
+#include "util/map.h"
+
+struct hit {
+	const char *id;
+	const char *fixed;
+	enum dd_fix_state state;
+	const char *vendor_severity;
+	const char *source;
+};
+
+struct pkg_match {
+	struct dd_scan_result *r;
+	const struct dd_match_key *key;
+	const char *os;             /* image OS for Go goos filters */
+	struct hit *hits;
+	size_t nhits, cap;
+	unsigned bad_entries;       /* entries with versions the scheme rejects */
+	char bad_first[DD_ERR_MSG_MAX + 64];
+	dd_code rc;
+};
+
+/* Go advisories limited to other operating systems (every imported package
+ * lists goos, none is ours) do not apply to this image's binaries: a
+ * Windows-only flaw in a Linux binary cannot be reached. Advisories with no
+ * goos list apply everywhere. */
+static bool go_other_os_only(const char *ecosystem_specific, const char *os)
+{
+	if (!ecosystem_specific || !os)
+		return false;
+	char errbuf[64];
+	yajl_val root = yajl_tree_parse(ecosystem_specific, errbuf, sizeof errbuf);
+	if (!root)
+		return false;
+	const char *path[] = { "imports", NULL };
+	yajl_val imports = yajl_tree_get(root, path, yajl_t_array);
+	bool all_limited = imports && YAJL_GET_ARRAY(imports)->len > 0;
+	bool ours = false;
+	for (size_t i = 0; all_limited && i < YAJL_GET_ARRAY(imports)->len; i++) {
+		const char *gp[] = { "goos", NULL };
+		yajl_val goos = yajl_tree_get(YAJL_GET_ARRAY(imports)->values[i], gp, yajl_t_array);
+		if (!goos || !YAJL_GET_ARRAY(goos)->len) {
+			all_limited = false;
+			break;
+		}
+		for (size_t j = 0; j < YAJL_GET_ARRAY(goos)->len; j++) {
+			const char *s = YAJL_GET_STRING(YAJL_GET_ARRAY(goos)->values[j]);
+			if (s && !strcmp(s, os))
+				ours = true;
+		}
+	}
+	yajl_tree_free(root);
+	return all_limited && !ours;
+}
+
+static void note_bad(struct pkg_match *m, const struct dd_vulndb_affected *a, const char *msg)
+{
+	if (!m->bad_entries++)
+		snprintf(m->bad_first, sizeof m->bad_first, "%s: %s", a->advisory, msg);
+}
+
+static int add_hit(struct pkg_match *m, const struct dd_vulndb_affected *a, const char *fixed,
+		   enum dd_fix_state state)
+{
+	struct dd_arena *ar = m->r->arena;
+	if (dd_grow(&m->hits, &m->cap, m->nhits + 1, sizeof *m->hits)) {
+		m->rc = DD_ENOMEM;
+		return 1;
+	}
+	m->hits[m->nhits++] = (struct hit){
+		.id = dd_arena_strdup(ar, a->advisory),
+		.fixed = dd_arena_strdup(ar, fixed),
+		.state = state,
+		.vendor_severity = dd_arena_strdup(ar, a->severity),
+		.source = dd_arena_strdup(ar, a->source),
+	};
+	if (dd_arena_status(ar)) {
+		m->rc = DD_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+static int ranges_verdict(struct pkg_match *m, const struct dd_vulndb_affected *a)
+{
+	const struct dd_match_key *k = m->key;
+	size_t nev = 0;
+	for (size_t i = 0; i < a->nranges; i++)
+		nev += a->ranges[i].nevents;
+	struct dd_osv_range *ranges = dd_calloc(a->nranges ? a->nranges : 1, sizeof *ranges);
+	struct dd_osv_event *events = dd_calloc(nev ? nev : 1, sizeof *events);
+	if (!ranges || !events) {
+		free(ranges);
+		free(events);
+		m->rc = DD_ENOMEM;
+		return 1;
+	}
+	size_t e = 0;
+	for (size_t i = 0; i < a->nranges; i++) {
+		const struct dd_vulndb_range *src = &a->ranges[i];
+		ranges[i].type = !strcmp(src->type, "SEMVER") ? DD_OSV_RANGE_SEMVER
+				 : !strcmp(src->type, "GIT")  ? DD_OSV_RANGE_GIT
+							      : DD_OSV_RANGE_ECOSYSTEM;
+		ranges[i].events = &events[e];
+		ranges[i].nevents = src->nevents;
+		for (size_t j = 0; j < src->nevents; j++, e++) {
+			static const enum dd_osv_event_kind kinds[] = {
+				[DD_VULNDB_INTRODUCED] = DD_OSV_INTRODUCED,
+				[DD_VULNDB_FIXED_AT] = DD_OSV_FIXED,
+				[DD_VULNDB_LAST_AFFECTED] = DD_OSV_LAST_AFFECTED,
+				[DD_VULNDB_LIMIT] = DD_OSV_LIMIT,
+			};
+			events[e].kind = kinds[src->events[j].kind];
+			events[e].version = src->events[j].version;
+		}
+	}
+	struct dd_osv_affected aff = { .ranges = ranges, .nranges = a->nranges,
+				       .versions = a->versions, .nversions = a->nversions };
+	struct dd_osv_verdict v;
+	struct dd_err err;
+	dd_err_clear(&err);
+	dd_code rc = dd_version_osv_affected(k->scheme, k->version, &aff, &v, &err);
+	int stop = 0;
+	if (rc == DD_ENOMEM) {
+		m->rc = rc;
+		stop = 1;
+	} else if (rc) {
+		note_bad(m, a, err.msg);
+	} else if (v.affected) {
+		stop = add_hit(m, a, v.fixed, v.fixed ? DD_FIX_FIXED : DD_FIX_NOT_FIXED);
+	}
+	free(ranges);
+	free(events);
+	return stop;
+}
+
+static int on_affected(const struct dd_vulndb_affected *a, void *ud)
+{
+	struct pkg_match *m = ud;
+	const struct dd_match_key *k = m->key;
+	if (a->withdrawn)
+		return 0;
+	switch (a->status) {
+	case DD_VULNDB_NOT_AFFECTED:
+		return 0;
+	case DD_VULNDB_FIXED: {
+		if (!a->fixed || !*a->fixed)
+			return add_hit(m, a, NULL, DD_FIX_NOT_FIXED);
+		int cmp;
+		struct dd_err err;
+		dd_code rc = dd_version_compare_n(k->scheme, k->version, strlen(k->version), a->fixed,
+						  strlen(a->fixed), 0, &cmp, &err);
+		if (rc) {
+			note_bad(m, a, err.msg);
+			return 0;
+		}
+		return cmp < 0 ? add_hit(m, a, a->fixed, DD_FIX_FIXED) : 0;
+	}
+	case DD_VULNDB_AFFECTED:
+	case DD_VULNDB_UNDETERMINED:
+		/* Undetermined: the distro has not triaged it yet; reported as
+		 * affected without a fix rather than hidden (Debian's own
+		 * tracker lists such packages as vulnerable). */
+		return add_hit(m, a, NULL, DD_FIX_NOT_FIXED);
+	case DD_VULNDB_WONT_FIX:
+		return add_hit(m, a, NULL, DD_FIX_WONT_FIX);
+	case DD_VULNDB_END_OF_LIFE:
+		return add_hit(m, a, NULL, DD_FIX_END_OF_LIFE);
+	case DD_VULNDB_RANGES:
+		if (!strcmp(k->namespace_, "Go") && go_other_os_only(a->ecosystem_specific, m->os))
+			return 0;
+		return ranges_verdict(m, a);
+	}
+	return 0;
+}
+
+/* ---- folding aliases and enrichment ------------------------------------ */
+
+struct adv_cache {
+	struct dd_map map;  /* id -> struct dd_vulndb_advisory * (in the result arena), or &missing */
+};
+
+static struct dd_vulndb_advisory missing_adv;
+
+static const struct dd_vulndb_advisory *advisory(struct dd_vulndb *db, struct adv_cache *c,
+						 struct dd_arena *ar, const char *id, dd_code *rc)
+{
+	struct dd_vulndb_advisory *a = dd_map_get(&c->map, id, strlen(id));
+	if (a)
+		return a == &missing_adv ? NULL : a;
+	a = dd_arena_alloc(ar, sizeof *a);
+	if (!a) {
+		*rc = DD_ENOMEM;
+		return NULL;
+	}
+	struct dd_err err;
+	dd_code r = dd_vulndb_advisory(db, id, ar, a, &err);
+	if (r == DD_ENOMEM || r == DD_EDB) {
+		*rc = r;
+		return NULL;
+	}
+	if (r)
+		a = &missing_adv;
+	if (dd_map_put(&c->map, id, strlen(id), a, NULL, NULL)) {
+		*rc = DD_ENOMEM;
+		return NULL;
+	}
+	return a == &missing_adv ? NULL : a;
+}
+
+static bool is_cve(const char *id)
+{
+	return id && !strncmp(id, "CVE-", 4);
+}
+
+/* The name a finding goes by: its CVE (the lowest when an advisory lists
+ * several), else the advisory's own id. */
+static const char *canonical_id(const char *id, const struct dd_vulndb_advisory *a)
+{
+	if (is_cve(id))
+		return id;
+	const char *best = NULL;
+	for (size_t i = 0; a && i < a->naliases; i++)
+		if (is_cve(a->aliases[i]) && (!best || strcmp(a->aliases[i], best) < 0))
+			best = a->aliases[i];
+	return best ? best : id;
+}
+
+/* Which score decides: NVD's CVSS v3.1, else v4.0, v3.0, v2 (DESIGN.md:
+ * the handbook's bands are defined on the NVD base score), then the same
+ * order from any other source (GHSA, the distro). */
+static int score_rank(const struct dd_vulndb_severity *s)
+{
+	if (!s->vector || s->score < 0)
+		return 1000;
+	int v = !s->version ? 9 : !strcmp(s->version, "3.1") ? 0 : !strcmp(s->version, "4.0") ? 1
+		: !strcmp(s->version, "3.0") ? 2 : !strncmp(s->version, "2", 1) ? 3 : 9;
+	return (s->source && !strcmp(s->source, "nvd") ? 0 : 10) + v;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static dd_code enrich(struct dd_finding *f, const struct dd_vulndb_advisory *a, struct dd_arena *ar)
+{
+	if (!a)
+		return DD_OK;
+	if (!f->summary)
+		f->summary = a->summary && *a->summary ? a->summary : NULL;
+	f->published = a->published;
+	f->modified = a->modified;
+	f->ncvss = 0;
+	f->cvss = dd_arena_alloc(ar, (a->nseverities ? a->nseverities : 1) * sizeof *f->cvss);
+	if (!f->cvss)
+		return DD_ENOMEM;
+	int best = 1000;
+	for (size_t i = 0; i < a->nseverities; i++) {
+		const struct dd_vulndb_severity *s = &a->severities[i];
+		if (s->vector && s->score >= 0) {
+			f->cvss[f->ncvss++] = (struct dd_cvss){ s->source, s->version, s->vector, s->score };
+			int r = score_rank(s);
+			if (r < best) {
+				best = r;
+				f->score = s->score;
+				f->score_source = dd_arena_printf(ar, "%s %s", s->source ? s->source : "?",
+								  s->version ? s->version : "");
+			}
+		} else if (s->rating && !f->vendor_severity) {
+			f->vendor_severity = s->rating;
+		}
+	}
+	f->cwes = a->cwes;
+	f->ncwes = a->ncwes;
+	f->kev = a->kev;
+	f->kev_added = a->kev_added;
+	f->kev_due = a->kev_due;
+	f->kev_ransomware = a->kev_ransomware;
+	f->epss = a->epss;
+	f->epss_percentile = a->epss_percentile;
+	f->nreferences = 0;
+	f->references = dd_arena_alloc(ar, (a->nreferences ? a->nreferences : 1) * sizeof(char *));
+	if (!f->references)
+		return DD_ENOMEM;
+	for (size_t i = 0; i < a->nreferences; i++)
+		f->references[f->nreferences++] = a->references[i].url;
+	return DD_OK;
+}
+
+/* Adds one finding per canonical id from m's hits, for package index pkg. */
+static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct pkg_match *m,
+			 size_t pkg)
+{
+	struct dd_scan_result *r = m->r;
+	struct dd_arena *ar = r->arena;
+	dd_code rc = DD_OK;
+	const char **canon = dd_calloc(m->nhits ? m->nhits : 1, sizeof *canon);
+	bool *done = dd_calloc(m->nhits ? m->nhits : 1, sizeof *done);
+	if (!canon || !done) {
+		rc = DD_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < m->nhits && !rc; i++)
+		canon[i] = canonical_id(m->hits[i].id, advisory(db, cache, ar, m->hits[i].id, &rc));
+	for (size_t i = 0; i < m->nhits && !rc; i++) {
+		if (done[i])
+			continue;
+		if (dd_grow(&r->findings, &r->cap, r->nfindings + 1, sizeof *r->findings)) {
+			rc = DD_ENOMEM;
+			break;
+		}
+		struct dd_finding *f = &r->findings[r->nfindings];
+		memset(f, 0, sizeof *f);
+		f->id = canon[i];
+		f->pkg = pkg;
+		f->installed = m->key->version;
+		f->namespace_ = dd_arena_strdup(ar, m->key->namespace_);
+		f->data_source = m->hits[i].source;
+		f->state = m->hits[i].state;
+		f->fixed = m->hits[i].fixed;
+		f->vendor_severity = m->hits[i].vendor_severity;
+		f->score = -1;
+		f->epss = f->epss_percentile = -1;
+		/* ids of every hit folded here, and their aliases */
+		const char *ids[256];
+		size_t nids = 0;
+		for (size_t j = i; j < m->nhits; j++) {
+			if (done[j] || strcmp(canon[j], canon[i]))
+				continue;
+			done[j] = true;
+			const struct dd_vulndb_advisory *a = advisory(db, cache, ar, m->hits[j].id, &rc);
+			if (nids < 256)
+				ids[nids++] = m->hits[j].id;
+			for (size_t k = 0; a && k < a->naliases && nids < 256; k++)
+				ids[nids++] = a->aliases[k];
+			if (!f->summary && a && a->summary && *a->summary)
+				f->summary = a->summary;
+			/* Two advisories for one flaw with different fixes:
+			 * the later fix closes both. */
+			if (m->hits[j].fixed && f->fixed && j != i) {
+				int c;
+				if (!dd_version_compare_n(m->key->scheme, m->hits[j].fixed,
+							  strlen(m->hits[j].fixed), f->fixed,
+							  strlen(f->fixed), 0, &c, NULL) && c > 0)
+					f->fixed = m->hits[j].fixed;
+			}
+			if (m->hits[j].state == DD_FIX_FIXED && f->state != DD_FIX_FIXED) {
+				f->state = DD_FIX_FIXED;
+				f->fixed = m->hits[j].fixed;
+			}
+		}
+		qsort(ids, nids, sizeof *ids, cmp_str);
+		f->aliases = dd_arena_alloc(ar, (nids ? nids : 1) * sizeof *f->aliases);
+		if (!f->aliases) {
+			rc = DD_ENOMEM;
+			break;
+		}
+		for (size_t j = 0; j < nids; j++)
+			if (strcmp(ids[j], f->id) && (!f->naliases || strcmp(ids[j], f->aliases[f->naliases - 1])))
+				f->aliases[f->naliases++] = ids[j];
+		if (!rc)
+			rc = enrich(f, advisory(db, cache, ar, f->id, &rc), ar);
+		if (f->score >= 0)
+			f->severity = dd_severity_from_score(f->score);
+		else
+			f->severity = dd_severity_parse(f->vendor_severity);
+		r->nfindings++;
+	}
+out:
+	free(canon);
+	free(done);
+	return rc;
+}
+
+static int cmp_finding_ctx_sort(const void *x, const void *y, void *ud)
+{
+	const struct dd_finding *a = x, *b = y;
+	const struct dd_sbom *s = ud;
+	if (a->pkg != b->pkg) {
+		const struct dd_package *pa = &s->pkgs[a->pkg], *pb = &s->pkgs[b->pkg];
+		int c = strcmp(pa->name, pb->name);
+		if (c)
+			return c;
+		return a->pkg < b->pkg ? -1 : 1;
+	}
+	return strcmp(a->id, b->id);
+}
+
+/* Per namespace: whether the DB covers it (asked once). */
+struct coverage {
+	struct dd_map seen; /* namespace -> (void *)1 covered, (void *)2 not */
+};
+
+dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_err *err)
+{
+	struct dd_sbom *s = r->sbom;
+	struct adv_cache cache;
+	struct coverage cov;
+	dd_map_init(&cache.map);
+	dd_map_init(&cov.seen);
+	dd_code rc = DD_OK;
+	struct pkg_match m = { .r = r, .os = s->image.os ? s->image.os : "linux" };
+	size_t unassessed = 0;
+
+	const char *eol = dd_match_eol_date(s->distro.id, s->distro.version_id);
+	if (eol) {
+		time_t t, now = dd_clock_now();
+		if (dd_clock_parse(eol, &t) && t < now)
+			dd_scan_warn(r, "%s %s reached end of life on %s: its feed gets no new fixes, "
+				     "so vulnerabilities found since then are not reported",
+				     s->distro.id, s->distro.version_id, eol);
+	}
+	for (size_t i = 0; i < s->npkgs && !rc; i++) {
+		struct dd_package *p = &s->pkgs[i];
+		struct dd_match_key k;
+		const char *why;
+		if (!dd_match_key_for(p, &s->distro, &k, &why)) {
+			if (k.os || !strcmp(why, "distribution unknown")) {
+				p->flags |= DD_PKG_UNASSESSED;
+				unassessed++;
+			}
+			continue;
+		}
+		void *c = dd_map_get(&cov.seen, k.namespace_, strlen(k.namespace_));
+		if (!c) {
+			c = dd_vulndb_has_namespace(db, k.namespace_) ? (void *)1 : (void *)2;
+			if (dd_map_put(&cov.seen, k.namespace_, strlen(k.namespace_), c, NULL, err)) {
+				rc = DD_ENOMEM;
+				break;
+			}
+			if (c == (void *)2)
+				dd_scan_warn(r, "the vulnerability DB has no data for %s: %s packages "
+					     "from it are not assessed", k.namespace_, p->type);
+		}
+		if (c == (void *)2) {
+			p->flags |= DD_PKG_UNASSESSED;
+			if (k.os)
+				unassessed++;
+			continue;
+		}
+		m.key = &k;
+		m.nhits = 0;
+		m.bad_entries = 0;
+		struct dd_err e;
+		dd_err_clear(&e);
+		dd_code qrc = dd_vulndb_each_affected(db, k.namespace_, k.name, on_affected, &m, &e);
+		if (qrc || m.rc) {
+			rc = qrc ? qrc : m.rc;
+			dd_err_set(err, rc, "matching %s %s: %s", p->name, p->version,
+				   qrc ? e.msg : dd_code_str(rc));
+			break;
+		}
+		if (m.bad_entries)
+			dd_scan_warn(r, "%s %s: %u feed entries could not be compared (%s)", p->name,
+				     k.version, m.bad_entries, m.bad_first);
+		rc = fold_hits(db, &cache, &m, i);
+		if (rc)
+			dd_err_set(err, rc, "matching %s: %s", p->name, dd_code_str(rc));
+	}
+	if (unassessed)
+		dd_scan_warn(r, "%zu OS packages were not assessed (unknown distribution or no "
+			     "feed for it): their findings, if any, are unknown", unassessed);
+	if (!rc && r->nfindings > 1)
+		qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, s);
+	free(m.hits);
+	dd_map_release(&cache.map);
+	dd_map_release(&cov.seen);
+	return rc;
+}

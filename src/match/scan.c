@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The scan pipeline: image → SBOM → findings (include/dd/scan.h). Opening
+ * the DB, running the matcher, the --ignore-unfixed filter and the result's
+ * lifetime. Suppressions and the gate are applied by the caller from
+ * src/policy/.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "dd/scan.h"
+#include "dd/vulndb.h"
+#include "match/match.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/clock.h"
+
+void dd_scan_result_free(struct dd_scan_result *r)
+{
+	if (!r)
+		return;
+	dd_sbom_free(r->sbom);
+	free(r->findings);
+	free(r->warnings);
+	dd_arena_free(r->arena);
+	free(r);
+}
+
+void dd_scan_warn(struct dd_scan_result *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (dd_grow(&r->warnings, &r->wcap, r->nwarnings + 1, sizeof *r->warnings))
+		return;
+	const char *w = dd_arena_strdup(r->arena, msg);
+	if (w)
+		r->warnings[r->nwarnings++] = w;
+}
+
+static void drop_unfixed(struct dd_scan_result *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].fixed)
+			r->findings[k++] = r->findings[i];
+	r->nfindings = k;
+}
+
+dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
+			  struct dd_scan_result **out, struct dd_err *err)
+{
+	static const struct dd_scan_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	struct dd_scan_result *r = dd_calloc(1, sizeof *r);
+	struct dd_arena *ar = dd_arena_new(0);
+	if (!r || !ar) {
+		free(r);
+		dd_arena_free(ar);
+		dd_sbom_free(sbom);
+		return dd_err_set(err, DD_ENOMEM, "out of memory starting a scan");
+	}
+	r->sbom = sbom;
+	r->arena = ar;
+	char now[21];
+	dd_clock_rfc3339(dd_clock_now(), now);
+	r->scanned_at = dd_arena_strdup(ar, now);
+
+	char *path = opts->db_path ? NULL : dd_vulndb_default_path(err);
+	const char *db_path = opts->db_path ? opts->db_path : path;
+	struct dd_vulndb *db = NULL;
+	dd_code rc = db_path ? dd_vulndb_open(db_path, &db, err) : DD_ENOTFOUND;
+	if (!rc) {
+		r->db_built = dd_arena_strdup(ar, dd_vulndb_built_at(db));
+		rc = dd_scan_match(db, r, err);
+	}
+	dd_vulndb_close(db);
+	free(path);
+	if (rc) {
+		dd_scan_result_free(r);
+		return rc;
+	}
+	if (opts->ignore_unfixed)
+		drop_unfixed(r);
+	*out = r;
+	return DD_OK;
+}

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The read side of the vulnerability DB: what the matcher and `db status`
+ * use (include/dd/vulndb.h). Opening is one query (schema version and
+ * built time), so a scan pays well under the 5 ms budget; statements are
+ * prepared on first use. Lookups go through the affected_by_pkg index
+ * (namespace, pkg_key). Range JSON is parsed per row into a per-call arena.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "dd/log.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "vulndb/vdb.h"
+
+struct dd_vulndb {
+	sqlite3 *db;
+	sqlite3_stmt *aff, *has_ns;
+	char built_at[40];
+};
+
+char *dd_vulndb_default_path(struct dd_err *err)
+{
+	const char *env = getenv("DRYDOCK_DB");
+	char buf[4096];
+	if (env && *env) {
+		snprintf(buf, sizeof buf, "%s", env);
+	} else if ((env = getenv("XDG_DATA_HOME")) && *env) {
+		snprintf(buf, sizeof buf, "%s/drydock/vuln.db", env);
+	} else if ((env = getenv("HOME")) && *env) {
+		snprintf(buf, sizeof buf, "%s/.local/share/drydock/vuln.db", env);
+	} else {
+		dd_err_set(err, DD_EUSAGE, "no data directory: set XDG_DATA_HOME or HOME, or pass --db PATH");
+		return NULL;
+	}
+	char *p = dd_strndup(buf, strlen(buf));
+	if (!p)
+		dd_err_set(err, DD_ENOMEM, "out of memory");
+	return p;
+}
+
+dd_code dd_vulndb_open(const char *path, struct dd_vulndb **out, struct dd_err *err)
+{
+	*out = NULL;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return dd_err_set(err, DD_ENOTFOUND,
+				  "no vulnerability database at %s: run 'drydock db update' (or 'drydock db"
+				  " import FEED...')",
+				  path);
+	struct dd_vulndb *db = dd_calloc(1, sizeof *db);
+	if (!db)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	dd_code rc = DD_OK;
+	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = dd_err_set(err, DD_EDB, "%s: %s", path, db->db ? sqlite3_errmsg(db->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->db, 5000);
+	if ((rc = vdb_check_schema(db->db, path, err)) != DD_OK)
+		goto fail;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key = 'built_at'", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		snprintf(db->built_at, sizeof db->built_at, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	*out = db;
+	return DD_OK;
+fail:
+	dd_vulndb_close(db);
+	return rc;
+}
+
+void dd_vulndb_close(struct dd_vulndb *db)
+{
+	if (!db)
+		return;
+	sqlite3_finalize(db->aff);
+	sqlite3_finalize(db->has_ns);
+	sqlite3_close(db->db);
+	free(db);
+}
+
+const char *dd_vulndb_built_at(const struct dd_vulndb *db)
+{
+	return db && db->built_at[0] ? db->built_at : NULL;
+}
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+static enum dd_vulndb_status status_from(const char *s)
+{
+	for (int i = DD_VULNDB_RANGES; i <= DD_VULNDB_UNDETERMINED; i++)
+		if (s && strcmp(s, dd_vulndb_status_name((enum dd_vulndb_status)i)) == 0)
+			return (enum dd_vulndb_status)i;
+	return DD_VULNDB_UNDETERMINED;
+}
+
+/* ranges JSON → structs in `a`. false when the text is not OSV-shaped. */
+static bool parse_ranges(struct dd_arena *a, const char *text, struct dd_vulndb_affected *out)
+{
+	if (!text)
+		return true;
+	struct dd_err e;
+	struct fj *root = fj_parse(a, text, strlen(text), &e);
+	if (!fj_is(root, FJ_ARR))
+		return false;
+	struct dd_vulndb_range *rs = dd_arena_alloc(a, (root->n ? root->n : 1) * sizeof *rs);
+	if (!rs)
+		return false;
+	size_t nr = 0;
+	for (const struct fj *r = root->first; r; r = r->next) {
+		const struct fj *evs = fj_get(r, "events");
+		struct dd_vulndb_range *R = &rs[nr++];
+		R->type = fj_gets(r, "type");
+		R->repo = fj_gets(r, "repo");
+		size_t ne = fj_is(evs, FJ_ARR) ? evs->n : 0;
+		struct dd_vulndb_event *ev = dd_arena_alloc(a, (ne ? ne : 1) * sizeof *ev);
+		if (!ev)
+			return false;
+		size_t k = 0;
+		for (const struct fj *e2 = ne ? evs->first : NULL; e2; e2 = e2->next) {
+			const struct fj *m = fj_is(e2, FJ_OBJ) ? e2->first : NULL;
+			if (!m || !fj_str(m))
+				continue;
+			enum dd_vulndb_event_kind kind;
+			if (strcmp(m->key, "introduced") == 0)
+				kind = DD_VULNDB_INTRODUCED;
+			else if (strcmp(m->key, "fixed") == 0)
+				kind = DD_VULNDB_FIXED_AT;
+			else if (strcmp(m->key, "last_affected") == 0)
+				kind = DD_VULNDB_LAST_AFFECTED;
+			else if (strcmp(m->key, "limit") == 0)
+				kind = DD_VULNDB_LIMIT;
+			else
+				continue;
+			ev[k++] = (struct dd_vulndb_event){ kind, fj_str(m) };
+		}
+		R->events = ev;
+		R->nevents = k;
+	}
+	out->ranges = rs;
+	out->nranges = nr;
+	return true;
+}
+
+static bool parse_versions(struct dd_arena *a, const char *text, struct dd_vulndb_affected *out)
+{
+	if (!text)
+		return true;
+	struct dd_err e;
+	struct fj *root = fj_parse(a, text, strlen(text), &e);
+	if (!fj_is(root, FJ_ARR))
+		return false;
+	const char **v = dd_arena_alloc(a, (root->n ? root->n : 1) * sizeof *v);
+	if (!v)
+		return false;
+	size_t n = 0;
+	for (const struct fj *x = root->first; x; x = x->next)
+		if (fj_str(x))
+			v[n++] = fj_str(x);
+	out->versions = v;
+	out->nversions = n;
+	return true;
+}
+
+dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char *package,
+				dd_vulndb_affected_fn fn, void *ud, struct dd_err *err)
+{
+	if (!db->aff &&
+	    sqlite3_prepare_v3(db->db,
+			       "SELECT v.vid, a.source, a.namespace, a.package, a.purl, a.status, a.fixed,"
+			       " a.severity, a.ranges, a.versions, a.ecosystem_specific, a.database_specific,"
+			       " v.withdrawn FROM affected a JOIN advisories v ON v.id = a.adv"
+			       " WHERE a.namespace = ?1 AND a.pkg_key = ?2 ORDER BY v.vid, a.id",
+			       -1, SQLITE_PREPARE_PERSISTENT, &db->aff, NULL) != SQLITE_OK)
+		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
+	char key[512];
+	sqlite3_bind_text(db->aff, 1, ns, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(db->aff, 2, vdb_package_key(ns, package, key, sizeof key), -1, SQLITE_TRANSIENT);
+	dd_code rc = DD_OK;
+	struct dd_arena *a = NULL;
+	int r = SQLITE_DONE;
+	/* One arena per call: rows of one package are bounded (the largest,
+	 * Debian's linux, has a few thousand). */
+	a = dd_arena_new(0);
+	if (!a)
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+	while (rc == DD_OK && (r = sqlite3_step(db->aff)) == SQLITE_ROW) {
+		struct dd_vulndb_affected row = {
+			.advisory = col(db->aff, 0),
+			.source = col(db->aff, 1),
+			.namespace_ = col(db->aff, 2),
+			.package = col(db->aff, 3),
+			.purl = col(db->aff, 4),
+			.status = status_from(col(db->aff, 5)),
+			.fixed = col(db->aff, 6),
+			.severity = col(db->aff, 7),
+			.ecosystem_specific = col(db->aff, 10),
+			.database_specific = col(db->aff, 11),
+			.withdrawn = col(db->aff, 12) != NULL,
+		};
+		/* Distro rows carry the one synthesized range [0, fixed): build it
+		 * from the fixed column instead of parsing its JSON (most rows). */
+		bool synth = row.status != DD_VULNDB_RANGES && col(db->aff, 8) && !col(db->aff, 9);
+		if (synth) {
+			struct dd_vulndb_range *R = dd_arena_alloc(a, sizeof *R);
+			struct dd_vulndb_event *ev = dd_arena_alloc(a, 2 * sizeof *ev);
+			if (!R || !ev) {
+				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+				break;
+			}
+			ev[0] = (struct dd_vulndb_event){ DD_VULNDB_INTRODUCED, "0" };
+			ev[1] = (struct dd_vulndb_event){ DD_VULNDB_FIXED_AT, row.fixed };
+			*R = (struct dd_vulndb_range){ "ECOSYSTEM", NULL, ev, row.fixed ? 2 : 1 };
+			row.ranges = R;
+			row.nranges = 1;
+		} else if (!parse_ranges(a, col(db->aff, 8), &row) || !parse_versions(a, col(db->aff, 9), &row)) {
+			if (dd_arena_status(a) == DD_ENOMEM) {
+				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+				break;
+			}
+			dd_log(DD_LOG_WARN, "vulnerability DB: %s %s/%s: unreadable ranges; entry skipped",
+			       row.advisory, ns, package);
+			continue;
+		}
+		if (fn(&row, ud) != 0)
+			break;
+	}
+	if (rc == DD_OK && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
+	dd_arena_free(a);
+	sqlite3_reset(db->aff);
+	return rc;
+}
+
+bool dd_vulndb_has_namespace(struct dd_vulndb *db, const char *ns)
+{
+	if (!db->has_ns && sqlite3_prepare_v3(db->db, "SELECT 1 FROM affected WHERE namespace = ?1 LIMIT 1", -1,
+					      SQLITE_PREPARE_PERSISTENT, &db->has_ns, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(db->has_ns, 1, ns, -1, SQLITE_TRANSIENT);
+	bool yes = sqlite3_step(db->has_ns) == SQLITE_ROW;
+	sqlite3_reset(db->has_ns);
+	return yes;
+}
+
+bool dd_vulndb_namespace_for_distro(const char *id, const char *version_id, const char *codename,
+				    char *buf, size_t n)
+{
+	if (!id || !n)
+		return false;
+	const char *v = version_id ? version_id : "";
+	int w = -1;
+	if (strcmp(id, "alpine") == 0) {
+		/* 3.10.4 → v3.10; "edge" and 3.x_alpha → edge */
+		size_t major = strspn(v, "0123456789");
+		if (!major || v[major] != '.')
+			w = snprintf(buf, n, "alpine:edge");
+		else {
+			size_t minor = strspn(v + major + 1, "0123456789");
+			w = snprintf(buf, n, "alpine:v%.*s", (int)(major + 1 + minor), v);
+		}
+	} else if (strcmp(id, "debian") == 0) {
+		const char *num = codename ? vdb_debian_release(codename) : NULL;
+		if (!num && *v)
+			w = snprintf(buf, n, "debian:%.*s", (int)strspn(v, "0123456789"), v);
+		else if (num)
+			w = snprintf(buf, n, "debian:%s", num);
+	} else if (strcmp(id, "ubuntu") == 0 && *v) {
+		w = snprintf(buf, n, "ubuntu:%s", v);
+	} else if ((strcmp(id, "rhel") == 0 || strcmp(id, "rocky") == 0 || strcmp(id, "almalinux") == 0 ||
+		    strcmp(id, "centos") == 0) && *v) {
+		w = snprintf(buf, n, "%s:%.*s", id, (int)strspn(v, "0123456789"), v);
+	}
+	return w > 0 && (size_t)w < n;
+}
+
+/* ------------------------------------------------------------ advisory -- */
+
+struct strv {
+	const char **v;
+	size_t n, cap;
+};
+
+static bool strv_add(struct dd_arena *a, struct strv *s, const char *str)
+{
+	if (!str)
+		return true;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], str) == 0)
+			return true;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 8;
+		const char **nv = dd_arena_alloc(a, nc * sizeof *nv);
+		if (!nv)
+			return false;
+		if (s->n)
+			memcpy(nv, s->v, s->n * sizeof *nv);
+		s->v = nv;
+		s->cap = nc;
+	}
+	const char *copy = dd_arena_strdup(a, str);
+	if (!copy)
+		return false;
+	s->v[s->n++] = copy;
+	return true;
+}
+
+static sqlite3_stmt *prep(struct dd_vulndb *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena *a,
+			   struct dd_vulndb_advisory *out, struct dd_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->epss = out->epss_percentile = -1;
+	dd_code rc = DD_OK;
+	bool found = false;
+	int64_t self = -1;
+	struct strv ids = { 0 }, cwes = { 0 };
+	/* The advisory itself, else the advisory that lists `id` as an alias. */
+	sqlite3_stmt *s = prep(db, "SELECT id, vid, summary, details, published, modified, withdrawn"
+				   " FROM advisories WHERE vid = ?1 UNION ALL"
+				   " SELECT v.id, v.vid, v.summary, v.details, v.published, v.modified, v.withdrawn"
+				   " FROM aliases x JOIN advisories v ON v.id = x.adv WHERE x.alias = ?1 LIMIT 1");
+	if (!s)
+		return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		found = true;
+		self = sqlite3_column_int64(s, 0);
+		out->id = dd_arena_strdup(a, col(s, 1));
+		out->summary = dd_arena_strdup(a, col(s, 2));
+		out->details = dd_arena_strdup(a, col(s, 3));
+		out->published = dd_arena_strdup(a, col(s, 4));
+		out->modified = dd_arena_strdup(a, col(s, 5));
+		out->withdrawn = dd_arena_strdup(a, col(s, 6));
+	} else {
+		out->id = dd_arena_strdup(a, id);
+	}
+	sqlite3_finalize(s);
+	/* Related ids: its aliases, and advisories naming it (or `id`) as an alias. */
+	strv_add(a, &ids, out->id);
+	if (strcmp(id, out->id) != 0)
+		strv_add(a, &ids, id);
+	if (self >= 0) {
+		s = prep(db, "SELECT alias FROM aliases WHERE adv = ?1 UNION"
+			     " SELECT v.vid FROM aliases x JOIN advisories v ON v.id = x.adv"
+			     " WHERE x.alias = ?2 ORDER BY 1");
+		if (!s)
+			return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+		sqlite3_bind_int64(s, 1, self);
+		sqlite3_bind_text(s, 2, out->id, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			strv_add(a, &ids, col(s, 0));
+		sqlite3_finalize(s);
+	}
+	/* Severities, CWEs, references of every related advisory. */
+	size_t scap = 0;
+	struct strv refs_seen = { 0 };
+	for (size_t i = 0; i < ids.n && rc == DD_OK; i++) {
+		s = prep(db, "SELECT s.source, s.type, s.version, s.vector, s.score, s.rating, v.vid"
+			     " FROM severities s JOIN advisories v ON v.id = s.adv WHERE v.vid = ?1"
+			     " ORDER BY s.source, s.type DESC, s.version DESC");
+		if (!s)
+			return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+		sqlite3_bind_text(s, 1, ids.v[i], -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			found = true;
+			if (out->nseverities == scap) {
+				size_t nc = scap ? scap * 2 : 8;
+				struct dd_vulndb_severity *nv = dd_arena_alloc(a, nc * sizeof *nv);
+				if (!nv) {
+					rc = DD_ENOMEM;
+					break;
+				}
+				if (out->nseverities)
+					memcpy(nv, out->severities, out->nseverities * sizeof *nv);
+				out->severities = nv;
+				scap = nc;
+			}
+			struct dd_vulndb_severity *sv = &out->severities[out->nseverities++];
+			sv->source = dd_arena_strdup(a, col(s, 0));
+			sv->type = dd_arena_strdup(a, col(s, 1));
+			sv->version = dd_arena_strdup(a, col(s, 2));
+			sv->vector = dd_arena_strdup(a, col(s, 3));
+			sv->score = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 4);
+			sv->rating = dd_arena_strdup(a, col(s, 5));
+			sv->advisory = dd_arena_strdup(a, col(s, 6));
+		}
+		sqlite3_finalize(s);
+		s = prep(db, "SELECT c.cwe FROM cwes c JOIN advisories v ON v.id = c.adv WHERE v.vid = ?1"
+			     " ORDER BY c.cwe");
+		if (!s)
+			return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+		sqlite3_bind_text(s, 1, ids.v[i], -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			if (!strv_add(a, &cwes, col(s, 0)))
+				rc = DD_ENOMEM;
+		sqlite3_finalize(s);
+	}
+	if (self >= 0 && rc == DD_OK) {
+		s = prep(db, "SELECT type, url FROM refs WHERE adv = ?1 ORDER BY rowid");
+		if (!s)
+			return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+		sqlite3_bind_int64(s, 1, self);
+		size_t cap = 0;
+		while (sqlite3_step(s) == SQLITE_ROW && rc == DD_OK) {
+			const char *url = col(s, 1);
+			size_t before = refs_seen.n;
+			if (!strv_add(a, &refs_seen, url)) {
+				rc = DD_ENOMEM;
+				break;
+			}
+			if (refs_seen.n == before)
+				continue; /* the same URL from two sources */
+			if (out->nreferences == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				struct dd_vulndb_reference *nv = dd_arena_alloc(a, nc * sizeof *nv);
+				if (!nv) {
+					rc = DD_ENOMEM;
+					break;
+				}
+				if (out->nreferences)
+					memcpy(nv, out->references, out->nreferences * sizeof *nv);
+				out->references = nv;
+				cap = nc;
+			}
+			out->references[out->nreferences++] =
+				(struct dd_vulndb_reference){ dd_arena_strdup(a, col(s, 0)), refs_seen.v[before] };
+		}
+		sqlite3_finalize(s);
+	}
+	/* KEV and EPSS for every CVE among the ids. */
+	for (size_t i = 0; i < ids.n && rc == DD_OK; i++) {
+		if (strncmp(ids.v[i], "CVE-", 4) != 0)
+			continue;
+		s = prep(db, "SELECT date_added, due_date, ransomware FROM kev WHERE cve = ?1");
+		if (!s)
+			return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+		sqlite3_bind_text(s, 1, ids.v[i], -1, SQLITE_TRANSIENT);
+		if (!out->kev && sqlite3_step(s) == SQLITE_ROW) {
+			found = true;
+			out->kev = true;
+			out->kev_cve = ids.v[i];
+			out->kev_added = dd_arena_strdup(a, col(s, 0));
+			out->kev_due = dd_arena_strdup(a, col(s, 1));
+			out->kev_ransomware = sqlite3_column_int(s, 2) != 0;
+		}
+		sqlite3_finalize(s);
+		s = prep(db, "SELECT score, percentile, date FROM epss WHERE cve = ?1");
+		if (!s)
+			return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+		sqlite3_bind_text(s, 1, ids.v[i], -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_double(s, 0) > out->epss) {
+			found = true;
+			out->epss = sqlite3_column_double(s, 0);
+			out->epss_percentile = sqlite3_column_double(s, 1);
+			out->epss_date = dd_arena_strdup(a, col(s, 2));
+		}
+		sqlite3_finalize(s);
+	}
+	if (rc == DD_OK && dd_arena_status(a) != DD_OK)
+		rc = dd_arena_status(a);
+	if (rc != DD_OK)
+		return dd_err_set(err, rc, "vulnerability DB: out of memory reading %s", id);
+	out->aliases = ids.n > 1 ? ids.v + 1 : NULL;
+	out->naliases = ids.n > 1 ? ids.n - 1 : 0;
+	out->cwes = cwes.v;
+	out->ncwes = cwes.n;
+	if (!found)
+		return dd_err_set(err, DD_ENOTFOUND, "%s: not in the vulnerability database", id);
+	return DD_OK;
+}
+
+/* ---------------------------------------------------------------- info -- */
+
+static int64_t count(struct dd_vulndb *db, const char *sql)
+{
+	sqlite3_stmt *s = prep(db, sql);
+	int64_t n = -1;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+dd_code dd_vulndb_info(struct dd_vulndb *db, struct dd_arena *a, struct dd_vulndb_info *out,
+		       struct dd_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->schema = DD_VULNDB_SCHEMA;
+	out->built_at = dd_arena_strdup(a, db->built_at[0] ? db->built_at : NULL);
+	sqlite3_stmt *s = prep(db, "SELECT value FROM meta WHERE key = 'updated_at'");
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		out->updated_at = dd_arena_strdup(a, col(s, 0));
+	sqlite3_finalize(s);
+	out->advisories = count(db, "SELECT count(*) FROM advisories");
+	out->affected = count(db, "SELECT count(*) FROM affected");
+	out->kev = count(db, "SELECT count(*) FROM kev");
+	out->epss = count(db, "SELECT count(*) FROM epss");
+	int64_t n = count(db, "SELECT count(*) FROM sources");
+	if (n > 0) {
+		out->sources = dd_arena_alloc(a, (size_t)n * sizeof *out->sources);
+		s = prep(db, "SELECT name, location, imported_at, records, skipped FROM sources ORDER BY name");
+		while (s && out->sources && out->nsources < (size_t)n && sqlite3_step(s) == SQLITE_ROW) {
+			struct dd_vulndb_source *src = &out->sources[out->nsources++];
+			src->name = dd_arena_strdup(a, col(s, 0));
+			src->location = dd_arena_strdup(a, col(s, 1));
+			src->imported_at = dd_arena_strdup(a, col(s, 2));
+			src->records = sqlite3_column_int64(s, 3);
+			src->skipped = sqlite3_column_int64(s, 4);
+		}
+		sqlite3_finalize(s);
+	}
+	if (dd_arena_status(a) != DD_OK)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	if (out->advisories < 0)
+		return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+	return DD_OK;
+}
+
+struct dd_arena *dd_vulndb_arena_new(void)
+{
+	return dd_arena_new(0);
+}
+
+void dd_vulndb_arena_free(struct dd_arena *a)
+{
+	dd_arena_free(a);
+}
+
+double dd_vulndb_age_days(const char *t)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+			 &tm.tm_min, &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t then = timegm(&tm);
+	if (then == (time_t)-1)
+		return -1;
+	return difftime(time(NULL), then) / 86400.0;
+}

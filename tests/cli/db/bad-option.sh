@@ -1,0 +1,1 @@
+"$DD" db status --frobnicate

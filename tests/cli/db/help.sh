@@ -1,0 +1,2 @@
+# db --help prints the usage on stdout.
+"$DD" db --help

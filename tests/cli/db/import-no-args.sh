@@ -1,0 +1,1 @@
+"$DD" db import --db "$WORK/vuln.db"

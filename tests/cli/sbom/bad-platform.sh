@@ -1,0 +1,1 @@
+"$DD" sbom --platform amd64 dir:.

@@ -1,0 +1,1 @@
+"$DD" sbom --format json

@@ -1,0 +1,1 @@
+"$DD" vercmp --help

@@ -1,0 +1,8 @@
+"$DD" vercmp npm --satisfies 1.2.3 '^1.0.0'
+"$DD" vercmp npm --satisfies 2.0.0-rc.1 '^1.0.0 || >=2.0.0-rc.0'
+"$DD" vercmp npm --include-prerelease --satisfies 1.1.0-a '~1.1'
+"$DD" vercmp pep440 --satisfies 1.4.5 '~=1.4.2, !=1.4.4'
+"$DD" vercmp maven --satisfies 2.0 '[1.0,2.0)'
+"$DD" vercmp gem --satisfies 1.4.5 '~> 1.4.4'
+"$DD" vercmp apk --satisfies 3.6.9 '~3.6'
+"$DD" vercmp dpkg --satisfies 1.2-1 '>= 1.0, << 2'

@@ -1,0 +1,1 @@
+"$DD" vercmp frobnitz 1 2

@@ -1,0 +1,1 @@
+"$DD" vercmp dpkg 1.0

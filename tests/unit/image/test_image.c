@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of image/: the JSON tree, OCI/Docker manifest parsing and
+ * platform selection, the outer tar index, the layer reader (tars written
+ * here with libarchive's writer: pax and GNU long names, hard links),
+ * the layer cache and its damage handling, the merged view, the dir:
+ * source (host symlinks are never followed) and dd_sbom_from_image with
+ * the cataloger list as it is (possibly empty).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dd/sbom.h"
+#include "dd_test.h"
+#include "image/image.h"
+#include "image/image_json.h"
+#include "image/layer.h"
+#include "image/oci_manifest.h"
+#include "image/tar_index.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/path.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+struct mem {
+	const unsigned char *p;
+	size_t n, off;
+};
+
+static ssize_t mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	(void)err;
+	struct mem *m = ud;
+	size_t k = m->n - m->off < n ? m->n - m->off : n;
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	return (ssize_t)k;
+}
+
+static void mem_close(void *ud)
+{
+	(void)ud;
+}
+
+static ssize_t mem_pread(void *ud, void *buf, size_t n, uint64_t off)
+{
+	struct mem *m = ud;
+	if (off >= m->n)
+		return 0;
+	size_t k = m->n - off < n ? (size_t)(m->n - off) : n;
+	memcpy(buf, m->p + off, k);
+	return (ssize_t)k;
+}
+
+struct wtar {
+	struct archive *a;
+	size_t used;
+	unsigned char *buf;
+	size_t cap;
+};
+
+static void tar_begin_gz(struct wtar *w, int format, bool gz)
+{
+	w->cap = 4 << 20;
+	w->buf = malloc(w->cap);
+	w->a = archive_write_new();
+	archive_write_set_format(w->a, format);
+	if (gz)
+		archive_write_add_filter_gzip(w->a);
+	archive_write_set_bytes_in_last_block(w->a, 1);
+	ASSERT_TRUE(archive_write_open_memory(w->a, w->buf, w->cap, &w->used) == ARCHIVE_OK);
+}
+
+static void tar_begin(struct wtar *w, int format)
+{
+	tar_begin_gz(w, format, false);
+}
+
+static void tar_add(struct wtar *w, const char *name, int type, const char *data, const char *link)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : 0644);
+	if (link && type == 0) {
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_hardlink(e, link);
+		archive_entry_set_size(e, 0);
+	} else {
+		archive_entry_set_filetype(e, (mode_t)type);
+		if (link)
+			archive_entry_set_symlink(e, link);
+		archive_entry_set_size(e, data ? (la_int64_t)strlen(data) : 0);
+	}
+	ASSERT_TRUE(archive_write_header(w->a, e) == ARCHIVE_OK);
+	if (data && !link)
+		archive_write_data(w->a, data, strlen(data));
+	archive_entry_free(e);
+}
+
+static size_t tar_end(struct wtar *w)
+{
+	archive_write_close(w->a);
+	archive_write_free(w->a);
+	return w->used;
+}
+
+static bool want_path(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	return dd_path_match("var/lib/dpkg/**", p, n) || dd_path_match("etc/**", p, n);
+}
+
+static const struct dd_fs_wants wants = { want_path, NULL, NULL, "unit-v1" };
+
+static dd_code read_layer(const unsigned char *p, size_t n, const char *expect_diff,
+			  struct dd_layer **out, struct dd_err *err)
+{
+	struct mem m = { p, n, 0 };
+	struct dd_blob_stream s = { mem_read, mem_close, &m, NULL };
+	_Atomic uint64_t kept = 0, total = 0;
+	struct dd_layer_opts o = { .wants = &wants, .expect_diff = expect_diff, .kept_total = &kept,
+				   .image_total = &total };
+	return dd_layer_read_blob(&s, &o, out, err);
+}
+
+static const struct dd_layer_ent *ent(const struct dd_layer *l, const char *path)
+{
+	for (size_t i = 0; i < l->nents; i++)
+		if (!strcmp(l->ents[i].path, path))
+			return &l->ents[i];
+	return NULL;
+}
+
+/* ---- JSON ------------------------------------------------------------------- */
+
+DD_TEST(json_tree)
+{
+	struct dd_arena *a = dd_arena_new(0);
+	const struct dd_image_json *j;
+	struct dd_err err;
+	const char doc[] = "{\"a\": [1, 2, {\"b\": \"x\"}], \"n\": 12345678901, \"t\": true, \"a\": \"dup\"}";
+	ASSERT_OK(dd_image_json_parse(doc, sizeof doc - 1, a, &j, &err), &err);
+	EXPECT_STR_EQ(dd_image_json_str(j, "a"), "dup"); /* last duplicate wins */
+	uint64_t n;
+	EXPECT_TRUE(dd_image_json_u64(j, "n", &n) && n == 12345678901ull);
+	EXPECT_TRUE(!dd_image_json_u64(j, "t", &n));
+	EXPECT_EQ_INT(dd_image_json_parse("{\"a\":", 5, a, &j, &err), DD_EINVAL);
+	EXPECT_TRUE(strstr(err.msg, "invalid JSON") != NULL);
+	EXPECT_EQ_INT(dd_image_json_parse("", 0, a, &j, &err), DD_EINVAL);
+	char deep[300];
+	memset(deep, '[', 150);
+	memset(deep + 150, ']', 150);
+	EXPECT_EQ_INT(dd_image_json_parse(deep, 300, a, &j, &err), DD_ELIMIT);
+	dd_arena_free(a);
+}
+
+/* ---- manifests ---------------------------------------------------------------- */
+
+#define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+#define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+
+DD_TEST(oci_manifest_parse)
+{
+	struct dd_arena *a = dd_arena_new(0);
+	struct dd_err err;
+	const char *m = "{\"schemaVersion\":2,\"mediaType\":\"" DD_MT_DOCKER_MANIFEST "\","
+			"\"config\":{\"mediaType\":\"x\",\"digest\":\"" D1 "\",\"size\":7},"
+			"\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+			"\"digest\":\"" D2 "\",\"size\":99}]}";
+	struct dd_oci_manifest man;
+	ASSERT_OK(dd_oci_parse_manifest(m, strlen(m), a, &man, &err), &err);
+	EXPECT_EQ_INT(man.nlayers, 1);
+	EXPECT_STR_EQ(man.layers[0].digest, D2);
+	EXPECT_EQ_INT(man.layers[0].size, 99);
+	EXPECT_EQ_INT(dd_oci_kind_of(m, strlen(m), NULL), DD_OCI_KIND_MANIFEST);
+	const char *bad = "{\"config\":{\"digest\":\"sha256:xyz\",\"size\":1},\"layers\":[]}";
+	EXPECT_EQ_INT(dd_oci_parse_manifest(bad, strlen(bad), a, &man, &err), DD_EINVAL);
+	EXPECT_TRUE(strstr(err.msg, "malformed digest") != NULL);
+	const char *c = "{\"architecture\":\"arm\",\"variant\":\"v7\",\"os\":\"linux\","
+			"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" D1 "\",\"" D2 "\"]},"
+			"\"history\":[{\"created_by\":\"a\"},{\"created_by\":\"env\",\"empty_layer\":true},"
+			"{\"created_by\":\"b\"}]}";
+	struct dd_oci_config cfg;
+	ASSERT_OK(dd_oci_parse_config(c, strlen(c), a, &cfg, &err), &err);
+	EXPECT_EQ_INT(cfg.ndiff_ids, 2);
+	EXPECT_STR_EQ(cfg.created_by[1], "b");
+	EXPECT_STR_EQ(cfg.platform.variant, "v7");
+	struct dd_oci_platform p;
+	ASSERT_OK(dd_oci_platform_parse("linux/aarch64", a, &p, &err), &err);
+	EXPECT_STR_EQ(p.arch, "arm64");
+	EXPECT_EQ_INT(dd_oci_platform_parse("linux", a, &p, &err), DD_EUSAGE);
+	ASSERT_OK(dd_oci_platform_parse(NULL, a, &p, &err), &err);
+	EXPECT_STR_EQ(p.arch, "amd64");
+	const char *dm = "[{\"Config\":\"c.json\",\"RepoTags\":null,\"Layers\":[\"a/layer.tar\"]}]";
+	struct dd_docker_manifest d;
+	ASSERT_OK(dd_docker_parse_manifest(dm, strlen(dm), a, &d, &err), &err);
+	EXPECT_EQ_INT(d.nlayers, 1);
+	EXPECT_EQ_INT(d.nrepo_tags, 0);
+	dd_arena_free(a);
+}
+
+/* ---- outer tar index ------------------------------------------------------------ */
+
+DD_TEST(tar_index_long_names)
+{
+	char longname[300];
+	memset(longname, 'n', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	memcpy(longname, "dir/", 4);
+	int formats[] = { ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FORMAT_TAR_GNUTAR };
+	for (int f = 0; f < 2; f++) {
+		struct wtar w;
+		tar_begin(&w, formats[f]);
+		tar_add(&w, "manifest.json", AE_IFREG, "[1]", NULL);
+		tar_add(&w, longname, AE_IFREG, "long", NULL);
+		tar_add(&w, "link", AE_IFLNK, NULL, longname);
+		size_t n = tar_end(&w);
+		struct mem m = { w.buf, n, 0 };
+		struct dd_tar_index ix;
+		struct dd_err err;
+		ASSERT_OK(dd_tar_index_build(mem_pread, &m, n, &ix, &err), &err);
+		const struct dd_tar_member *t = dd_tar_index_find(&ix, "link");
+		ASSERT_TRUE(t != NULL);
+		EXPECT_STR_EQ(t->name, longname);
+		EXPECT_EQ_INT(t->size, 4);
+		EXPECT_TRUE(!memcmp(w.buf + t->off, "long", 4));
+		dd_tar_index_release(&ix);
+		/* a header that lies about its size */
+		struct dd_tar_index bad;
+		EXPECT_TRUE(dd_tar_index_build(mem_pread, &m, n - 1024 - 700, &bad, &err) != DD_OK);
+		free(w.buf);
+	}
+}
+
+/* ---- layers ------------------------------------------------------------------- */
+
+DD_TEST(layer_read_and_hard_links)
+{
+	struct wtar w;
+	tar_begin(&w, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	tar_add(&w, "etc/", AE_IFDIR, NULL, NULL);
+	tar_add(&w, "etc/passwd", AE_IFREG, "root:x:0:0\n", NULL);
+	tar_add(&w, "var/lib/dpkg/status", AE_IFREG, "Package: a\n", NULL);
+	tar_add(&w, "etc/passwd-link", 0, NULL, "etc/passwd");
+	tar_add(&w, "usr/share/x", AE_IFREG, "not wanted", NULL);
+	tar_add(&w, "etc/.wh.shadow", AE_IFREG, "", NULL);
+	tar_add(&w, "opt/.wh..wh..opq", AE_IFREG, "", NULL);
+	tar_add(&w, "etc/os-release", AE_IFLNK, NULL, "../usr/lib/os-release");
+	size_t n = tar_end(&w);
+	struct dd_layer *l = NULL;
+	struct dd_err err;
+	ASSERT_OK(read_layer(w.buf, n, NULL, &l, &err), &err);
+	const struct dd_layer_ent *e = ent(l, "etc/passwd-link");
+	ASSERT_TRUE(e && e->data && e->size == 11);
+	EXPECT_TRUE(!memcmp(e->data, "root:x", 6));
+	EXPECT_TRUE(ent(l, "usr/share/x") == NULL);
+	EXPECT_EQ_INT(dd_layer_has(l, "usr/share/x", 11), 1);
+	EXPECT_EQ_INT(dd_layer_has(l, "etc", 3), 2);
+	EXPECT_EQ_INT(l->nwh, 1);
+	EXPECT_STR_EQ(l->whiteouts[0], "etc/shadow");
+	EXPECT_EQ_INT(l->nopq, 1);
+	EXPECT_STR_EQ(l->opaques[0], "opt");
+	e = ent(l, "etc/os-release");
+	ASSERT_TRUE(e && e->type == DD_LENT_SYMLINK);
+	EXPECT_STR_EQ(e->link, "../usr/lib/os-release");
+	EXPECT_STR_EQ(l->compression, "none");
+	char diff[DD_DIGEST_STR];
+	dd_sha256_buf(w.buf, n, diff, &err);
+	EXPECT_STR_EQ(l->diff_id, diff);
+	/* round trip through the cache encoding */
+	struct dd_buf b;
+	dd_buf_init(&b, 0);
+	ASSERT_OK(dd_layer_encode(l, &b, &err), &err);
+	struct dd_layer *c = NULL;
+	ASSERT_OK(dd_layer_decode(b.data, b.len, &c, &err), &err);
+	EXPECT_EQ_INT(c->nents, l->nents);
+	EXPECT_EQ_INT(c->nseen, l->nseen);
+	EXPECT_EQ_INT(dd_layer_has(c, "usr/share/x", 11), 1);
+	e = ent(c, "var/lib/dpkg/status");
+	EXPECT_TRUE(e && e->data && !memcmp(e->data, "Package: a\n", 11));
+	/* every single-byte damage is caught by the checksum */
+	for (size_t i = 0; i < b.len; i += 7) {
+		b.data[i] ^= 0x20;
+		struct dd_layer *bad = NULL;
+		EXPECT_TRUE(dd_layer_decode(b.data, b.len, &bad, &err) != DD_OK);
+		dd_layer_free(bad);
+		b.data[i] ^= 0x20;
+	}
+	/* and truncation */
+	struct dd_layer *bad = NULL;
+	EXPECT_TRUE(dd_layer_decode(b.data, b.len / 2, &bad, &err) != DD_OK);
+	dd_buf_release(&b);
+	dd_layer_free(c);
+	dd_layer_free(l);
+	/* the wrong diff_id */
+	EXPECT_EQ_INT(read_layer(w.buf, n, D1, &l, &err), DD_EDIGEST);
+	EXPECT_TRUE(strstr(err.msg, "diff_id mismatch") != NULL);
+	/* an empty blob is an empty layer (Go's archive/tar reads it so) */
+	ASSERT_OK(read_layer((const unsigned char *)"", 0, NULL, &l, &err), &err);
+	EXPECT_EQ_INT(l->nents, 0);
+	dd_layer_free(l);
+	/* garbage that is not a tar */
+	EXPECT_EQ_INT(read_layer((const unsigned char *)"hello, world", 12, NULL, &l, &err), DD_EINVAL);
+	free(w.buf);
+}
+
+/* ---- the layer cache on disk ---------------------------------------------------- */
+
+static void corrupt_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	ASSERT_TRUE(d != NULL);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char p[4300];
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+		int fd = open(p, O_RDWR);
+		ASSERT_TRUE(fd >= 0);
+		char c;
+		ASSERT_TRUE(pread(fd, &c, 1, 40) == 1);
+		c ^= 0x55;
+		ASSERT_TRUE(pwrite(fd, &c, 1, 40) == 1);
+		close(fd);
+	}
+	closedir(d);
+}
+
+static int nwarn;
+static void count_warn(void *ud, const char *msg)
+{
+	(void)ud;
+	if (strstr(msg, "reading the layer again"))
+		nwarn++;
+}
+
+static void write_docker_archive(const char *path, bool gz)
+{
+	struct wtar lw;
+	tar_begin(&lw, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	tar_add(&lw, "etc/os-release", AE_IFREG, "ID=unit\n", NULL);
+	tar_add(&lw, "var/lib/dpkg/status", AE_IFREG, "Package: unit\n", NULL);
+	size_t ln = tar_end(&lw);
+	char diff[DD_DIGEST_STR], cfgd[DD_DIGEST_STR];
+	struct dd_err err;
+	dd_sha256_buf(lw.buf, ln, diff, &err);
+	char cfg[512], man[512], cfgname[128];
+	snprintf(cfg, sizeof cfg, "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", diff);
+	dd_sha256_buf(cfg, strlen(cfg), cfgd, &err);
+	snprintf(cfgname, sizeof cfgname, "%s.json", cfgd + 7);
+	snprintf(man, sizeof man, "[{\"Config\":\"%s\",\"RepoTags\":[\"unit:1\"],\"Layers\":[\"%.12s.tar\"]}]",
+		 cfgname, diff + 7);
+	char lname[64];
+	snprintf(lname, sizeof lname, "%.12s.tar", diff + 7);
+	struct wtar w;
+	tar_begin_gz(&w, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, gz);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, lname);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)ln);
+	archive_write_header(w.a, e);
+	archive_write_data(w.a, lw.buf, ln);
+	archive_entry_free(e);
+	tar_add(&w, cfgname, AE_IFREG, cfg, NULL);
+	tar_add(&w, "manifest.json", AE_IFREG, man, NULL);
+	size_t n = tar_end(&w);
+	FILE *f = fopen(path, "wb");
+	ASSERT_TRUE(f && fwrite(w.buf, 1, n, f) == n);
+	fclose(f);
+	free(w.buf);
+	free(lw.buf);
+}
+
+static struct dd_fs *load_ref(const char *ref, const char *cache, struct dd_image_stats *st)
+{
+	struct dd_image_opts o = { .cache_dir = cache };
+	struct dd_image *img;
+	struct dd_fs *fs;
+	struct dd_err err;
+	ASSERT_OK(dd_image_open_lazy(ref, &o, &img, &err), &err);
+	ASSERT_OK(dd_image_load_fs(img, &wants, count_warn, NULL, &fs, &err), &err);
+	dd_image_stats(img, st);
+	EXPECT_EQ_INT(dd_image_info(img)->nlayers, 1);
+	EXPECT_STR_EQ(dd_image_info(img)->name, "unit:1");
+	dd_image_close(img);
+	return fs;
+}
+
+DD_TEST(cache_damage_is_a_warning)
+{
+	for (int gz = 0; gz < 2; gz++) {
+		char img[4200], cache[4200], layers[4300];
+		snprintf(img, sizeof img, "docker-archive:%s/unit%d.tar", dd_test_tmpdir(), gz);
+		snprintf(cache, sizeof cache, "%s/cache%d", dd_test_tmpdir(), gz);
+		snprintf(layers, sizeof layers, "%s/layers", cache);
+		write_docker_archive(img + 15, gz);
+		struct dd_image_stats st;
+		struct dd_fs *fs = load_ref(img, cache, &st);
+		EXPECT_EQ_INT(st.layers_read, 1);
+		dd_fs_free(fs);
+		fs = load_ref(img, cache, &st);
+		EXPECT_EQ_INT(st.layers_cached, 1);
+		EXPECT_EQ_INT(st.layers_read, 0);
+		dd_fs_free(fs);
+		corrupt_dir(layers);
+		nwarn = 0;
+		fs = load_ref(img, cache, &st);
+		EXPECT_EQ_INT(nwarn, 1);
+		EXPECT_EQ_INT(st.layers_read, 1);
+		const struct dd_fs_file *f = dd_fs_lookup(fs, "var/lib/dpkg/status");
+		EXPECT_TRUE(f && f->data && !memcmp(f->data, "Package: unit", 13));
+		dd_fs_free(fs);
+		/* rebuilt: the next run is warm again */
+		fs = load_ref(img, cache, &st);
+		EXPECT_EQ_INT(st.layers_cached, 1);
+		dd_fs_free(fs);
+		if (gz) {
+			/* the archive record too: damage means one more pass */
+			char arch[4300];
+			snprintf(arch, sizeof arch, "%s/archives", cache);
+			corrupt_dir(arch);
+			fs = load_ref(img, cache, &st);
+			EXPECT_EQ_INT(st.layers_read, 1);
+			dd_fs_free(fs);
+			fs = load_ref(img, cache, &st); /* record rewritten */
+			EXPECT_EQ_INT(st.layers_cached, 1);
+			EXPECT_EQ_INT(st.layers_read, 0);
+			dd_fs_free(fs);
+		}
+	}
+}
+
+/* ---- the merged view --------------------------------------------------------- */
+
+DD_TEST(fs_overlay_and_resolve)
+{
+	struct dd_fs *fs = dd_fs_new();
+	struct dd_err err;
+	struct dd_fs_file f = { .path = "a/b/c", .type = DD_FS_REG, .layer = 0 };
+	ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
+	f.path = "a/x";
+	ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
+	struct dd_fs_file l = { .path = "link", .type = DD_FS_SYMLINK, .link = "/a/b", .layer = 0 };
+	ASSERT_OK(dd_fs_put(fs, &l, &err), &err);
+	const struct dd_fs_file *r = dd_fs_resolve(fs, "link/c", &err);
+	ASSERT_TRUE(r != NULL);
+	EXPECT_STR_EQ(r->path, "a/b/c");
+	struct dd_fs_file up = { .path = "a/b/c", .type = DD_FS_REG, .layer = 1 };
+	ASSERT_OK(dd_fs_put(fs, &up, &err), &err);
+	r = dd_fs_lookup(fs, "a/b/c");
+	ASSERT_TRUE(r && r->layer == 1 && r->lower && r->lower->layer == 0);
+	dd_fs_opaque(fs, "a", 2);
+	EXPECT_EQ_INT(dd_fs_count(fs), 1);
+	struct dd_fs_file g = { .path = "d/e", .type = DD_FS_REG, .layer = 3 };
+	ASSERT_OK(dd_fs_put(fs, &g, &err), &err);
+	struct dd_fs_file h = { .path = "d", .type = DD_FS_REG, .layer = 4 };
+	ASSERT_OK(dd_fs_put(fs, &h, &err), &err); /* a file replacing a directory */
+	EXPECT_TRUE(dd_fs_lookup(fs, "d/e") == NULL);
+	dd_fs_remove(fs, "d");
+	EXPECT_EQ_INT(dd_fs_count(fs), 1);
+	/* a million whiteouts of paths with nothing below are cheap */
+	char p[32];
+	for (int i = 0; i < 200000; i++) {
+		snprintf(p, sizeof p, "w/%d", i);
+		dd_fs_remove(fs, p);
+	}
+	dd_fs_free(fs);
+}
+
+/* ---- dir: never follows a host symlink -------------------------------------------- */
+
+DD_TEST(dir_source_stays_inside)
+{
+	char root[4200], p[4300];
+	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
+	snprintf(p, sizeof p, "%s/etc", root);
+	ASSERT_TRUE(mkdir(root, 0755) == 0 && mkdir(p, 0755) == 0);
+	dd_test_write("rootfs/etc/os-release", "ID=dir\n", 7);
+	dd_test_write("secret", "host secret\n", 12);
+	snprintf(p, sizeof p, "%s/etc/passwd", root);
+	ASSERT_TRUE(symlink("/etc/passwd", p) == 0); /* absolute: the image's own /etc/passwd */
+	char target[4300];
+	snprintf(target, sizeof target, "%s/secret", dd_test_tmpdir());
+	snprintf(p, sizeof p, "%s/etc/shadow", root);
+	ASSERT_TRUE(symlink(target, p) == 0);
+	snprintf(p, sizeof p, "%s/etc/hostdir", root);
+	ASSERT_TRUE(symlink(dd_test_tmpdir(), p) == 0);
+	char ref[4300];
+	snprintf(ref, sizeof ref, "dir:%s", root);
+	struct dd_image *img;
+	struct dd_fs *fs;
+	struct dd_err err;
+	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
+	ASSERT_OK(dd_image_open(ref, &o, &img, &err), &err);
+	ASSERT_OK(dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err), &err);
+	const struct dd_fs_file *f = dd_fs_lookup(fs, "etc/os-release");
+	EXPECT_TRUE(f && f->data && !memcmp(f->data, "ID=dir", 6));
+	f = dd_fs_lookup(fs, "etc/shadow");
+	ASSERT_TRUE(f != NULL);
+	EXPECT_EQ_INT(f->type, DD_FS_SYMLINK);
+	EXPECT_TRUE(f->data == NULL);
+	EXPECT_TRUE(dd_fs_resolve(fs, "etc/shadow", &err) == NULL);
+	EXPECT_TRUE(dd_fs_resolve(fs, "etc/passwd", &err) == NULL);
+	EXPECT_TRUE(dd_fs_resolve(fs, "etc/hostdir/secret", &err) == NULL);
+	EXPECT_TRUE(dd_fs_lookup(fs, "etc/hostdir/secret") == NULL);
+	dd_fs_free(fs);
+	dd_image_close(img);
+	/* a bare directory path is probed as dir: */
+	ASSERT_OK(dd_image_open(root, &o, &img, &err), &err);
+	EXPECT_STR_EQ(dd_image_info(img)->transport, "dir");
+	dd_image_close(img);
+}
+
+/* ---- dd_sbom_from_image ------------------------------------------------------ */
+
+DD_TEST(sbom_from_image_describes_the_image)
+{
+	char path[4200], cache[4200];
+	snprintf(path, sizeof path, "%s/s.tar", dd_test_tmpdir());
+	snprintf(cache, sizeof cache, "%s/c", dd_test_tmpdir());
+	write_docker_archive(path, true);
+	struct dd_image_opts o = { .cache_dir = cache };
+	struct dd_sbom *s;
+	struct dd_err err;
+	ASSERT_OK(dd_sbom_from_image(path, &o, &s, &err), &err);
+	EXPECT_STR_EQ(s->image.transport, "docker-archive");
+	EXPECT_STR_EQ(s->image.name, "unit:1");
+	EXPECT_EQ_INT(s->image.nlayers, 1);
+	EXPECT_TRUE(s->image.layers[0].diff_id && !strncmp(s->image.layers[0].diff_id, "sha256:", 7));
+	EXPECT_TRUE(s->image.config_digest != NULL);
+	dd_sbom_free(s);
+	EXPECT_EQ_INT(dd_sbom_from_image("/nonexistent/image.tar", &o, &s, &err), DD_ENOTFOUND);
+	EXPECT_TRUE(strstr(err.msg, "/nonexistent/image.tar") != NULL);
+	EXPECT_EQ_INT(dd_sbom_from_image("alpine:3.19", &o, &s, &err), DD_EUNSUPPORTED);
+}
+
+/* ---- out of memory ------------------------------------------------------------ */
+
+#include "util/alloc.h"
+
+/* Fails each allocation in turn while opening and loading an image (plain
+ * and gzipped docker-archive, cold and warm): every run ends in DD_OK or
+ * an error, never a crash, and ASan finds no leak on any error path. */
+DD_TEST(every_allocation_failure_is_handled)
+{
+	for (int gz = 0; gz < 2; gz++) {
+		char path[4200], cache[4200];
+		snprintf(path, sizeof path, "%s/oom%d.tar", dd_test_tmpdir(), gz);
+		snprintf(cache, sizeof cache, "%s/oomcache%d", dd_test_tmpdir(), gz);
+		write_docker_archive(path, gz);
+		for (int warm = 0; warm < 2; warm++) {
+			unsigned long total = 0;
+			for (unsigned long n = 1;; n++) {
+				struct dd_image_opts o = { .cache_dir = cache, .threads = 1,
+							   .flags = warm ? 0 : DD_IMAGE_NO_CACHE };
+				struct dd_image *img = NULL;
+				struct dd_fs *fs = NULL;
+				struct dd_err err;
+				dd_alloc_fail_at(n);
+				dd_code rc = dd_image_open_lazy(path, &o, &img, &err);
+				if (!rc)
+					rc = dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err);
+				unsigned long used = dd_alloc_count();
+				dd_alloc_fail_at(0);
+				dd_fs_free(fs);
+				dd_image_close(img);
+				if (used < n) { /* the failure point was never reached */
+					EXPECT_EQ_INT(rc, DD_OK);
+					total = n;
+					break;
+				}
+				if (n > 5000) {
+					dd_test_fail(__FILE__, __LINE__, "more than 5000 allocations?");
+					break;
+				}
+			}
+			printf("gz=%d warm=%d: %lu allocations, each failed once\n", gz, warm, total - 1);
+			EXPECT_TRUE(total > 10);
+			/* fill the cache for the warm round */
+			struct dd_image_opts o = { .cache_dir = cache };
+			struct dd_image *img;
+			struct dd_fs *fs;
+			struct dd_err err;
+			ASSERT_OK(dd_image_open_lazy(path, &o, &img, &err), &err);
+			ASSERT_OK(dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err), &err);
+			dd_fs_free(fs);
+			dd_image_close(img);
+		}
+	}
+}
