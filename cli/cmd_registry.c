@@ -14,8 +14,6 @@
 #include "cli.h"
 #include "dd/registry.h"
 
-#define MAX_INSECURE 16
-
 static void usage(FILE *out)
 {
 	fputs("usage: drydock registry list HOST[/REPO] [OPTIONS]\n"
@@ -62,16 +60,6 @@ static dd_code print_name(void *ud, const char *name, struct dd_err *err)
 		fprintf(o->f, "%s\n", name);
 	o->n++;
 	return ferror(o->f) ? dd_err_set(err, DD_EIO, "writing standard output") : DD_OK;
-}
-
-static int read_password(char *buf, size_t n)
-{
-	if (!fgets(buf, (int)n, stdin)) {
-		fputs("drydock: error: --password-stdin: nothing on standard input\n", stderr);
-		return -1;
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return 0;
 }
 
 static int do_list(const char *arg, struct dd_registry_opts *o, bool json)
@@ -143,42 +131,23 @@ static int do_manifest(const char *arg, struct dd_registry_opts *o, int verbose)
 
 int cmd_registry(int argc, char **argv)
 {
-	enum { O_USER = 256, O_PWSTDIN, O_CA, O_INSECURE, O_FORMAT, O_PAGE };
+	enum { O_FORMAT = 256, O_PAGE };
 	static const struct option longopts[] = {
-		{ "username", required_argument, NULL, O_USER },
-		{ "password-stdin", no_argument, NULL, O_PWSTDIN },
-		{ "ca-file", required_argument, NULL, O_CA },
-		{ "insecure-registry", required_argument, NULL, O_INSECURE },
+		DD_CLI_REGISTRY_LONGOPTS,
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "page-size", required_argument, NULL, O_PAGE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dd_registry_opts o = { 0 };
-	const char *insecure[MAX_INSECURE];
-	bool pw_stdin = false, json = false;
+	static struct dd_cli_registry reg;
+	bool json = false;
 	int verbose = 0, c;
-	static char password[4096];
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_USER:
-			o.username = optarg;
-			break;
-		case O_PWSTDIN:
-			pw_stdin = true;
-			break;
-		case O_CA:
-			o.ca_file = optarg;
-			break;
-		case O_INSECURE:
-			if (o.ninsecure == MAX_INSECURE)
-				return dd_cli_usage("registry", "at most %d --insecure-registry hosts",
-						    MAX_INSECURE);
-			insecure[o.ninsecure++] = optarg;
-			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
 				return dd_cli_usage("registry", "--format is text or json, not '%s'",
@@ -191,7 +160,7 @@ int cmd_registry(int argc, char **argv)
 			if (*end || v == 0 || v > 10000)
 				return dd_cli_usage("registry", "--page-size is 1 to 10000, not '%s'",
 						    optarg);
-			o.page_size = (unsigned)v;
+			reg.opts.page_size = (unsigned)v;
 			break;
 		}
 		case 'v':
@@ -200,32 +169,31 @@ int cmd_registry(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return DD_EXIT_OK;
-		default:
-			return dd_cli_usage("registry", "unknown option");
+		case ':':
+			return dd_cli_usage("registry", "option '%s' needs a value", argv[optind - 1]);
+		default: {
+			int h = dd_cli_registry_option(&reg, c, optarg, "registry");
+			if (h < 0)
+				return DD_EXIT_ERROR;
+			if (h == 0)
+				return dd_cli_usage("registry", "unknown option '%s'", argv[optind - 1]);
+			break;
+		}
 		}
 	}
-	o.insecure = insecure;
 	if (argc - optind != 2)
 		return dd_cli_usage("registry", "expected 'list HOST[/REPO]' or 'manifest REFERENCE'");
-	if (pw_stdin && !o.username)
-		return dd_cli_usage("registry", "--password-stdin needs --username");
-	if (o.username && !pw_stdin)
-		return dd_cli_usage("registry", "--username needs --password-stdin (passwords are "
-				    "never taken on the command line)");
-	if (pw_stdin) {
-		if (read_password(password, sizeof password) != 0)
-			return DD_EXIT_ERROR;
-		o.password = password;
-	}
+	if (dd_cli_registry_finish(&reg, "registry"))
+		return DD_EXIT_ERROR;
 	dd_cli_log_init(verbose);
 	const char *sub = argv[optind], *arg = argv[optind + 1];
 	int rc;
 	if (strcmp(sub, "list") == 0)
-		rc = do_list(arg, &o, json);
+		rc = do_list(arg, &reg.opts, json);
 	else if (strcmp(sub, "manifest") == 0)
-		rc = do_manifest(arg, &o, verbose);
+		rc = do_manifest(arg, &reg.opts, verbose);
 	else
 		rc = dd_cli_usage("registry", "'%s' is not a registry subcommand (list, manifest)", sub);
-	explicit_bzero(password, sizeof password);
+	dd_cli_registry_release(&reg);
 	return rc;
 }

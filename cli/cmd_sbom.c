@@ -26,6 +26,11 @@ static const char help[] =
 	"                       (default linux/amd64)\n"
 	"      --no-cache       neither read nor write the layer cache\n"
 	"      --files          json: list each package's files, not only the count\n"
+	"      --username USER registry login; the password is read by\n"
+	"      --password-stdin from the first line of standard input\n"
+	"      --ca-file FILE   also trust the CA certificates in FILE (registries)\n"
+	"      --insecure-registry HOST\n"
+	"                       allow plain HTTP or unverified TLS for HOST[:PORT]\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"A progress line is shown on standard error when it is a terminal.\n"
@@ -41,10 +46,12 @@ int cmd_sbom(int argc, char **argv)
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "files", no_argument, NULL, OPT_FILES },
+		DD_CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dd_image_opts iopts = { 0 };
+	static struct dd_cli_registry reg;
 	struct dd_report_opts ropts = { 0 };
 	enum dd_report_format fmt = DD_REPORT_TABLE;
 	const char *output = NULL;
@@ -78,8 +85,14 @@ int cmd_sbom(int argc, char **argv)
 			return DD_EXIT_OK;
 		case ':':
 			return dd_cli_usage("sbom", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return dd_cli_usage("sbom", "unknown option '%s'", argv[optind - 1]);
+		default: {
+			int h = dd_cli_registry_option(&reg, c, optarg, "sbom");
+			if (h < 0)
+				return DD_EXIT_ERROR;
+			if (h == 0)
+				return dd_cli_usage("sbom", "unknown option '%s'", argv[optind - 1]);
+			break;
+		}
 		}
 	}
 	if (optind >= argc)
@@ -87,14 +100,16 @@ int cmd_sbom(int argc, char **argv)
 	if (optind + 1 < argc)
 		return dd_cli_usage("sbom", "one IMAGE only; unexpected '%s'", argv[optind + 1]);
 	const char *image = argv[optind];
-	if (dd_cli_check_output(output))
+	if (dd_cli_check_output(output) || dd_cli_registry_finish(&reg, "sbom"))
 		return DD_EXIT_ERROR;
+	iopts.registry = &reg.opts;
 
 	struct dd_cli_progress prog;
 	dd_cli_progress_start(&prog, image, &iopts);
 	struct dd_sbom *sbom = NULL;
 	dd_code rc = dd_sbom_from_image(image, &iopts, &sbom, &err);
 	dd_cli_progress_end(&prog);
+	dd_cli_registry_release(&reg);
 	if (rc)
 		return dd_cli_fail(&err);
 	dd_cli_warnings(sbom->warnings, sbom->nwarnings, fmt == DD_REPORT_TABLE, output);

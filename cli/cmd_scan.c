@@ -38,6 +38,11 @@ static const char help[] =
 	"      --show-suppressed  table: also list suppressed findings\n"
 	"      --platform P       os/arch[/variant] of a multi-platform image\n"
 	"      --no-cache         neither read nor write the layer cache\n"
+	"      --username USER   registry login; the password is read by\n"
+	"      --password-stdin  from the first line of standard input\n"
+	"      --ca-file FILE     also trust the CA certificates in FILE (registries)\n"
+	"      --insecure-registry HOST\n"
+	"                         allow plain HTTP or unverified TLS for HOST[:PORT]\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 no gate or the gate passed, 1 the --fail-on gate tripped,\n"
@@ -108,10 +113,12 @@ int cmd_scan(int argc, char **argv)
 		{ "show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED },
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		DD_CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dd_image_opts iopts = { 0 };
+	static struct dd_cli_registry reg;
 	struct dd_scan_opts sopts = { 0 };
 	struct dd_report_opts ropts = { 0 };
 	enum dd_report_format fmt = DD_REPORT_TABLE;
@@ -170,8 +177,14 @@ int cmd_scan(int argc, char **argv)
 			return DD_EXIT_OK;
 		case ':':
 			return dd_cli_usage("scan", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return dd_cli_usage("scan", "unknown option '%s'", argv[optind - 1]);
+		default: {
+			int h = dd_cli_registry_option(&reg, c, optarg, "scan");
+			if (h < 0)
+				return DD_EXIT_ERROR;
+			if (h == 0)
+				return dd_cli_usage("scan", "unknown option '%s'", argv[optind - 1]);
+			break;
+		}
 		}
 	}
 	if (optind >= argc)
@@ -179,8 +192,9 @@ int cmd_scan(int argc, char **argv)
 	if (optind + 1 < argc)
 		return dd_cli_usage("scan", "one IMAGE only; unexpected '%s'", argv[optind + 1]);
 	const char *image = argv[optind];
-	if (dd_cli_check_output(output))
+	if (dd_cli_check_output(output) || dd_cli_registry_finish(&reg, "scan"))
 		return DD_EXIT_ERROR;
+	iopts.registry = &reg.opts;
 	/* Read the user's files before the (slow) image, so a typo fails fast. */
 	struct dd_ignore *ignore = NULL;
 	if (ignore_path && dd_ignore_load(ignore_path, &ignore, &err))
@@ -191,6 +205,7 @@ int cmd_scan(int argc, char **argv)
 	struct dd_scan_result *r = NULL;
 	dd_code rc = dd_scan_image(image, &iopts, &sopts, &r, &err);
 	dd_cli_progress_end(&prog);
+	dd_cli_registry_release(&reg);
 	if (rc) {
 		dd_ignore_free(ignore);
 		return dd_cli_fail(&err);

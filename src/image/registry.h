@@ -72,6 +72,11 @@ dd_code dd_registry_base64_decode(const char *s, size_t n, unsigned char *out, s
 bool dd_registry_valid_tag(const char *s, size_t n);
 bool dd_registry_valid_repository(const char *s, size_t n);
 
+/* Is a string that names no file a registry reference? Only with an
+ * explicit tag, digest or registry host ("alpine:3.19", "ghcr.io/o/app"),
+ * so that a mistyped file name never becomes a request to Docker Hub. */
+bool dd_registry_bare_ref(const char *s);
+
 /* --- Blobs ---------------------------------------------------------------- */
 
 /* Opens blob `digest` of `repo` as a stream of its stored bytes. Reads
