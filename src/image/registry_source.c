@@ -168,7 +168,10 @@ static dd_code reg_open_layer(void *state, unsigned i, struct dd_blob_stream *ou
 	struct regsrc *s = state;
 	if (i >= s->nlayers)
 		return dd_err_set(err, DD_EUSAGE, "layer %u of %zu", i, s->nlayers);
-	return dd_registry_open_blob(s->reg, s->ref.repository, s->digests[i], s->sizes[i], out, err);
+	/* layer.c hashes every layer against its descriptor digest (and the
+	 * uncompressed tar against the diff_id) while it streams. */
+	return dd_registry_open_blob(s->reg, s->ref.repository, s->digests[i], s->sizes[i],
+				     DD_REGISTRY_CONSUMER_VERIFIES, out, err);
 }
 
 static void reg_close(void *state)

@@ -88,7 +88,7 @@ static size_t pull_all(struct dd_registry *reg, const char *repo, const char *ta
 	free(cfg);
 	for (size_t i = 0; i < l.n; i++) {
 		struct dd_blob_stream s;
-		ASSERT_OK(dd_registry_open_blob(reg, repo, l.digest[i], l.size[i], &s, &err), &err);
+		ASSERT_OK(dd_registry_open_blob(reg, repo, l.digest[i], l.size[i], 0, &s, &err), &err);
 		long long got = drain(&s, &err);
 		if (got < 0)
 			dd_test_fail(__FILE__, __LINE__, "layer %zu: %s", i, err.msg);
@@ -130,7 +130,7 @@ DD_TEST(anonymous_pull_verifies_digests)
 		      DD_ENOTFOUND);
 	EXPECT_TRUE(strstr(err.msg, "MANIFEST_UNKNOWN") != NULL);
 	struct dd_blob_stream s;
-	EXPECT_EQ_INT(dd_registry_open_blob(reg, "alpine", "sha256:" "0000000000000000000000000000000000000000000000000000000000000000", 0, &s, &err),
+	EXPECT_EQ_INT(dd_registry_open_blob(reg, "alpine", "sha256:" "0000000000000000000000000000000000000000000000000000000000000000", 0, 0, &s, &err),
 		      DD_ENOTFOUND);
 	struct dd_registry_stats st;
 	dd_registry_stats(reg, &st);
@@ -370,7 +370,7 @@ DD_TEST(blob_whose_digest_lies_is_an_error)
 	EXPECT_EQ_INT(dd_registry_get_blob(reg, "alpine", l.config, 1 << 20, &cfg, &clen, &err),
 		      DD_EDIGEST);
 	struct dd_blob_stream s;
-	ASSERT_OK(dd_registry_open_blob(reg, "alpine", l.digest[0], l.size[0], &s, &err), &err);
+	ASSERT_OK(dd_registry_open_blob(reg, "alpine", l.digest[0], l.size[0], 0, &s, &err), &err);
 	EXPECT_EQ_INT(drain(&s, &err), -1);
 	EXPECT_EQ_INT(err.code, DD_EDIGEST);
 	EXPECT_TRUE(strstr(err.msg, l.digest[0]) != NULL);

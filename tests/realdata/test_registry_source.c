@@ -283,4 +283,19 @@ DD_TEST(dropped_and_lying_layers)
 	if (a.img)
 		unload(&a);
 	stop_all();
+
+	/* Only the layers lie: the load fails naming the layer and both digests
+	 * (layer.c checks what the registry source streams). */
+	start_registry(&r, REG_PLAIN);
+	sh("skopeo copy --insecure-policy --dest-tls-verify=false oci-archive:%s "
+	   "docker://%s/debian:bookworm >/dev/null", oci, r.host);
+	pp = start_proxy(&r, "--lie-big-blobs", NULL);
+	snprintf(host, sizeof host, "127.0.0.1:%d", pp);
+	snprintf(ref, sizeof ref, "registry:%s/debian:bookworm", host);
+	EXPECT_EQ_INT(load(ref, host, NULL, false, &a, &err), DD_EDIGEST);
+	EXPECT_TRUE(strstr(err.msg, "layer ") != NULL);
+	EXPECT_TRUE(strstr(err.msg, "blob digest mismatch") != NULL);
+	if (a.img)
+		unload(&a);
+	stop_all();
 }

@@ -8,6 +8,7 @@ count them. Flags turn on one misbehaviour each:
 
   --drop-blob-once   the first GET of each blob sends half the body, then closes
   --lie-blob         every blob body has one byte flipped (digest no longer matches)
+  --lie-big-blobs    the same for blobs over 64 KiB only (layers, not configs)
   --throttle-once    the first manifest GET answers 429 Retry-After: 1, the second 503
   --bearer USER:PASS /v2/ requires a Bearer token from /token (Docker token auth
                      emulated), which requires Basic USER:PASS
@@ -126,7 +127,7 @@ class Front(http.server.BaseHTTPRequestHandler):
         conn.close()
         log(port, self.command, path, status, auth, rng)
         if is_blob and self.command == "GET" and status in (200, 206) and body:
-            if args.lie_blob:
+            if args.lie_blob or (args.lie_big_blobs and len(body) > 65536):
                 body = bytes([body[0] ^ 0xFF]) + body[1:]
             if args.drop_blob_once and status == 200:
                 with lock:
@@ -160,6 +161,7 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--drop-blob-once", action="store_true")
     p.add_argument("--lie-blob", action="store_true")
+    p.add_argument("--lie-big-blobs", action="store_true")
     p.add_argument("--throttle-once", action="store_true")
     p.add_argument("--redirect-blobs", action="store_true")
     p.add_argument("--bearer")
