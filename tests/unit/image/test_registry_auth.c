@@ -177,3 +177,33 @@ DD_TEST(docker_config_credentials)
 	EXPECT_EQ_INT(dd_registry_config_creds("/nonexistent/config.json", "x.io", &u, &p, &err),
 		      DD_ENOTFOUND);
 }
+
+#include "util/alloc.h"
+
+/* Every allocation of a credential lookup fails in turn: each run ends in
+ * DD_OK or DD_ENOMEM/an error, never a crash or a leak (ASan checks). */
+DD_TEST(docker_config_every_allocation_failure)
+{
+	const char *cfg = "{\"auths\":{\"x.io\":{\"auth\":\"Ym9iOnBhOnNz\"}}}";
+	char path[4096];
+	snprintf(path, sizeof path, "%s", dd_test_write("config.json", cfg, strlen(cfg)));
+	for (unsigned long n = 1;; n++) {
+		char *u = NULL, *p = NULL;
+		struct dd_err err = { 0 };
+		dd_alloc_fail_at(n);
+		dd_code rc = dd_registry_config_creds(path, "x.io", &u, &p, &err);
+		dd_alloc_fail_at(0);
+		if (rc == DD_OK) {
+			EXPECT_STR_EQ(u, "bob");
+			EXPECT_STR_EQ(p, "pa:ss");
+			free(u);
+			free(p);
+			break;
+		}
+		EXPECT_TRUE(u == NULL && p == NULL);
+		if (n > 1000) {
+			dd_test_fail(__FILE__, __LINE__, "never succeeded");
+			break;
+		}
+	}
+}
