@@ -47,6 +47,21 @@ int dd_cli_close_output(FILE *f, const char *path);
  * report goes to standard output: the table ends with them already. */
 void dd_cli_warnings(const char *const *w, size_t n, bool table, const char *output);
 
+/* Options every command that reads an image takes. Put DD_CLI_IMAGE_OPTIONS
+ * in the getopt_long table and pass each option to dd_cli_image_option.
+ * They include the registry options (below), which set iopts->registry;
+ * dd_cli_one_image then reads --password-stdin. */
+enum { DD_OPT_PLATFORM = 0x1000, DD_OPT_NO_CACHE };
+#define DD_CLI_IMAGE_OPTIONS                                              \
+	{ "platform", required_argument, NULL, DD_OPT_PLATFORM },         \
+	{ "no-cache", no_argument, NULL, DD_OPT_NO_CACHE },                \
+	DD_CLI_REGISTRY_LONGOPTS
+/* Handles c when it is an image option or getopt's ':' / '?' (printing the
+ * usage error): returns 1 handled, 0 not ours, -1 a usage error (exit 2). */
+int dd_cli_image_option(const char *cmd, int c, char **argv, struct dd_image_opts *iopts);
+/* The one IMAGE argument left after the options, or NULL (usage printed). */
+const char *dd_cli_one_image(const char *cmd, int argc, char **argv);
+
 /* Fails early, before an image is read, when --output FILE cannot be
  * created (its directory is missing); prints why. NULL and "-" are fine. */
 int dd_cli_check_output(const char *path);
@@ -82,5 +97,7 @@ enum { DD_CLI_OPT_USERNAME = 1000, DD_CLI_OPT_PASSWORD_STDIN, DD_CLI_OPT_CA_FILE
 int dd_cli_registry_option(struct dd_cli_registry *r, int c, const char *arg, const char *cmd);
 int dd_cli_registry_finish(struct dd_cli_registry *r, const char *cmd);
 void dd_cli_registry_release(struct dd_cli_registry *r);
+/* The one instance the image options of scan and sbom fill (wiped at exit). */
+struct dd_cli_registry *dd_cli_registry_shared(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Error printing, logging and output files shared by every command. */
 #include <errno.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <sys/stat.h>
 #include <stdarg.h>
@@ -132,4 +133,48 @@ void dd_cli_warnings(const char *const *w, size_t n, bool table, const char *out
 		return;
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, "drydock: warning: %s\n", w[i]);
+}
+
+int dd_cli_image_option(const char *cmd, int c, char **argv, struct dd_image_opts *iopts)
+{
+	switch (c) {
+	case DD_OPT_PLATFORM:
+		if (!*optarg || optarg[0] == '/' || !strchr(optarg, '/')) {
+			dd_cli_usage(cmd, "--platform '%s': expected os/arch[/variant]", optarg);
+			return -1;
+		}
+		iopts->platform = optarg;
+		return 1;
+	case DD_OPT_NO_CACHE:
+		iopts->flags |= DD_IMAGE_NO_CACHE;
+		return 1;
+	case DD_CLI_OPT_USERNAME:
+	case DD_CLI_OPT_PASSWORD_STDIN:
+	case DD_CLI_OPT_CA_FILE:
+	case DD_CLI_OPT_INSECURE:
+		iopts->registry = &dd_cli_registry_shared()->opts;
+		return dd_cli_registry_option(dd_cli_registry_shared(), c, optarg, cmd);
+	case ':':
+		dd_cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+		return -1;
+	case '?':
+		dd_cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+		return -1;
+	}
+	return 0;
+}
+
+const char *dd_cli_one_image(const char *cmd, int argc, char **argv)
+{
+	if (dd_cli_registry_finish(dd_cli_registry_shared(), cmd))
+		return NULL;
+	if (optind >= argc) {
+		dd_cli_usage(cmd, "missing IMAGE");
+		return NULL;
+	}
+	if (optind + 1 < argc) {
+		dd_cli_usage(cmd, "one IMAGE only; unexpected '%s'", argv[optind + 1]);
+		return NULL;
+	}
+	return argv[optind];
 }

@@ -5,6 +5,7 @@
  * A password is only ever read from standard input, kept in one static-size
  * buffer, and wiped by dd_cli_registry_release.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -59,4 +60,20 @@ int dd_cli_registry_finish(struct dd_cli_registry *r, const char *cmd)
 void dd_cli_registry_release(struct dd_cli_registry *r)
 {
 	explicit_bzero(r->password, sizeof r->password);
+}
+
+static struct dd_cli_registry shared;
+
+static void wipe_shared(void)
+{
+	dd_cli_registry_release(&shared);
+}
+
+struct dd_cli_registry *dd_cli_registry_shared(void)
+{
+	static bool registered;
+	if (!registered) {
+		registered = atexit(wipe_shared) == 0;
+	}
+	return &shared;
 }

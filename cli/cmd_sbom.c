@@ -39,19 +39,16 @@ static const char help[] =
 
 int cmd_sbom(int argc, char **argv)
 {
-	enum { OPT_PLATFORM = 256, OPT_NO_CACHE, OPT_FILES };
+	enum { OPT_FILES = 256 };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "platform", required_argument, NULL, OPT_PLATFORM },
-		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		DD_CLI_IMAGE_OPTIONS,
 		{ "files", no_argument, NULL, OPT_FILES },
-		DD_CLI_REGISTRY_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dd_image_opts iopts = { 0 };
-	static struct dd_cli_registry reg;
 	struct dd_report_opts ropts = { 0 };
 	enum dd_report_format fmt = DD_REPORT_TABLE;
 	const char *output = NULL;
@@ -68,48 +65,28 @@ int cmd_sbom(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_PLATFORM:
-			if (!*optarg || optarg[0] == '/' || !strchr(optarg, '/'))
-				return dd_cli_usage("sbom", "--platform '%s': expected os/arch[/variant]",
-						    optarg);
-			iopts.platform = optarg;
-			break;
-		case OPT_NO_CACHE:
-			iopts.flags |= DD_IMAGE_NO_CACHE;
-			break;
 		case OPT_FILES:
 			ropts.flags |= DD_REPORT_FILES;
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return DD_EXIT_OK;
-		case ':':
-			return dd_cli_usage("sbom", "option '%s' needs a value", argv[optind - 1]);
-		default: {
-			int h = dd_cli_registry_option(&reg, c, optarg, "sbom");
-			if (h < 0)
+		default:
+			if (dd_cli_image_option("sbom", c, argv, &iopts) <= 0)
 				return DD_EXIT_ERROR;
-			if (h == 0)
-				return dd_cli_usage("sbom", "unknown option '%s'", argv[optind - 1]);
-			break;
-		}
 		}
 	}
-	if (optind >= argc)
-		return dd_cli_usage("sbom", "missing IMAGE");
-	if (optind + 1 < argc)
-		return dd_cli_usage("sbom", "one IMAGE only; unexpected '%s'", argv[optind + 1]);
-	const char *image = argv[optind];
-	if (dd_cli_check_output(output) || dd_cli_registry_finish(&reg, "sbom"))
+	const char *image = dd_cli_one_image("sbom", argc, argv);
+	if (!image)
 		return DD_EXIT_ERROR;
-	iopts.registry = &reg.opts;
+	if (dd_cli_check_output(output))
+		return DD_EXIT_ERROR;
 
 	struct dd_cli_progress prog;
 	dd_cli_progress_start(&prog, image, &iopts);
 	struct dd_sbom *sbom = NULL;
 	dd_code rc = dd_sbom_from_image(image, &iopts, &sbom, &err);
 	dd_cli_progress_end(&prog);
-	dd_cli_registry_release(&reg);
 	if (rc)
 		return dd_cli_fail(&err);
 	dd_cli_warnings(sbom->warnings, sbom->nwarnings, fmt == DD_REPORT_TABLE, output);

@@ -101,7 +101,7 @@ static void keep_severities(struct dd_scan_result *r, unsigned mask)
 int cmd_scan(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SEVERITY, OPT_FAIL_ON, OPT_IGNORE_UNFIXED, OPT_IGNORE_FILE,
-	       OPT_SHOW_SUPPRESSED, OPT_PLATFORM, OPT_NO_CACHE };
+	       OPT_SHOW_SUPPRESSED };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -111,14 +111,11 @@ int cmd_scan(int argc, char **argv)
 		{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED },
-		{ "platform", required_argument, NULL, OPT_PLATFORM },
-		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
-		DD_CLI_REGISTRY_LONGOPTS,
+		DD_CLI_IMAGE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dd_image_opts iopts = { 0 };
-	static struct dd_cli_registry reg;
 	struct dd_scan_opts sopts = { 0 };
 	struct dd_report_opts ropts = { 0 };
 	enum dd_report_format fmt = DD_REPORT_TABLE;
@@ -163,38 +160,19 @@ int cmd_scan(int argc, char **argv)
 		case OPT_SHOW_SUPPRESSED:
 			ropts.flags |= DD_REPORT_SUPPRESSED;
 			break;
-		case OPT_PLATFORM:
-			if (!*optarg || optarg[0] == '/' || !strchr(optarg, '/'))
-				return dd_cli_usage("scan", "--platform '%s': expected os/arch[/variant]",
-						    optarg);
-			iopts.platform = optarg;
-			break;
-		case OPT_NO_CACHE:
-			iopts.flags |= DD_IMAGE_NO_CACHE;
-			break;
 		case 'h':
 			fputs(help, stdout);
 			return DD_EXIT_OK;
-		case ':':
-			return dd_cli_usage("scan", "option '%s' needs a value", argv[optind - 1]);
-		default: {
-			int h = dd_cli_registry_option(&reg, c, optarg, "scan");
-			if (h < 0)
+		default:
+			if (dd_cli_image_option("scan", c, argv, &iopts) <= 0)
 				return DD_EXIT_ERROR;
-			if (h == 0)
-				return dd_cli_usage("scan", "unknown option '%s'", argv[optind - 1]);
-			break;
-		}
 		}
 	}
-	if (optind >= argc)
-		return dd_cli_usage("scan", "missing IMAGE");
-	if (optind + 1 < argc)
-		return dd_cli_usage("scan", "one IMAGE only; unexpected '%s'", argv[optind + 1]);
-	const char *image = argv[optind];
-	if (dd_cli_check_output(output) || dd_cli_registry_finish(&reg, "scan"))
+	const char *image = dd_cli_one_image("scan", argc, argv);
+	if (!image)
 		return DD_EXIT_ERROR;
-	iopts.registry = &reg.opts;
+	if (dd_cli_check_output(output))
+		return DD_EXIT_ERROR;
 	/* Read the user's files before the (slow) image, so a typo fails fast. */
 	struct dd_ignore *ignore = NULL;
 	if (ignore_path && dd_ignore_load(ignore_path, &ignore, &err))
@@ -205,7 +183,6 @@ int cmd_scan(int argc, char **argv)
 	struct dd_scan_result *r = NULL;
 	dd_code rc = dd_scan_image(image, &iopts, &sopts, &r, &err);
 	dd_cli_progress_end(&prog);
-	dd_cli_registry_release(&reg);
 	if (rc) {
 		dd_ignore_free(ignore);
 		return dd_cli_fail(&err);

@@ -7,6 +7,7 @@
  *     succeed or fail together;
  *   - a valid A equals itself, and its canonical form is valid, equal to
  *     A and printed the same again (parse -> print -> parse is stable);
+ *   - parsed once (dd_version_parse), A and B compare the same;
  *   - satisfies(A, B) answers or reports an error, never crashes.
  * A violated property aborts, which libFuzzer reports as a crash.
  */
@@ -42,6 +43,11 @@ static inline int dd_fuzz_version(const char *scheme, const uint8_t *data, size_
 	if (r1 == DD_OK && ab != -ba)
 		abort();
 	if (r1 == DD_OK && (ab < -1 || ab > 1))
+		abort();
+	struct dd_version_parsed pa, pb;
+	if (r1 == DD_OK && dd_version_parse(s, a, an, &pa, &err) == DD_OK &&
+	    dd_version_parse(s, b, bn, &pb, &err) == DD_OK &&
+	    dd_version_compare_parsed(&pa, &pb) != ab)
 		abort();
 	if (dd_version_check(s, a, an, &err) == DD_OK) {
 		int self = 1;

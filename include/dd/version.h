@@ -78,6 +78,28 @@ dd_code dd_version_compare_n(const struct dd_version_scheme *s, const char *a, s
 			     const char *b, size_t bn, unsigned flags, int *cmp,
 			     struct dd_err *err);
 
+/* A version parsed once for many comparisons (a package's installed
+ * version against every advisory that names the package). It keeps views
+ * into the caller's string, which must outlive it; the fields after
+ * `len` are the scheme's own. Comparing two parsed versions cannot fail
+ * and skips validation: dpkg and rpm compare from the stored parts, the
+ * other schemes re-read the strings. */
+struct dd_version_parsed {
+	const struct dd_version_scheme *scheme;
+	const char *str;
+	size_t len;
+	unsigned long long epoch;
+	size_t part_off[3], part_len[3];
+	unsigned char part_present[3];
+};
+
+dd_code dd_version_parse(const struct dd_version_scheme *s, const char *v, size_t n,
+			 struct dd_version_parsed *out, struct dd_err *err);
+/* Sign of a - b; a and b must come from dd_version_parse with the same
+ * scheme and flags 0 semantics. Does not allocate. */
+int dd_version_compare_parsed(const struct dd_version_parsed *a,
+			      const struct dd_version_parsed *b);
+
 /* DD_OK if v is a valid version of the scheme, else DD_EINVAL and why. For
  * dpkg, strings dpkg accepts with a warning are DD_OK (see the docs). */
 dd_code dd_version_check(const struct dd_version_scheme *s, const char *v, size_t n,

@@ -5,6 +5,7 @@
  */
 #include "catalog/catalog.h"
 #include "catalog/ownership.h"
+#include "util/alloc.h"
 
 extern const struct dd_cataloger dd_cataloger_python_dist;
 extern const struct dd_cataloger dd_cataloger_npm_package;
@@ -50,10 +51,27 @@ const struct dd_cataloger *const dd_catalogers[] = {
 	NULL,
 };
 
+struct snapshot {
+	const struct dd_fs_file **v;
+	size_t n;
+};
+
+static int snapshot_add(const struct dd_fs_file *f, void *ud)
+{
+	struct snapshot *s = ud;
+	s->v[s->n++] = f;
+	return 0;
+}
+
 dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_only,
 		       struct dd_err *err)
 {
 	struct dd_catalog_ctx ctx = { .fs = fs, .sbom = sbom };
+	struct snapshot snap = { dd_calloc(dd_fs_count(fs) + 1, sizeof *snap.v), 0 };
+	if (snap.v && dd_fs_each(fs, snapshot_add, &snap) == 0) {
+		ctx.files = snap.v;
+		ctx.nfiles = snap.n;
+	}
 	for (enum dd_cataloger_kind kind = DD_CATALOGER_DISTRO; kind <= DD_CATALOGER_LANG; kind++) {
 		if (os_only && kind == DD_CATALOGER_LANG)
 			break;
@@ -63,11 +81,14 @@ dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_onl
 			struct dd_err e;
 			dd_err_clear(&e);
 			dd_code rc = (*c)->run(&ctx, &e);
-			if (rc == DD_ENOMEM)
+			if (rc == DD_ENOMEM) {
+				free(snap.v);
 				return dd_err_set(err, rc, "%s: %s", (*c)->name, e.msg);
+			}
 			if (rc)
 				dd_sbom_warn(sbom, "%s: %s", (*c)->name, e.msg);
 		}
 	}
+	free(snap.v);
 	return dd_catalog_ownership(sbom, err);
 }

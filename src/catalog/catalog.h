@@ -21,6 +21,11 @@
 struct dd_catalog_ctx {
 	const struct dd_fs *fs;
 	struct dd_sbom *sbom;    /* add packages and warnings here; distro is set first */
+	/* Every entry of fs in path order, taken once by dd_catalog_run() so
+	 * that catalogers walking the whole view do not each sort it again
+	 * (dd_fs_each sorts per call). NULL when the caller built ctx itself. */
+	const struct dd_fs_file *const *files;
+	size_t nfiles;
 };
 
 enum dd_cataloger_kind {

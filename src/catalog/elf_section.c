@@ -17,6 +17,16 @@ bool dd_elf_is_elf(const unsigned char *d, size_t n)
 	return n >= 4 && memcmp(d, "\x7f" "ELF", 4) == 0;
 }
 
+bool dd_elf_maybe_program(const unsigned char *d, size_t n)
+{
+	if (!dd_elf_is_elf(d, n) || n < 32 || (d[4] != 1 && d[4] != 2) || (d[5] != 1 && d[5] != 2))
+		return false;
+	bool be = d[5] == 2;
+	uint64_t type = dd_elf_uint(be, d + 16, 2);
+	uint64_t entry = d[4] == 2 ? dd_elf_uint(be, d + 24, 8) : dd_elf_uint(be, d + 24, 4);
+	return type == 2 || (type == 3 && entry != 0);
+}
+
 uint64_t dd_elf_uint(bool be, const unsigned char *p, unsigned width)
 {
 	uint64_t v = 0;

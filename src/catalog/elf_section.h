@@ -34,6 +34,13 @@ struct dd_elf_shdr {
 /* True when the bytes start with the ELF magic. */
 bool dd_elf_is_elf(const unsigned char *d, size_t n);
 
+/* True for an ELF header (the first 32+ bytes) that may be a program: an
+ * executable (ET_EXEC), or a position-independent one (ET_DYN with an entry
+ * point). Shared libraries (ET_DYN, entry 0), object files and core dumps
+ * are not: the image reader keeps every file this accepts in memory, and
+ * libraries are most of an image's ELF bytes (63 % on a Debian 12 host). */
+bool dd_elf_maybe_program(const unsigned char *d, size_t n);
+
 /* Checks the header and the section header table's bounds. DD_ENOTFOUND if
  * not ELF, DD_EINVAL with the offending field otherwise. */
 dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct dd_err *err);

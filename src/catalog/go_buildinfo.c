@@ -44,7 +44,7 @@ static bool go_wants_path(const char *path, size_t len)
 
 static bool go_wants_magic(const unsigned char *head, size_t n)
 {
-	return dd_elf_is_elf(head, n);
+	return dd_elf_maybe_program(head, n);
 }
 
 static bool uvarint(const unsigned char *p, size_t n, size_t *pos, uint64_t *out)

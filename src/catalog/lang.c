@@ -22,8 +22,10 @@ dd_code dd_lang_emit(struct dd_lang_sink *sink, const struct dd_lang_pkg *p, str
 	if (!a)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	const char *version = p->version && *p->version ? p->version : NULL;
+	/* "(devel)" (a Go main module built from a checkout) is not a version
+	 * anything can be compared with; the purl leaves it out. */
 	char *purl = dd_purl_format(a, p->type, p->namespace_, p->purl_name ? p->purl_name : p->name,
-				    version, NULL, 0);
+				    version && version[0] != '(' ? version : NULL, NULL, 0);
 	struct dd_package pkg = {
 		.type = p->type,
 		.namespace_ = p->namespace_,
@@ -65,7 +67,7 @@ static int each_cb(const struct dd_fs_file *f, void *ud)
 	struct each_state *st = ud;
 	if (f->type != DD_FS_REG || !f->data)
 		return 0;
-	if (st->wants ? !st->wants(f->path, strlen(f->path)) : !dd_elf_is_elf(f->data, f->size))
+	if (st->wants ? !st->wants(f->path, strlen(f->path)) : !dd_elf_maybe_program(f->data, f->size))
 		return 0;
 	struct dd_lang_sink sink = {
 		.sbom = st->ctx->sbom,
@@ -90,8 +92,19 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  struct dd_err *err)
 {
 	struct each_state st = { ctx, cataloger, wants, fn, err, DD_OK };
-	dd_fs_each(ctx->fs, each_cb, &st);
+	dd_lang_walk(ctx, each_cb, &st);
 	return st.rc;
+}
+
+int dd_lang_walk(const struct dd_catalog_ctx *ctx,
+		 int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
+{
+	if (!ctx->files)
+		return dd_fs_each(ctx->fs, fn, ud);
+	int rc = 0;
+	for (size_t i = 0; i < ctx->nfiles && !rc; i++)
+		rc = fn(ctx->files[i], ud);
+	return rc;
 }
 
 dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,

@@ -17,6 +17,8 @@
  */
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "catalog/lang.h"
 #include "util/alloc.h"
 #include "util/map.h"
@@ -106,21 +108,114 @@ static void load_dev(struct devinfo *di, const struct dd_fs *fs, const char *pre
 	}
 }
 
+/* package.json files are mostly description, scripts and dependency
+ * ranges; a streaming parse that keeps only the top-level "name" and
+ * "version" strings avoids building the tree for each of the thousands of
+ * manifests in a node_modules directory. */
+struct pj_state {
+	unsigned depth;
+	int key;            /* 1 name, 2 version, 0 other; only at depth 1 */
+	char name[512], version[256];
+	bool has_name, has_version;
+};
+
+static int pj_map_start(void *ud)
+{
+	((struct pj_state *)ud)->depth++;
+	return 1;
+}
+
+static int pj_end(void *ud)
+{
+	struct pj_state *st = ud;
+	if (st->depth)
+		st->depth--;
+	return 1;
+}
+
+static int pj_key(void *ud, const unsigned char *k, size_t l)
+{
+	struct pj_state *st = ud;
+	st->key = 0;
+	if (st->depth == 1)
+		st->key = (l == 4 && !memcmp(k, "name", 4)) ? 1 : (l == 7 && !memcmp(k, "version", 7)) ? 2 : 0;
+	return 1;
+}
+
+static int pj_string(void *ud, const unsigned char *v, size_t l)
+{
+	struct pj_state *st = ud;
+	if (st->depth != 1 || !st->key || memchr(v, 0, l))
+		return 1;
+	char *dst = st->key == 1 ? st->name : st->version;
+	size_t cap = st->key == 1 ? sizeof st->name : sizeof st->version;
+	if (l >= cap)
+		return 1;
+	memcpy(dst, v, l);
+	dst[l] = '\0';
+	if (st->key == 1 && !st->has_name)
+		st->has_name = true;
+	else if (st->key == 2 && !st->has_version)
+		st->has_version = true;
+	st->key = 0;
+	return 1;
+}
+
+static int pj_scalar(void *ud)
+{
+	((struct pj_state *)ud)->key = 0;
+	return 1;
+}
+
+static int pj_bool(void *ud, int b)
+{
+	(void)b;
+	return pj_scalar(ud);
+}
+
+static int pj_number(void *ud, const char *n, size_t l)
+{
+	(void)n;
+	(void)l;
+	return pj_scalar(ud);
+}
+
+static const yajl_callbacks pj_callbacks = {
+	.yajl_null = pj_scalar,
+	.yajl_boolean = pj_bool,
+	.yajl_number = pj_number,
+	.yajl_string = pj_string,
+	.yajl_start_map = pj_map_start,
+	.yajl_map_key = pj_key,
+	.yajl_end_map = pj_end,
+	.yajl_start_array = pj_map_start,
+	.yajl_end_array = pj_end,
+};
+
 dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
 				  struct dd_lang_sink *s, struct dd_err *err)
 {
-	yajl_val root;
-	dd_code rc = dd_lang_json_parse(d, n, &root, err);
-	if (rc)
+	struct pj_state st = { 0 };
+	yajl_handle h = yajl_alloc(&pj_callbacks, NULL, &st);
+	if (!h)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	yajl_status ys = yajl_parse(h, d, n);
+	if (ys == yajl_status_ok)
+		ys = yajl_complete_parse(h);
+	if (ys != yajl_status_ok) {
+		unsigned char *m = yajl_get_error(h, 0, d, n);
+		dd_code rc = dd_err_set(err, DD_EINVAL, "JSON at byte %zu: %s",
+					yajl_get_bytes_consumed(h), m ? (const char *)m : "parse error");
+		if (m)
+			yajl_free_error(h, m);
+		yajl_free(h);
 		return rc;
-	const char *name = dd_lang_json_str(root, "name");
-	const char *version = dd_lang_json_str(root, "version");
-	if (!name || !*name)
-		rc = dd_err_set(err, DD_EINVAL, "package.json has no \"name\"");
-	else
-		rc = dd_lang_npm_emit(s, name, strlen(name), version, dev ? DD_PKG_DEV : 0, err);
-	yajl_tree_free(root);
-	return rc;
+	}
+	yajl_free(h);
+	if (!st.has_name || !st.name[0])
+		return dd_err_set(err, DD_EINVAL, "package.json has no \"name\"");
+	return dd_lang_npm_emit(s, st.name, strlen(st.name), st.has_version ? st.version : NULL,
+				dev ? DD_PKG_DEV : 0, err);
 }
 
 struct run_state {
@@ -154,7 +249,8 @@ static int npm_cb(const struct dd_fs_file *f, void *ud)
 			const char *key = f->path + (first > 0 ? first : 0);
 			size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
 			dev = dd_map_get(&st->di->dev, key, kl) != NULL;
-			dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
+			if (!dd_map_get(&st->projects, f->path, pl))
+				dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
 		}
 	} else {
 		if (inst || !dd_lang_base_is(f->path, len, "package.json") ||
@@ -191,10 +287,10 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	dd_map_init(&di->dev);
 	struct run_state st = { .ctx = ctx, .di = di, .err = err };
 	dd_map_init(&st.projects);
-	dd_fs_each(ctx->fs, npm_cb, &st);
+	dd_lang_walk(ctx, npm_cb, &st);
 	if (!st.rc) {
 		st.roots = true;
-		dd_fs_each(ctx->fs, npm_cb, &st);
+		dd_lang_walk(ctx, npm_cb, &st);
 	}
 	dd_map_release(&st.projects);
 	dd_map_release(&di->dev);

@@ -74,12 +74,13 @@ dd_code dd_lang_parse_python_meta(const unsigned char *d, size_t n, struct dd_la
 
 static bool python_wants(const char *path, size_t len)
 {
-	if (!dd_lang_has_component(path, len, "site-packages") &&
-	    !dd_lang_has_component(path, len, "dist-packages"))
+	/* Suffixes first: this runs for every file of every layer. */
+	if (!dd_lang_ends_with(path, len, ".dist-info/METADATA") &&
+	    !dd_lang_ends_with(path, len, ".egg-info/PKG-INFO") &&
+	    !dd_lang_ends_with(path, len, ".egg-info"))
 		return false;
-	return dd_lang_ends_with(path, len, ".dist-info/METADATA") ||
-	       dd_lang_ends_with(path, len, ".egg-info/PKG-INFO") ||
-	       dd_lang_ends_with(path, len, ".egg-info");
+	return dd_lang_has_component(path, len, "site-packages") ||
+	       dd_lang_has_component(path, len, "dist-packages");
 }
 
 static dd_code python_file(const struct dd_fs_file *f, struct dd_lang_sink *s,

@@ -174,12 +174,11 @@ static bool is_requirements(const char *base)
 
 static bool pylock_wants(const char *path, size_t len)
 {
-	if (dd_lang_has_component(path, len, "site-packages") ||
-	    dd_lang_has_component(path, len, "node_modules"))
+	if (!dd_lang_base_is(path, len, "poetry.lock") && !dd_lang_base_is(path, len, "uv.lock") &&
+	    !dd_lang_base_is(path, len, "Pipfile.lock") && !is_requirements(dd_lang_basename(path)))
 		return false;
-	return dd_lang_base_is(path, len, "poetry.lock") || dd_lang_base_is(path, len, "uv.lock") ||
-	       dd_lang_base_is(path, len, "Pipfile.lock") ||
-	       is_requirements(dd_lang_basename(path));
+	return !dd_lang_has_component(path, len, "site-packages") &&
+	       !dd_lang_has_component(path, len, "node_modules");
 }
 
 static dd_code pylock_file(const struct dd_fs_file *f, struct dd_lang_sink *s,

@@ -115,7 +115,7 @@ static bool rust_wants_path(const char *path, size_t len)
 
 static bool rust_wants_magic(const unsigned char *head, size_t n)
 {
-	return dd_elf_is_elf(head, n);
+	return dd_elf_maybe_program(head, n);
 }
 
 static dd_code rust_file(const struct dd_fs_file *f, struct dd_lang_sink *s,

@@ -350,7 +350,28 @@ struct pass {
 	struct dd_map links;          /* name -> canonical target (arena) */
 	struct dd_arena *tmp;
 	size_t njson;
+	uint64_t small_total;
 };
+
+/* Files kept from the stream besides manifest.json and *.json (configs
+ * named by digest alone, tiny layers). */
+#define SMALL_FILE_MAX (1u << 20)
+#define SMALL_TOTAL_MAX (64u << 20)
+
+struct memstream {
+	const char *p;
+	size_t n, off;
+};
+
+static ssize_t mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	(void)err;
+	struct memstream *m = ud;
+	size_t k = m->n - m->off < n ? m->n - m->off : n;
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	return (ssize_t)k;
+}
 
 static la_ssize_t pass_read(struct archive *a, void *ud, const void **buf)
 {
@@ -463,8 +484,8 @@ static dd_code finish_info(struct pass *p, struct dd_arena *a, struct dd_image_i
 	struct meta m = { .manifest = p->manifest.data, .manifest_len = p->manifest.len,
 			  .config = cfg->data ? cfg->data : "", .config_len = cfg->len,
 			  .names = d->layer_names, .nnames = d->nlayers };
-	/* Stored under the config's own name so that the record is exact. */
-	(void)m;
+	/* The record holds "<config name>\n<config>", so that a rescan checks
+	 * the config against its name exactly as this pass did. */
 	struct dd_buf named;
 	dd_buf_init(&named, DD_LIMIT_CONFIG_BYTES + 4200);
 	if (!dd_buf_puts(&named, cfgname, NULL) && !dd_buf_putc(&named, '\n', NULL) &&
@@ -547,32 +568,52 @@ static dd_code stream_pass(struct da *d, struct dd_arena *a, struct dd_image_inf
 			dd_buf_reset(&p.manifest);
 			if ((rc = slurp(&p, &p.manifest, name, err)))
 				goto out;
-		} else if (ends_with(name, ".json") && size >= 0 && size <= (la_int64_t)DD_LIMIT_CONFIG_BYTES &&
-			   p.njson < MAX_JSON_FILES) {
-			struct dd_buf *b = dd_calloc(1, sizeof *b);
-			if (!b) {
-				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
-				goto out;
+		} else {
+			/* Small files are kept whatever their name: docker 25+
+			 * names the config blobs/sha256/<hex>, without ".json".
+			 * Those that may be layers are then also handed to the
+			 * sink from memory. */
+			bool skip = ends_with(name, "/json") || ends_with(name, "/VERSION") ||
+				    !strcmp(name, "repositories") || !strcmp(name, "oci-layout");
+			bool json = ends_with(name, ".json");
+			bool keep = size >= 0 && p.njson < MAX_JSON_FILES &&
+				    (json ? size <= (la_int64_t)DD_LIMIT_CONFIG_BYTES
+					  : !skip && size <= (la_int64_t)SMALL_FILE_MAX &&
+						    p.small_total + (uint64_t)size <= SMALL_TOTAL_MAX);
+			if (keep) {
+				struct dd_buf *b = dd_calloc(1, sizeof *b);
+				if (!b) {
+					rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+					goto out;
+				}
+				dd_buf_init(b, DD_LIMIT_CONFIG_BYTES);
+				void *old = NULL;
+				if ((rc = slurp(&p, b, name, err)) ||
+				    (rc = dd_map_put(&p.jsons, name, strlen(name), b, &old, err))) {
+					dd_buf_release(b);
+					free(b);
+					goto out;
+				}
+				if (old) {
+					dd_buf_release(old);
+					free(old);
+				} else {
+					p.njson++;
+				}
+				if (!json) {
+					p.small_total += b->len;
+					if (sink) {
+						struct memstream ms = { b->data ? b->data : "", b->len, 0 };
+						struct dd_blob_stream s = { mem_read, entry_close, &ms, NULL };
+						if ((rc = sink(sink_ud, name, &s, err)))
+							goto out;
+					}
+				}
+			} else if (sink && !skip && !json) {
+				struct dd_blob_stream s = { entry_read, entry_close, &p, entry_next };
+				if ((rc = sink(sink_ud, name, &s, err)))
+					goto out;
 			}
-			dd_buf_init(b, DD_LIMIT_CONFIG_BYTES);
-			void *old = NULL;
-			if ((rc = slurp(&p, b, name, err)) ||
-			    (rc = dd_map_put(&p.jsons, name, strlen(name), b, &old, err))) {
-				dd_buf_release(b);
-				free(b);
-				goto out;
-			}
-			if (old) {
-				dd_buf_release(old);
-				free(old);
-			} else {
-				p.njson++;
-			}
-		} else if (sink && !ends_with(name, "/json") && !ends_with(name, "/VERSION") &&
-			   strcmp(name, "repositories") != 0) {
-			struct dd_blob_stream s = { entry_read, entry_close, &p, entry_next };
-			if ((rc = sink(sink_ud, name, &s, err)))
-				goto out;
 		}
 		if (!sink && p.manifest.len) {
 			/* Metadata only: stop as soon as the config is here too. */

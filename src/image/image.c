@@ -281,6 +281,7 @@ struct load {
 	unsigned done;
 	/* scan mode: results by stored name */
 	struct dd_map by_name;
+	bool cache_layers;
 };
 
 struct warn_ctx {
@@ -423,7 +424,7 @@ static dd_code scan_sink(void *ud, const char *name, struct dd_blob_stream *s, s
 	 * are matched against it once the manifest is read). */
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
-	if (idx == UINT32_MAX && img->have_cache && strlen(base) == 68 && !strcmp(base + 64, ".tar")) {
+	if (idx == UINT32_MAX && ld->cache_layers && strlen(base) == 68 && !strcmp(base + 64, ".tar")) {
 		char d[DD_DIGEST_STR];
 		snprintf(d, sizeof d, "sha256:%.64s", base);
 		char note[512];
@@ -618,11 +619,14 @@ dd_code dd_image_load_fs(struct dd_image *img, const struct dd_fs_wants *wants,
 		goto out;
 	}
 	const char *fp = wants && wants->fingerprint ? wants->fingerprint : "";
+	/* Wants without a fingerprint cannot key the layer cache. */
+	bool cache_layers = img->have_cache && (!wants || wants->fingerprint);
+	ld.cache_layers = cache_layers;
 	/* 1. the cache */
 	for (unsigned i = 0; i < img->info.nlayers; i++) {
 		ld.need[i] = true;
 		const char *d = img->info.layers[i].diff_id;
-		if (!img->have_cache || !d)
+		if (!cache_layers || !d)
 			continue;
 		char note[512];
 		dd_code crc = dd_layer_cache_load(img->cache_dir, d, fp, &ld.layers[i], note, sizeof note);
@@ -697,7 +701,7 @@ dd_code dd_image_load_fs(struct dd_image *img, const struct dd_fs_wants *wants,
 		if (!li->digest && l->blob_digest[0] && !l->from_cache && ld.need[i] &&
 		    strcmp(l->compression, "none") != 0)
 			li->digest = dd_arena_strdup(img->arena, l->blob_digest);
-		if (img->have_cache && li->diff_id && ld.need[i] && !l->from_cache) {
+		if (cache_layers && li->diff_id && ld.need[i] && !l->from_cache) {
 			struct dd_err cerr;
 			dd_err_clear(&cerr);
 			if (dd_layer_cache_store(img->cache_dir, li->diff_id, fp, l, &cerr)) {

@@ -25,7 +25,8 @@ struct dd_image;
 /* What the catalogers want kept. Both callbacks may run on several threads
  * at once and must be pure. `fingerprint` identifies the set of wants (the
  * cataloger names and versions): it is part of the layer-cache key, so two
- * different want sets must never share a fingerprint. */
+ * different want sets must never share a fingerprint; without one the layer
+ * cache is not used. */
 struct dd_fs_wants {
 	bool (*path)(void *ud, const char *path, size_t len);
 	bool (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */

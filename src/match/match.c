@@ -14,6 +14,7 @@
  * matching by suppress.c; priorities and SLAs are policy (src/policy/).
  */
 #include <stdarg.h>
+#include <stdint.h>
 
 #include <yajl/yajl_tree.h>
 
@@ -87,6 +88,22 @@ static int add_hit(struct pkg_match *m, const struct dd_vulndb_affected *a, cons
 		   enum dd_fix_state state)
 {
 	struct dd_arena *ar = m->r->arena;
+	/* One advisory, several matching entries (GHSA lists a fix per
+	 * release line: node-fetch 0-2.6.7 and 1.0-3.1.1): the nearest fix
+	 * above the installed version is the one to show. */
+	for (size_t i = 0; i < m->nhits; i++) {
+		struct hit *h = &m->hits[i];
+		if (strcmp(h->id, a->advisory))
+			continue;
+		int c;
+		if (fixed && (!h->fixed ||
+			      (!dd_version_compare_n(m->key->scheme, fixed, strlen(fixed), h->fixed,
+						     strlen(h->fixed), 0, &c, NULL) && c < 0))) {
+			h->fixed = dd_arena_strdup(ar, fixed);
+			h->state = state;
+		}
+		return 0;
+	}
 	if (dd_grow(&m->hits, &m->cap, m->nhits + 1, sizeof *m->hits)) {
 		m->rc = DD_ENOMEM;
 		return 1;
@@ -383,8 +400,13 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		for (size_t j = 0; j < nids; j++)
 			if (strcmp(ids[j], f->id) && (!f->naliases || strcmp(ids[j], f->aliases[f->naliases - 1])))
 				f->aliases[f->naliases++] = ids[j];
+		/* The DB's advisory view already merges what is stored under its
+		 * aliases (NVD data under the CVE, KEV, EPSS), so the first hit's
+		 * record enriches the finding; when the hit has no record of its own
+		 * (a distro feed naming a bare CVE), the canonical id is asked. */
+		const struct dd_vulndb_advisory *ea = advisory(db, cache, ar, m->hits[i].id, &rc);
 		if (!rc)
-			rc = enrich(f, advisory(db, cache, ar, f->id, &rc), ar);
+			rc = enrich(f, ea ? ea : advisory(db, cache, ar, f->id, &rc), ar);
 		if (f->score >= 0)
 			f->severity = dd_severity_from_score(f->score);
 		else
@@ -453,14 +475,12 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 				rc = DD_ENOMEM;
 				break;
 			}
-			if (c == (void *)2)
-				dd_scan_warn(r, "the vulnerability DB has no data for %s: %s packages "
-					     "from it are not assessed", k.namespace_, p->type);
 		}
-		if (c == (void *)2) {
+		if (c != (void *)1) {
+			/* not covered: count per namespace, said once at the end */
 			p->flags |= DD_PKG_UNASSESSED;
-			if (k.os)
-				unassessed++;
+			dd_map_put(&cov.seen, k.namespace_, strlen(k.namespace_),
+				   (void *)((uintptr_t)c + 1), NULL, NULL);
 			continue;
 		}
 		m.key = &k;
@@ -483,8 +503,16 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 			dd_err_set(err, rc, "matching %s: %s", p->name, dd_code_str(rc));
 	}
 	if (unassessed)
-		dd_scan_warn(r, "%zu OS packages were not assessed (unknown distribution or no "
-			     "feed for it): their findings, if any, are unknown", unassessed);
+		dd_scan_warn(r, "%zu OS packages were not assessed: the distribution could not be "
+			     "identified, so no feed applies", unassessed);
+	/* Values: 1 covered, 2 + n = not covered with n packages. */
+	const struct dd_map_slot *slot;
+	for (size_t it = 0; dd_map_next(&cov.seen, &it, &slot);) {
+		uintptr_t v = (uintptr_t)slot->value;
+		if (v > 2)
+			dd_scan_warn(r, "the vulnerability DB has no data for %s: %zu packages not "
+				     "assessed (import or update that feed)", slot->key, (size_t)(v - 2));
+	}
 	if (!rc && r->nfindings > 1)
 		qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, s);
 	free(m.hits);

@@ -49,12 +49,20 @@ static void drop_unfixed(struct dd_scan_result *r)
 	r->nfindings = k;
 }
 
-dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
-			  struct dd_scan_result **out, struct dd_err *err)
+/* Opens the DB named by opts (or the default one). */
+static dd_code open_db(const struct dd_scan_opts *opts, struct dd_vulndb **db, struct dd_err *err)
 {
-	static const struct dd_scan_opts defaults;
-	if (!opts)
-		opts = &defaults;
+	char *path = opts->db_path ? NULL : dd_vulndb_default_path(err);
+	const char *db_path = opts->db_path ? opts->db_path : path;
+	dd_code rc = db_path ? dd_vulndb_open(db_path, db, err) : DD_ENOTFOUND;
+	free(path);
+	return rc;
+}
+
+/* Matches sbom (taken) with an open DB. */
+static dd_code scan_take(struct dd_vulndb *db, struct dd_sbom *sbom, const struct dd_scan_opts *opts,
+			 struct dd_scan_result **out, struct dd_err *err)
+{
 	*out = NULL;
 	struct dd_scan_result *r = dd_calloc(1, sizeof *r);
 	struct dd_arena *ar = dd_arena_new(0);
@@ -69,17 +77,8 @@ dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
 	char now[21];
 	dd_clock_rfc3339(dd_clock_now(), now);
 	r->scanned_at = dd_arena_strdup(ar, now);
-
-	char *path = opts->db_path ? NULL : dd_vulndb_default_path(err);
-	const char *db_path = opts->db_path ? opts->db_path : path;
-	struct dd_vulndb *db = NULL;
-	dd_code rc = db_path ? dd_vulndb_open(db_path, &db, err) : DD_ENOTFOUND;
-	if (!rc) {
-		r->db_built = dd_arena_strdup(ar, dd_vulndb_built_at(db));
-		rc = dd_scan_match(db, r, err);
-	}
-	dd_vulndb_close(db);
-	free(path);
+	r->db_built = dd_arena_strdup(ar, dd_vulndb_built_at(db));
+	dd_code rc = dd_scan_match(db, r, err);
 	if (rc) {
 		dd_scan_result_free(r);
 		return rc;
@@ -88,4 +87,42 @@ dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
 		drop_unfixed(r);
 	*out = r;
 	return DD_OK;
+}
+
+static const struct dd_scan_opts defaults;
+
+dd_code dd_scan_sbom_take(struct dd_sbom *sbom, const struct dd_scan_opts *opts,
+			  struct dd_scan_result **out, struct dd_err *err)
+{
+	struct dd_vulndb *db = NULL;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	dd_code rc = open_db(opts, &db, err);
+	if (rc)
+		dd_sbom_free(sbom);
+	else
+		rc = scan_take(db, sbom, opts, out, err);
+	dd_vulndb_close(db);
+	return rc;
+}
+
+/* The DB is opened before the image is read: a missing or outdated DB
+ * fails in milliseconds, not after decompressing gigabytes. */
+dd_code dd_scan_image(const char *image, const struct dd_image_opts *iopts,
+		      const struct dd_scan_opts *opts, struct dd_scan_result **out,
+		      struct dd_err *err)
+{
+	struct dd_vulndb *db = NULL;
+	struct dd_sbom *sbom = NULL;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	dd_code rc = open_db(opts, &db, err);
+	if (!rc)
+		rc = dd_sbom_from_image(image, iopts, &sbom, err);
+	if (!rc)
+		rc = scan_take(db, sbom, opts, out, err);
+	dd_vulndb_close(db);
+	return rc;
 }

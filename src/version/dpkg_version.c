@@ -227,10 +227,41 @@ static dd_code dpkg_canonical(const char *s, size_t n, struct dd_vout *o, struct
 static dd_code dpkg_satisfies(const char *v, size_t vn, const char *r, size_t rn,
 			      unsigned flags, bool *ok, struct dd_err *err)
 {
-	return dd_version_clauses_satisfy(&dd_version_dpkg, v, vn, r, rn, flags, ok, err);
+	return dd_version_clauses_satisfy(&dd_version_dpkg, v, vn, r, rn,
+					  flags | DD_VERSION_CLAUSES_DPKG, ok, err);
+}
+
+static dd_code dpkg_parse(const char *s, size_t n, struct dd_version_parsed *p,
+			  struct dd_err *err)
+{
+	struct dpkg_v v;
+	dd_code rc = parse(s, n, &v, err);
+	if (rc != DD_OK)
+		return rc;
+	p->epoch = v.epoch;
+	p->part_off[0] = (size_t)(v.up - s);
+	p->part_len[0] = v.upn;
+	p->part_off[1] = (size_t)(v.rev - s);
+	p->part_len[1] = v.revn;
+	return DD_OK;
+}
+
+static int dpkg_compare_parsed(const struct dd_version_parsed *a,
+			       const struct dd_version_parsed *b)
+{
+	if (a->epoch != b->epoch)
+		return a->epoch < b->epoch ? -1 : 1;
+	int r = verrevcmp(a->str + a->part_off[0], a->part_len[0], b->str + b->part_off[0],
+			  b->part_len[0]);
+	if (r == 0)
+		r = verrevcmp(a->str + a->part_off[1], a->part_len[1], b->str + b->part_off[1],
+			      b->part_len[1]);
+	return r;
 }
 
 const struct dd_version_scheme dd_version_dpkg = {
+	.parse = dpkg_parse,
+	.compare_parsed = dpkg_compare_parsed,
 	.name = "dpkg",
 	.summary = "Debian/Ubuntu [epoch:]upstream[-revision], as dpkg orders them",
 	.check = dpkg_check,

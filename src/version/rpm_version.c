@@ -180,7 +180,42 @@ static dd_code rpm_satisfies(const char *v, size_t vn, const char *r, size_t rn,
 	return dd_version_clauses_satisfy(&dd_version_rpm, v, vn, r, rn, flags, ok, err);
 }
 
+static dd_code rpm_parse(const char *s, size_t n, struct dd_version_parsed *p,
+			 struct dd_err *err)
+{
+	struct rpm_v v;
+	dd_code rc = parse(s, n, &v, err);
+	if (rc != DD_OK)
+		return rc;
+	const char *part[3] = { v.e, v.v, v.r };
+	size_t len[3] = { v.en, v.vn, v.rn };
+	for (int i = 0; i < 3; i++) {
+		p->part_present[i] = part[i] != NULL;
+		p->part_off[i] = part[i] ? (size_t)(part[i] - s) : 0;
+		p->part_len[i] = len[i];
+	}
+	return DD_OK;
+}
+
+static int rpm_compare_parsed(const struct dd_version_parsed *a,
+			      const struct dd_version_parsed *b)
+{
+	const char *ae = a->part_present[0] ? a->str + a->part_off[0] : "0";
+	const char *be = b->part_present[0] ? b->str + b->part_off[0] : "0";
+	int r = dd_version_numcmp(ae, a->part_present[0] ? a->part_len[0] : 1, be,
+				  b->part_present[0] ? b->part_len[0] : 1);
+	if (r == 0)
+		r = rpmvercmp_n(a->str + a->part_off[1], a->part_len[1], b->str + b->part_off[1],
+				b->part_len[1]);
+	if (r == 0 && a->part_present[2] && b->part_present[2])
+		r = rpmvercmp_n(a->str + a->part_off[2], a->part_len[2], b->str + b->part_off[2],
+				b->part_len[2]);
+	return r;
+}
+
 const struct dd_version_scheme dd_version_rpm = {
+	.parse = rpm_parse,
+	.compare_parsed = rpm_compare_parsed,
 	.name = "rpm",
 	.summary = "RPM [epoch:]version[-release], rpmvercmp with ~ and ^",
 	.check = rpm_check,

@@ -234,6 +234,32 @@ dd_code dd_version_check(const struct dd_version_scheme *s, const char *v, size_
 	return rc;
 }
 
+dd_code dd_version_parse(const struct dd_version_scheme *s, const char *v, size_t n,
+			 struct dd_version_parsed *out, struct dd_err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->scheme = s;
+	out->str = v;
+	out->len = n;
+	if (n > DD_VERSION_MAX_BYTES)
+		return too_long(s, n, err);
+	dd_code rc = s->parse ? s->parse(v, n, out, err) : s->check(v, n, err);
+	if (rc != DD_OK)
+		dd_err_prefix(err, "%s version ", s->name);
+	return rc;
+}
+
+int dd_version_compare_parsed(const struct dd_version_parsed *a,
+			      const struct dd_version_parsed *b)
+{
+	const struct dd_version_scheme *s = a->scheme;
+	if (s->compare_parsed)
+		return s->compare_parsed(a, b);
+	int c = 0;
+	s->compare(a->str, a->len, b->str, b->len, 0, &c, NULL);
+	return c;
+}
+
 dd_code dd_version_canonical(const struct dd_version_scheme *s, const char *v, size_t n,
 			     char *out, size_t cap, struct dd_err *err)
 {
@@ -304,6 +330,10 @@ static dd_code one_clause(const struct dd_version_scheme *s, const char *v, size
 		want = 2;
 	else if (opn == 2 && !memcmp(op, "!=", 2))
 		want = 5;
+	else if (opn == 1 && op[0] == '<' && (flags & DD_VERSION_CLAUSES_DPKG))
+		want = 3;
+	else if (opn == 1 && op[0] == '>' && (flags & DD_VERSION_CLAUSES_DPKG))
+		want = 6;
 	else if ((opn == 1 && op[0] == '<') || (opn == 2 && !memcmp(op, "<<", 2)))
 		want = 1;
 	else if (opn == 2 && !memcmp(op, "<=", 2))
@@ -315,7 +345,8 @@ static dd_code one_clause(const struct dd_version_scheme *s, const char *v, size
 	else
 		return dd_version_bad(err, op, (size_t)(end - op), "unknown operator");
 	int c;
-	dd_code rc = s->compare(v, vn, p, (size_t)(end - p), flags, &c, err);
+	dd_code rc = s->compare(v, vn, p, (size_t)(end - p), flags & ~DD_VERSION_CLAUSES_DPKG, &c,
+				err);
 	if (rc != DD_OK)
 		return rc;
 	*ok = (want & (c < 0 ? 1 : c == 0 ? 2 : 4)) != 0;

@@ -40,6 +40,10 @@ struct dd_version_scheme {
 	dd_code (*canonical)(const char *s, size_t n, struct dd_vout *out, struct dd_err *err);
 	dd_code (*satisfies)(const char *v, size_t vn, const char *r, size_t rn, unsigned flags,
 			     bool *ok, struct dd_err *err);
+	/* Optional fast path for dd_version_parse / _compare_parsed. */
+	dd_code (*parse)(const char *s, size_t n, struct dd_version_parsed *p,
+			 struct dd_err *err);
+	int (*compare_parsed)(const struct dd_version_parsed *a, const struct dd_version_parsed *b);
 };
 
 extern const struct dd_version_scheme dd_version_dpkg, dd_version_apk, dd_version_rpm,
@@ -54,6 +58,10 @@ dd_code dd_version_bad(struct dd_err *err, const char *s, size_t n, const char *
  * (dpkg, rpm, go, nuget, composer): clauses "OP V" separated by "," (all
  * must hold) and alternatives separated by "||". OP is one of < <= = == !=
  * >= > and dpkg's << >>; a bare V means "= V". */
+/* Internal flag for dd_version_clauses_satisfy: dpkg's obsolete "<" and
+ * ">" mean "<=" and ">=" (deb-control(5), dpkg --compare-versions). */
+#define DD_VERSION_CLAUSES_DPKG (1u << 30)
+
 dd_code dd_version_clauses_satisfy(const struct dd_version_scheme *s, const char *v, size_t vn,
 				   const char *r, size_t rn, unsigned flags, bool *ok,
 				   struct dd_err *err);

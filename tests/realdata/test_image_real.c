@@ -246,3 +246,27 @@ DD_TEST(node_app_shares_the_alpine_layer)
 	dd_fs_free(fs);
 	dd_image_close(img);
 }
+
+DD_TEST(debian_oci_layout_directory)
+{
+	/* The same layout unpacked (at test time, into the test's tmpdir):
+	 * oci:DIR:TAG and the bare directory (probed) give the same view. */
+	const char *tar = dd_test_shared("images/debian-bookworm-minbase.oci.tar");
+	char cmd[8600], dir[4200], ref[4300];
+	snprintf(dir, sizeof dir, "%s/layout", dd_test_tmpdir());
+	snprintf(cmd, sizeof cmd, "mkdir -p %s && tar -C %s -xf %s", dir, dir, tar);
+	ASSERT_EQ_INT(dd_test_run(cmd, NULL), 0);
+	snprintf(ref, sizeof ref, "oci:%s:bookworm-minbase", dir);
+	struct dd_image *img;
+	struct dd_fs *fs = load(ref, DD_IMAGE_NO_CACHE, &img);
+	check_debian(fs);
+	EXPECT_STR_EQ(dd_image_info(img)->name, "bookworm-minbase");
+	EXPECT_EQ_INT(dd_image_info(img)->nlayers, 3);
+	dd_image_close(img);
+	struct dd_fs *bare = load(dir, DD_IMAGE_NO_CACHE, &img);
+	EXPECT_STR_EQ(dd_image_info(img)->transport, "oci");
+	EXPECT_EQ_INT(dd_fs_each(fs, cmp_each, bare), 0);
+	dd_image_close(img);
+	dd_fs_free(fs);
+	dd_fs_free(bare);
+}

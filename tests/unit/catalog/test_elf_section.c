@@ -60,3 +60,21 @@ DD_TEST(hostile_headers)
 	free(c);
 	free(d);
 }
+
+DD_TEST(maybe_program)
+{
+	unsigned char h[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	put_uint(h + 16, 2, 2, 0); /* ET_EXEC */
+	EXPECT_TRUE(dd_elf_maybe_program(h, sizeof h));
+	put_uint(h + 16, 3, 2, 0); /* ET_DYN, entry 0: a shared library */
+	EXPECT_TRUE(!dd_elf_maybe_program(h, sizeof h));
+	put_uint(h + 24, 0x1040, 8, 0); /* ET_DYN with an entry: a PIE program */
+	EXPECT_TRUE(dd_elf_maybe_program(h, sizeof h));
+	put_uint(h + 16, 1, 2, 0); /* ET_REL */
+	EXPECT_TRUE(!dd_elf_maybe_program(h, sizeof h));
+	unsigned char b[52] = { 0x7f, 'E', 'L', 'F', 1, 2, 1 };
+	put_uint(b + 16, 3, 2, 1);
+	put_uint(b + 24, 0x400, 4, 1); /* ELF32 big-endian PIE */
+	EXPECT_TRUE(dd_elf_maybe_program(b, sizeof b));
+	EXPECT_TRUE(!dd_elf_maybe_program(b, 20));
+}

@@ -64,6 +64,9 @@ DD_TEST(inline_format_modules_and_replacement)
 	EXPECT_TRUE(pkg(sb, "github.com/old/lib", NULL) == NULL);
 	EXPECT_STR_EQ(pkg(sb, "golang.org/x/net", NULL)->purl, "pkg:golang/golang.org/x/net@v0.1.0");
 	EXPECT_STR_EQ(pkg(sb, "example.com", NULL)->purl, "pkg:golang/example.com@v1.2.3");
+	/* "(devel)" stays the version but is not put in the purl. */
+	ASSERT_OK(dd_lang_parse_go_modinfo("go1.21.3", "mod\tex.org/m\t(devel)\t\n", 22, &s, &err), &err);
+	EXPECT_STR_EQ(pkg(sb, "ex.org/m", "(devel)")->purl, "pkg:golang/ex.org/m");
 	dd_sbom_free(sb);
 	free(elf);
 }

@@ -95,8 +95,8 @@ static void check_overlay(const struct dd_fs *fs, const char *name)
 	ASSERT_TRUE(f != NULL);
 	EXPECT_STR_EQ(f->path, "usr/lib/os-release");
 	EXPECT_TRUE(f->data && memmem(f->data, f->size, "VERSION_ID=2", 12));
-	if (dd_test_run("true", NULL) != 0)
-		dd_test_fail(__FILE__, __LINE__, "%s", name);
+	if (dd_fs_lookup(fs, "usr/bin/tool"))
+		dd_test_fail(__FILE__, __LINE__, "%s: the whiteout was not applied", name);
 }
 
 static void check_case(const char *name, const char *ref, const char *want_code, const char *text,
@@ -185,7 +185,7 @@ static void run_all(const char *dir, bool only_many)
 	int n = 0;
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
-		char *save, *fields[5] = { "", "", "", "", "" };
+		char *fields[5] = { "", "", "", "", "" };
 		int k = 0;
 		for (char *t = line; k < 5; k++) {
 			fields[k] = t;
@@ -195,7 +195,6 @@ static void run_all(const char *dir, bool only_many)
 			*tab = '\0';
 			t = tab + 1;
 		}
-		(void)save;
 		bool is_many = strstr(fields[4], "many") != NULL;
 		if (is_many != only_many)
 			continue;

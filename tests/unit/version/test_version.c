@@ -106,6 +106,9 @@ DD_TEST(ranges)
 	EXPECT_TRUE(sat("gem", "2.0.1", "~> 2.0"));
 	EXPECT_TRUE(!sat("gem", "3.0", "~> 2.0"));
 	EXPECT_TRUE(sat("dpkg", "1.2-1", ">= 1.0, << 2"));
+	EXPECT_TRUE(sat("dpkg", "2", "< 2")); /* obsolete dpkg "<" is "<=" */
+	EXPECT_TRUE(!sat("dpkg", "2", "<< 2"));
+	EXPECT_TRUE(!sat("rpm", "2", "< 2"));
 	EXPECT_TRUE(sat("rpm", "1.2-1.el8", "< 1.3 || > 5"));
 	EXPECT_TRUE(sat("go", "v1.2.3", ">= v1.2.0, < v1.3.0"));
 	EXPECT_TRUE(sat("apk", "1.2.3-r1", "<1.2.4"));
@@ -196,6 +199,35 @@ DD_TEST(compare_does_not_allocate)
 		}
 	}
 	EXPECT_EQ_INT(dd_alloc_count(), before);
+}
+
+DD_TEST(parsed_compare_matches_string_compare)
+{
+	static const char *const schemes[] = { "dpkg", "rpm", "apk", "semver", "npm", "nuget",
+					       "pep440", "maven", "gem", "go", "composer" };
+	struct vgen g = { 99 };
+	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+		const struct dd_version_scheme *s = dd_version_scheme_find(schemes[i]);
+		for (int j = 0; j < 2000; j++) {
+			char a[128], b[128];
+			vg_any(&g, schemes[i], a, sizeof a);
+			vg_any(&g, schemes[i], b, sizeof b);
+			struct dd_version_parsed pa, pb;
+			struct dd_err err = { 0 };
+			ASSERT_OK(dd_version_parse(s, a, strlen(a), &pa, &err), &err);
+			ASSERT_OK(dd_version_parse(s, b, strlen(b), &pb, &err), &err);
+			int c1 = 9;
+			ASSERT_OK(dd_version_compare_n(s, a, strlen(a), b, strlen(b), 0, &c1, &err), &err);
+			int c2 = dd_version_compare_parsed(&pa, &pb);
+			if (c1 != c2)
+				dd_test_fail(__FILE__, __LINE__, "%s [%s] [%s]: %d vs parsed %d",
+					     schemes[i], a, b, c1, c2);
+		}
+	}
+	struct dd_version_parsed p;
+	struct dd_err err = { 0 };
+	EXPECT_EQ_INT(dd_version_parse(dd_version_scheme_find("dpkg"), "1:", 2, &p, &err),
+		      DD_EINVAL);
 }
 
 /* ---- properties on random samples ----------------------------------- */
