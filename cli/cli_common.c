@@ -148,6 +148,12 @@ int dd_cli_image_option(const char *cmd, int c, char **argv, struct dd_image_opt
 	case DD_OPT_NO_CACHE:
 		iopts->flags |= DD_IMAGE_NO_CACHE;
 		return 1;
+	case DD_CLI_OPT_USERNAME:
+	case DD_CLI_OPT_PASSWORD_STDIN:
+	case DD_CLI_OPT_CA_FILE:
+	case DD_CLI_OPT_INSECURE:
+		iopts->registry = &dd_cli_registry_shared()->opts;
+		return dd_cli_registry_option(dd_cli_registry_shared(), c, optarg, cmd);
 	case ':':
 		dd_cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
 		return -1;
@@ -160,6 +166,8 @@ int dd_cli_image_option(const char *cmd, int c, char **argv, struct dd_image_opt
 
 const char *dd_cli_one_image(const char *cmd, int argc, char **argv)
 {
+	if (dd_cli_registry_finish(dd_cli_registry_shared(), cmd))
+		return NULL;
 	if (optind >= argc) {
 		dd_cli_usage(cmd, "missing IMAGE");
 		return NULL;

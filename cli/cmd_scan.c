@@ -7,11 +7,13 @@
  * scanners fold the two into one flag and users run them twice. The help
  * text is mirrored in docs/cli/scan.md.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <strings.h>
 
 #include "cli.h"
 #include "cli_store.h"
+#include "dd/arena.h"
 #include "dd/clock.h"
 #include "dd/report.h"
 #include "dd/scan.h"
@@ -37,6 +39,8 @@ static const char help[] =
 	"                         or higher remains (UNKNOWN trips only --fail-on UNKNOWN)\n"
 	"      --ignore-unfixed   leave out findings that have no fixed version yet\n"
 	"      --ignore-file FILE suppress accepted findings (YAML, see docs/cli/scan.md)\n"
+	"      --vex FILE         apply a VEX document (OpenVEX or CycloneDX VEX; may be\n"
+	"                         repeated): not_affected and fixed statements suppress\n"
 	"      --show-suppressed  table: also list suppressed findings\n"
 	"      --save             record the scan in the store and update the asset's\n"
 	"                         findings (new, still open, fixed by this rescan)\n"
@@ -47,6 +51,11 @@ static const char help[] =
 	"      --policy FILE      priority and SLA policy (YAML, docs/policy.md)\n"
 	"      --platform P       os/arch[/variant] of a multi-platform image\n"
 	"      --no-cache         neither read nor write the layer cache\n"
+	"      --username USER   registry login; the password is read by\n"
+	"      --password-stdin  from the first line of standard input\n"
+	"      --ca-file FILE     also trust the CA certificates in FILE (registries)\n"
+	"      --insecure-registry HOST\n"
+	"                         allow plain HTTP or unverified TLS for HOST[:PORT]\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 no gate or the gate passed, 1 the --fail-on gate tripped,\n"
@@ -126,10 +135,54 @@ static int save_scan(struct dd_cli_store *store, const struct dd_scan_result *r,
 	return DD_EXIT_OK;
 }
 
+/* The --vex documents, read before the image so a bad one fails fast. */
+struct vex {
+	struct dd_arena *arena;
+	struct {
+		const char *path;
+		struct dd_vex_stmt *st;
+		size_t n;
+	} docs[16];
+	size_t ndocs;
+};
+
+static int load_vex(struct vex *v, const char *const *paths, size_t n)
+{
+	if (!n)
+		return DD_EXIT_OK;
+	v->arena = dd_arena_new(0);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f = fopen(paths[i], "rb");
+		struct dd_err err;
+		if (!f) {
+			fprintf(stderr, "drydock: error: --vex %s: %s\n", paths[i], strerror(errno));
+			return DD_EXIT_ERROR;
+		}
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		char chunk[65536];
+		size_t k;
+		while (m && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+			fwrite(chunk, 1, k, m);
+		fclose(f);
+		if (m)
+			fclose(m);
+		dd_code rc = dd_vex_parse(buf ? buf : "", len, paths[i], v->arena, &v->docs[i].st,
+					  &v->docs[i].n, &err);
+		free(buf);
+		if (rc)
+			return dd_cli_fail(&err);
+		v->docs[i].path = paths[i];
+		v->ndocs++;
+	}
+	return DD_EXIT_OK;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SEVERITY, OPT_FAIL_ON, OPT_IGNORE_UNFIXED, OPT_IGNORE_FILE,
-	       OPT_SHOW_SUPPRESSED, OPT_SAVE, OPT_ASSET, OPT_SCAN_STORE, OPT_SCAN_POLICY };
+	       OPT_SHOW_SUPPRESSED, OPT_SAVE, OPT_ASSET, OPT_SCAN_STORE, OPT_SCAN_POLICY, OPT_VEX };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -139,6 +192,7 @@ int cmd_scan(int argc, char **argv)
 		{ "ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED },
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED },
+		{ "vex", required_argument, NULL, OPT_VEX },
 		{ "save", no_argument, NULL, OPT_SAVE },
 		{ "asset", required_argument, NULL, OPT_ASSET },
 		{ "store", required_argument, NULL, OPT_SCAN_STORE },
@@ -156,6 +210,8 @@ int cmd_scan(int argc, char **argv)
 	bool gate = false;
 	enum dd_severity fail_on = DD_SEV_UNKNOWN;
 	bool save = false;
+	const char *vex_paths[16];
+	size_t nvex = 0;
 	const char *asset = NULL;
 	struct dd_cli_store store = { 0 };
 	struct dd_err err = { 0 };
@@ -202,6 +258,11 @@ int cmd_scan(int argc, char **argv)
 		case OPT_SAVE:
 			save = true;
 			break;
+		case OPT_VEX:
+			if (nvex == sizeof vex_paths / sizeof *vex_paths)
+				return dd_cli_usage("scan", "at most %zu --vex files", nvex);
+			vex_paths[nvex++] = optarg;
+			break;
 		case OPT_SCAN_STORE:
 			store.url = optarg;
 			break;
@@ -223,33 +284,31 @@ int cmd_scan(int argc, char **argv)
 		return DD_EXIT_ERROR;
 	/* Read the user's files before the (slow) image, so a typo fails fast. */
 	struct dd_ignore *ignore = NULL;
-	if (ignore_path && dd_ignore_load(ignore_path, &ignore, &err))
-		return dd_cli_fail(&err);
-
-	if (save && dd_cli_store_open(&store)) {
-		dd_ignore_free(ignore);
-		return DD_EXIT_ERROR;
+	struct vex vex = { 0 };
+	struct dd_scan_result *r = NULL;
+	int status = DD_EXIT_ERROR;
+	if (ignore_path && dd_ignore_load(ignore_path, &ignore, &err)) {
+		dd_cli_fail(&err);
+		goto out;
 	}
+	if (load_vex(&vex, vex_paths, nvex) || (save && dd_cli_store_open(&store)))
+		goto out;
+
 	struct dd_cli_progress prog;
 	dd_cli_progress_start(&prog, image, &iopts);
 	int64_t started = dd_clock_now();
-	struct dd_scan_result *r = NULL;
 	dd_code rc = dd_scan_image(image, &iopts, &sopts, &r, &err);
 	dd_cli_progress_end(&prog);
 	if (rc) {
-		dd_ignore_free(ignore);
-		dd_cli_store_close(&store);
-		return dd_cli_fail(&err);
+		dd_cli_fail(&err);
+		goto out;
 	}
 	if (ignore)
 		dd_ignore_apply(ignore, r);
-	if (save && save_scan(&store, r, asset, image, started)) {
-		dd_scan_result_free(r);
-		dd_ignore_free(ignore);
-		dd_cli_store_close(&store);
-		return DD_EXIT_ERROR;
-	}
-	dd_cli_store_close(&store);
+	for (size_t i = 0; i < vex.ndocs; i++)
+		dd_vex_apply_scan(vex.docs[i].st, vex.docs[i].n, vex.docs[i].path, r);
+	if (save && save_scan(&store, r, asset, image, started))
+		goto out;
 	bool table = fmt == DD_REPORT_TABLE;
 	dd_cli_warnings(r->sbom->warnings, r->sbom->nwarnings, table, output);
 	dd_cli_warnings(r->warnings, r->nwarnings, table, output);
@@ -259,7 +318,6 @@ int cmd_scan(int argc, char **argv)
 	if (dd_cli_stdout_tty() && !output)
 		ropts.flags |= DD_REPORT_COLOR;
 
-	int status = DD_EXIT_ERROR;
 	FILE *out = dd_cli_open_output(output);
 	if (out) {
 		rc = dd_report_scan(out, r, fmt, &ropts, &err);
@@ -267,12 +325,15 @@ int cmd_scan(int argc, char **argv)
 		if (rc)
 			status = dd_cli_fail(&err);
 	}
-	dd_scan_result_free(r);
-	dd_ignore_free(ignore);
 	if (status == DD_EXIT_OK && tripped) {
 		fprintf(stderr, "drydock: gate: findings of severity %s or higher remain\n",
 			sev_words[fail_on]);
-		return DD_EXIT_GATE;
+		status = DD_EXIT_GATE;
 	}
+out:
+	dd_scan_result_free(r);
+	dd_cli_store_close(&store);
+	dd_arena_free(vex.arena);
+	dd_ignore_free(ignore);
 	return status;
 }

@@ -13,6 +13,7 @@ static const struct dd_command commands[] = {
 	{ "help", cmd_help, "Show help for drydock or one of its commands" },
 	{ "kb", cmd_kb, "Remediation knowledge base: add, show, search" },
 	{ "metrics", cmd_metrics, "MTTR, SLA compliance, scan frequency, open by age" },
+	{ "registry", cmd_registry, "List a registry's repositories and tags; fetch manifests" },
 	{ "report", cmd_report, "HTML or JSON report with charts from the store" },
 	{ "sbom", cmd_sbom, "List the packages in an image (table, JSON, CycloneDX, SPDX)" },
 	{ "scan", cmd_scan, "Find the vulnerabilities of an image's packages" },

@@ -15,6 +15,7 @@
 #include "dd/err.h"
 
 struct dd_arena;
+struct dd_registry_opts;
 
 struct dd_layer_info {
 	unsigned index;          /* 0 = base layer */
@@ -112,6 +113,9 @@ struct dd_image_opts {
 	/* Progress, called from the reading thread: done/total layers. */
 	void (*progress)(void *ud, unsigned done, unsigned total, const char *what);
 	void *progress_ud;
+	/* registry: images: credentials, TLS, insecure hosts (dd/registry.h);
+	 * NULL = defaults (docker config, system CAs, nothing insecure). */
+	const struct dd_registry_opts *registry;
 };
 
 /* Opens IMAGE (transport:ref, or a bare path that is probed), reads its

@@ -22,6 +22,7 @@
 
 #include "image/image.h"
 #include "image/layer.h"
+#include "image/registry.h"
 #include "image/source.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -32,6 +33,8 @@ static const struct dd_image_source *const sources[] = {
 	&dd_source_oci,
 	&dd_source_oci_archive,
 	&dd_source_dir,
+	&dd_source_registry,
+	&dd_source_docker,
 	NULL,
 };
 
@@ -96,12 +99,14 @@ static dd_code open_image(const char *ref, const struct dd_image_opts *opts, boo
 		rest = colon + 1;
 	if (!src) {
 		struct stat st;
-		if (stat(ref, &st) != 0) {
+		if (stat(ref, &st) != 0 && dd_registry_bare_ref(ref)) {
+			src = &dd_source_registry; /* "alpine:3.19", "ghcr.io/org/app" */
+		} else if (stat(ref, &st) != 0) {
 			if (colon && strcmp(ref, colon) && !strchr(ref, '/') && strlen(ref) < 64 &&
 			    colon - ref < 20 && !strchr(colon + 1, '/'))
 				return dd_err_set(err, DD_EUNSUPPORTED,
 						  "%s: unknown transport \"%.*s\" (known: docker-archive, oci, oci-archive, dir), "
-						  "or a registry reference, which is not supported yet",
+						  "or a registry reference (registry:NAME[:TAG])",
 						  ref, (int)(colon - ref), ref);
 			return dd_err_sys(err, errno == ENOENT ? DD_ENOTFOUND : DD_EIO, "%s", ref);
 		}

@@ -73,6 +73,8 @@ extern const struct dd_image_source dd_source_docker_archive;
 extern const struct dd_image_source dd_source_oci;
 extern const struct dd_image_source dd_source_oci_archive;
 extern const struct dd_image_source dd_source_dir;
+extern const struct dd_image_source dd_source_registry; /* registry_source.c */
+extern const struct dd_image_source dd_source_docker;   /* docker://REF, the same */
 
 /* Helpers shared by sources (image.c). */
 /* A stream over bytes [off, off+len) of fd, read with pread; fd stays the

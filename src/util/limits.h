@@ -43,6 +43,16 @@
 #define DD_LIMIT_DSA_ENTRY_BYTES (1u << 20)
 /* A line of a text database (dpkg status, apk installed). */
 #define DD_LIMIT_LINE_BYTES (1u << 20)
+/* One HTTP response header field we parse (WWW-Authenticate, Link). Real
+ * ones are a few hundred bytes; curl itself caps a header line at 100 KiB. */
+#define DD_LIMIT_HTTP_FIELD_BYTES (16u << 10)
+/* A registry response we keep whole: an error body, a token, one page of a
+ * catalog or tag list (Docker Hub pages hold at most 100-1000 names). */
+#define DD_LIMIT_REGISTRY_BODY_BYTES (16u << 20)
+/* Pages of one listing: 10^4 pages of >= 100 names is a million names. */
+#define DD_LIMIT_REGISTRY_PAGES 10000u
+/* Redirects followed for one request (blob storage uses one; curl's default is 30). */
+#define DD_LIMIT_REDIRECTS 8
 /* Files people write for us (ignore files, policies, rules): 4 MiB is far
  * past any real one. */
 #define DD_LIMIT_USER_FILE_BYTES (4u << 20)

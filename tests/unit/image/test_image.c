@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dd/registry.h"
 #include "dd/sbom.h"
 #include "dd_test.h"
 #include "image/image.h"
@@ -539,7 +540,14 @@ DD_TEST(sbom_from_image_describes_the_image)
 	dd_sbom_free(s);
 	EXPECT_EQ_INT(dd_sbom_from_image("/nonexistent/image.tar", &o, &s, &err), DD_ENOTFOUND);
 	EXPECT_TRUE(strstr(err.msg, "/nonexistent/image.tar") != NULL);
-	EXPECT_EQ_INT(dd_sbom_from_image("alpine:3.19", &o, &s, &err), DD_EUNSUPPORTED);
+	/* A tagged bare name that is no file is a registry image; this one is on
+	 * 127.0.0.1 port 1, where nothing listens (tests never leave loopback). */
+	struct dd_registry_opts ro = { .docker_config = "", .retry_base_ms = 1 };
+	o.registry = &ro;
+	EXPECT_EQ_INT(dd_sbom_from_image("127.0.0.1:1/alpine:3.19", &o, &s, &err), DD_ENET);
+	EXPECT_TRUE(strstr(err.msg, "127.0.0.1:1") != NULL);
+	/* A bare name without tag, digest or host stays a file name. */
+	EXPECT_EQ_INT(dd_sbom_from_image("image.tar", &o, &s, &err), DD_ENOTFOUND);
 }
 
 /* ---- out of memory ------------------------------------------------------------ */
