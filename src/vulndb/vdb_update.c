@@ -173,23 +173,6 @@ struct updater {
 	char cache[4096];
 };
 
-static dd_code mkdirs(const char *path, struct dd_err *err)
-{
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return dd_err_sys(err, DD_EIO, "creating %s", buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		return dd_err_sys(err, DD_EIO, "creating %s", buf);
-	return DD_OK;
-}
-
 static void read_meta(const char *meta, char *etag, size_t en, char *lastmod, size_t ln)
 {
 	etag[0] = lastmod[0] = '\0';
@@ -454,7 +437,7 @@ static dd_code fetch_file(struct updater *u, const struct dd_vulndb_feed_file *f
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	dd_code rc = mkdirs(dir, err);
+	dd_code rc = vdb_mkdirs(dir, err);
 	if (rc)
 		return rc;
 	struct stat st;
@@ -566,9 +549,9 @@ dd_code dd_vulndb_update(const struct dd_vulndb_update_opts *o, struct dd_vulndb
 		snprintf(u.cache, sizeof u.cache, "%s", o->cache_dir);
 	else
 		fmt(u.cache, sizeof u.cache, "%s/cache", dbdir);
-	dd_code rc = mkdirs(u.cache, err);
+	dd_code rc = vdb_mkdirs(u.cache, err);
 	if (rc == DD_OK)
-		rc = mkdirs(dbdir, err);
+		rc = vdb_mkdirs(dbdir, err);
 	if (rc)
 		return rc;
 	/* One update at a time per DB. */

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "vulndb/vdb.h"
 
 const char vdb_schema_sql[] =
@@ -192,9 +195,36 @@ dd_code vdb_attach(sqlite3 *db, struct vdb *w, struct dd_err *err)
 	return rc;
 }
 
+dd_code vdb_mkdirs(const char *path, struct dd_err *err)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return dd_err_sys(err, DD_EIO, "creating %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return dd_err_sys(err, DD_EIO, "creating %s", buf);
+	return DD_OK;
+}
+
 dd_code vdb_open_rw(const char *path, unsigned flags, struct vdb *w, struct dd_err *err)
 {
 	memset(w, 0, sizeof *w);
+	/* A new DB in a data directory that does not exist yet (a first
+	 * `drydock db import` on a fresh machine): make the directory. */
+	const char *slash = strrchr(path, '/');
+	if ((flags & DD_VULNDB_CREATE) && slash && slash != path) {
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+		dd_code rc = vdb_mkdirs(dir, err);
+		if (rc)
+			return rc;
+	}
 	int oflags = SQLITE_OPEN_READWRITE | ((flags & DD_VULNDB_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &w->db, oflags, NULL) != SQLITE_OK) {
 		dd_code rc = dd_err_set(err, (flags & DD_VULNDB_CREATE) ? DD_EDB : DD_ENOTFOUND,
