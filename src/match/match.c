@@ -490,6 +490,9 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 	struct pkg_match m = { .r = r, .os = s->image.os ? s->image.os : "linux" };
 	size_t unassessed = 0;
 
+	/* One read transaction for every lookup of this scan (vulndb.h). */
+	if ((rc = dd_vulndb_batch_begin(db, err)))
+		return rc;
 	const char *eol = dd_match_eol_date(s->distro.id, s->distro.version_id);
 	if (eol) {
 		int64_t t;
@@ -560,6 +563,7 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 	}
 	if (!rc && r->nfindings > 1)
 		qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, s);
+	dd_vulndb_batch_end(db);
 	free(m.hits);
 	dd_map_release(&cache.map);
 	dd_map_release(&cov.seen);
