@@ -38,7 +38,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"IMAGE names its transport as skopeo does: docker-archive:PATH, oci:DIR[:TAG],\n"
-		"oci-archive:PATH, dir:ROOTFS; a bare path is probed.\n"
+		"oci-archive:PATH, dir:ROOTFS, registry:REF; a bare path is probed, and a bare\n"
+		"reference with a tag or digest (alpine:3.19) is pulled from its registry.\n"
 		"Run 'drydock COMMAND --help' for a command's options. Exit status: 0 ok,\n"
 		"1 the --fail-on gate tripped, 2 error.\n");
 }
