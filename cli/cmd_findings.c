@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli_store.h"
+#include "dd/report.h"
 
 static const char usage_text[] =
 	"usage: drydock findings list [--asset NAME] [--state STATE] [--priority P1|P2|P3]\n"
@@ -66,7 +67,7 @@ static int do_list(struct dd_cli_store *c, struct dd_finding_filter *f)
 	struct dd_err err;
 	if (dd_store_list_findings(c->store, f, ar, &v, &n, &err) != DD_OK)
 		rc = dd_cli_fail(&err);
-	else if (json && dd_store_write_findings_json(stdout, v, n, &err) != DD_OK)
+	else if (json && dd_report_findings_json(stdout, v, n, &err) != DD_OK)
 		rc = dd_cli_fail(&err);
 	else if (!json)
 		table(v, n);

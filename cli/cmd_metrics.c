@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli_store.h"
+#include "dd/report.h"
 
 static const char usage_text[] =
 	"usage: drydock metrics [--asset NAME] [--since DATE] [--format table|json]\n"
@@ -88,7 +89,7 @@ int cmd_metrics(int argc, char **argv)
 	struct dd_err err;
 	if (dd_store_metrics(c.store, asset, since, 0, ar, &m, &err))
 		rc = dd_cli_fail(&err);
-	else if (json && dd_store_write_metrics_json(stdout, &m, &err))
+	else if (json && dd_report_metrics_json(stdout, &m, &err))
 		rc = dd_cli_fail(&err);
 	else if (!json)
 		table(&m);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli_store.h"
+#include "dd/report.h"
 
 static const char usage_text[] =
 	"usage: drydock report [--format html|json] [--asset NAME] [--since DATE]\n"
@@ -76,15 +77,15 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	}
 	if (html) {
-		if (dd_store_write_report_html(out, &m, title, rows, n, &err))
+		if (dd_report_store_html(out, &m, title, rows, n, &err))
 			rc = dd_cli_fail(&err);
 	} else {
 		/* One JSON document: {"metrics": {...}, "findings": [...]}. */
 		fputs("{\"metrics\": ", out);
-		if (dd_store_write_metrics_json(out, &m, &err))
+		if (dd_report_metrics_json(out, &m, &err))
 			rc = dd_cli_fail(&err);
 		fputs(", \"findings\": ", out);
-		if (!rc && dd_store_write_findings_json(out, rows, n, &err))
+		if (!rc && dd_report_findings_json(out, rows, n, &err))
 			rc = dd_cli_fail(&err);
 		fputs("}\n", out);
 	}

@@ -27,6 +27,7 @@
 #include "dd/err.h"
 #include "dd/sbom.h"
 #include "dd/scan.h"
+#include "dd/store.h"
 
 enum dd_report_format {
 	DD_REPORT_TABLE,
@@ -76,5 +77,14 @@ dd_code dd_report_sbom(FILE *out, const struct dd_sbom *sbom, enum dd_report_for
  * reported as DD_EINVAL before anything is written. */
 dd_code dd_report_scan(FILE *out, const struct dd_scan_result *r, enum dd_report_format f,
 		       const struct dd_report_opts *opts, struct dd_err *err);
+
+/* What the store knows, for people and programs: tracked findings and
+ * metrics as JSON, and the self-contained HTML report (inline SVG charts). */
+dd_code dd_report_findings_json(FILE *f, const struct dd_finding_row *rows, size_t n,
+				     struct dd_err *err);
+dd_code dd_report_metrics_json(FILE *f, const struct dd_metrics *m, struct dd_err *err);
+dd_code dd_report_store_html(FILE *f, const struct dd_metrics *m, const char *title,
+				   const struct dd_finding_row *top_open, size_t ntop,
+				   struct dd_err *err);
 
 #endif

@@ -296,14 +296,6 @@ struct dd_metrics {
 dd_code dd_store_metrics(struct dd_store *s, const char *asset, int64_t since, int64_t now,
 			 struct dd_arena *ar, struct dd_metrics *out, struct dd_err *err);
 
-/* Writers (one per format) used by the CLI. */
-dd_code dd_store_write_findings_json(FILE *f, const struct dd_finding_row *rows, size_t n,
-				     struct dd_err *err);
-dd_code dd_store_write_metrics_json(FILE *f, const struct dd_metrics *m, struct dd_err *err);
-dd_code dd_store_write_report_html(FILE *f, const struct dd_metrics *m, const char *title,
-				   const struct dd_finding_row *top_open, size_t ntop,
-				   struct dd_err *err);
-
 /* Scan records (docs/cli/scans.md): a scan result as JSON, for results made
  * elsewhere. On DD_OK *out is the caller's, freed with dd_scan_record_free. */
 dd_code dd_scan_record_parse(const char *data, size_t len, const char *name,

@@ -3,7 +3,8 @@
  * The findings store: opening (backend choice, migrations), assets, scans,
  * and the finding lifecycle of a save (docs/internals/store.md). The
  * knowledge base and VEX are in store_kb.c, metrics in store_metrics.c,
- * JSON/HTML writers in store_render.c.
+ * SBOM JSON in store_sbom_json.c; the findings, metrics and HTML writers are
+ * src/report/store_report.c.
  *
  * Migrations are a list of SQL scripts, numbered from 1, each applied once in
  * its own transaction and recorded in schema_migrations. They only add

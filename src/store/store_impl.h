@@ -2,7 +2,7 @@
 /*
  * Shared insides of the store: the handle and small query helpers used by
  * store.c (schema, assets, saves, findings), store_kb.c (knowledge base and
- * VEX), store_metrics.c and store_render.c. Nothing outside src/store/
+ * VEX), store_metrics.c and store_sbom_json.c. Nothing outside src/store/
  * includes this.
  */
 #ifndef DD_STORE_IMPL_H

@@ -9,6 +9,7 @@
  * through DRYDOCK_NOW (no explicit times passed to the API).
  */
 #include "dd_test.h"
+#include "dd/report.h"
 #include "store_fixture.h"
 
 /* 20 packages; package i has CVE-2026-1i00 with score (i % 11) scaled so all
@@ -124,7 +125,7 @@ STORE_TEST(e2e_scan_rescan_kb_metrics_report)
 	struct dd_finding_filter top = { .order = DD_ORDER_PRIORITY, .open_only = true, .limit = 10 };
 	ASSERT_OK(dd_store_list_findings(s, &top, a, &rows, &n, &err), &err);
 	EXPECT_EQ_INT(n, 10);
-	ASSERT_OK(dd_store_write_report_html(out, &m, "shop", rows, n, &err), &err);
+	ASSERT_OK(dd_report_store_html(out, &m, "shop", rows, n, &err), &err);
 	fclose(out);
 	char cmd[4400], *text = NULL;
 	snprintf(cmd, sizeof cmd, "grep -c '<svg ' %s", path);

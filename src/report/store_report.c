@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Writers for what the store knows: the SBOM JSON a scan records, findings
+ * Writers for what the store knows (include/dd/report.h): tracked findings
  * and metrics as JSON (yajl's generator: escaping is its job), and the HTML
  * report. The report is one self-contained file (no scripts, no external
  * fonts or images: it is mailed and archived) with inline SVG charts drawn
@@ -12,7 +12,8 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-#include "store/store_impl.h"
+#include "dd/report.h"
+#include "dd/store.h"
 #include "util/alloc.h"
 
 static void ys(yajl_gen g, const char *s)
@@ -80,77 +81,7 @@ static yajl_gen gen(bool pretty)
 	return g;
 }
 
-dd_code dd_store_sbom_json(const struct dd_sbom *sb, char **out, size_t *len, struct dd_err *err)
-{
-	yajl_gen g = gen(false);
-	if (!g)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	const struct dd_image_info *im = &sb->image;
-	yajl_gen_map_open(g);
-	ys(g, "image");
-	yajl_gen_map_open(g);
-	ykv(g, "transport", im->transport);
-	ykv(g, "reference", im->reference);
-	ykv(g, "name", im->name);
-	ykv(g, "config_digest", im->config_digest);
-	ykv(g, "manifest_digest", im->manifest_digest);
-	ykv(g, "os", im->os);
-	ykv(g, "arch", im->arch);
-	ykv(g, "created", im->created);
-	ys(g, "layers");
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < im->nlayers; i++) {
-		yajl_gen_map_open(g);
-		ykv(g, "diff_id", im->layers[i].diff_id);
-		ykv(g, "digest", im->layers[i].digest);
-		yki(g, "size", (long long)im->layers[i].size);
-		ykv(g, "created_by", im->layers[i].created_by);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	ys(g, "distro");
-	yajl_gen_map_open(g);
-	ykv(g, "id", sb->distro.id);
-	ykv(g, "version_id", sb->distro.version_id);
-	ykv(g, "codename", sb->distro.codename);
-	ykv(g, "pretty_name", sb->distro.pretty_name);
-	yajl_gen_map_close(g);
-	ys(g, "packages");
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < sb->npkgs; i++) {
-		const struct dd_package *p = &sb->pkgs[i];
-		yajl_gen_map_open(g);
-		ykv(g, "type", p->type);
-		ykv(g, "namespace", p->namespace_);
-		ykv(g, "name", p->name);
-		ykv(g, "version", p->version);
-		ykv(g, "arch", p->arch);
-		ykv(g, "source_name", p->source_name);
-		ykv(g, "source_version", p->source_version);
-		ykv(g, "license", p->license);
-		ykv(g, "purl", p->purl);
-		ykv(g, "location", p->location);
-		yki(g, "layer", p->layer);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	ys(g, "warnings");
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < sb->nwarnings; i++)
-		ys(g, sb->warnings[i]);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	const unsigned char *buf;
-	size_t n;
-	yajl_gen_get_buf(g, &buf, &n);
-	*out = dd_strndup((const char *)buf, n);
-	*len = n;
-	yajl_gen_free(g);
-	return *out ? DD_OK : dd_err_set(err, DD_ENOMEM, "out of memory");
-}
-
-dd_code dd_store_write_findings_json(FILE *f, const struct dd_finding_row *rows, size_t n,
+dd_code dd_report_findings_json(FILE *f, const struct dd_finding_row *rows, size_t n,
 				     struct dd_err *err)
 {
 	yajl_gen g = gen(true);
@@ -199,7 +130,7 @@ dd_code dd_store_write_findings_json(FILE *f, const struct dd_finding_row *rows,
 	return flush(g, f, err);
 }
 
-dd_code dd_store_write_metrics_json(FILE *f, const struct dd_metrics *m, struct dd_err *err)
+dd_code dd_report_metrics_json(FILE *f, const struct dd_metrics *m, struct dd_err *err)
 {
 	static const char *buckets[] = { "0-7d", "8-30d", "31-90d", ">90d" };
 	yajl_gen g = gen(true);
@@ -404,7 +335,7 @@ static void chart_top(FILE *f, const struct dd_metrics *m)
 	fputs("</svg>\n", f);
 }
 
-dd_code dd_store_write_report_html(FILE *f, const struct dd_metrics *m, const char *title,
+dd_code dd_report_store_html(FILE *f, const struct dd_metrics *m, const char *title,
 				   const struct dd_finding_row *top, size_t ntop, struct dd_err *err)
 {
 	char now[32], d1[16], d2[16];
