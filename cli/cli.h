@@ -69,6 +69,9 @@ int dd_cli_image_option(const char *cmd, int c, char **argv, struct dd_image_opt
 /* The one IMAGE argument left after the options, or NULL (usage printed). */
 const char *dd_cli_one_image(const char *cmd, int argc, char **argv);
 
+/* True when path is an existing directory. */
+bool dd_cli_is_dir(const char *path);
+
 /* Fails early, before an image is read, when --output FILE cannot be
  * created (its directory is missing); prints why. NULL and "-" are fine. */
 int dd_cli_check_output(const char *path);

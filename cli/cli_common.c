@@ -178,3 +178,9 @@ const char *dd_cli_one_image(const char *cmd, int argc, char **argv)
 	}
 	return argv[optind];
 }
+
+bool dd_cli_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

@@ -42,6 +42,8 @@ static const char help[] =
 	"      --vex FILE         apply a VEX document (OpenVEX or CycloneDX VEX; may be\n"
 	"                         repeated): not_affected and fixed statements suppress\n"
 	"      --show-suppressed  table: also list suppressed findings\n"
+	"      --all-tags         IMAGE is a registry repository: scan every tag (one\n"
+	"                         report each; machine formats to --output DIR/TAG.FORMAT)\n"
 	"      --save             record the scan in the store and update the asset's\n"
 	"                         findings (new, still open, fixed by this rescan)\n"
 	"      --asset NAME       the asset the scan belongs to (implies --save;\n"
@@ -179,10 +181,145 @@ static int load_vex(struct vex *v, const char *const *paths, size_t n)
 	return DD_EXIT_OK;
 }
 
+/* Everything one scan needs besides the image, read once for all images. */
+struct job {
+	struct dd_image_opts iopts;
+	struct dd_scan_opts sopts;
+	struct dd_report_opts ropts;
+	enum dd_report_format fmt;
+	unsigned show;
+	bool gate, save;
+	enum dd_severity fail_on;
+	const char *asset;
+	struct dd_ignore *ignore;
+	struct vex vex;
+	struct dd_cli_store store;
+};
+
+/* Scans one image and writes its report to output (NULL: stdout). Returns
+ * an exit status: 0, DD_EXIT_GATE or DD_EXIT_ERROR (printed). */
+static int scan_one(struct job *j, const char *image, const char *output)
+{
+	struct dd_err err = { 0 };
+	struct dd_scan_result *r = NULL;
+	int status = DD_EXIT_ERROR;
+	struct dd_cli_progress prog;
+	dd_cli_progress_start(&prog, image, &j->iopts);
+	int64_t started = dd_clock_now();
+	dd_code rc = dd_scan_image(image, &j->iopts, &j->sopts, &r, &err);
+	dd_cli_progress_end(&prog);
+	if (rc) {
+		dd_cli_fail(&err);
+		goto out;
+	}
+	if (j->ignore)
+		dd_ignore_apply(j->ignore, r);
+	for (size_t i = 0; i < j->vex.ndocs; i++)
+		dd_vex_apply_scan(j->vex.docs[i].st, j->vex.docs[i].n, j->vex.docs[i].path, r);
+	if (j->save && save_scan(&j->store, r, j->asset, image, started))
+		goto out;
+	bool table = j->fmt == DD_REPORT_TABLE;
+	dd_cli_warnings(r->sbom->warnings, r->sbom->nwarnings, table, output);
+	dd_cli_warnings(r->warnings, r->nwarnings, table, output);
+	bool tripped = j->gate && gate_trips(r, j->fail_on);
+	if (j->show)
+		keep_severities(r, j->show);
+	struct dd_report_opts ropts = j->ropts;
+	if (dd_cli_stdout_tty() && !output)
+		ropts.flags |= DD_REPORT_COLOR;
+	FILE *out = dd_cli_open_output(output);
+	if (out) {
+		rc = dd_report_scan(out, r, j->fmt, &ropts, &err);
+		status = dd_cli_close_output(out, output);
+		if (rc)
+			status = dd_cli_fail(&err);
+	}
+	if (status == DD_EXIT_OK && tripped) {
+		fprintf(stderr, "drydock: gate: %s: findings of severity %s or higher remain\n", image,
+			sev_words[j->fail_on]);
+		status = DD_EXIT_GATE;
+	}
+out:
+	dd_scan_result_free(r);
+	return status;
+}
+
+struct tags {
+	char **v;
+	size_t n, cap;
+};
+
+static dd_code add_tag(void *ud, const char *name, struct dd_err *err)
+{
+	struct tags *t = ud;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		char **v = realloc(t->v, cap * sizeof *v);
+		if (!v)
+			return dd_err_set(err, DD_ENOMEM, "out of memory listing tags");
+		t->v = v;
+		t->cap = cap;
+	}
+	if (!(t->v[t->n] = strdup(name)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory listing tags");
+	t->n++;
+	return DD_OK;
+}
+
+static int cmp_tag(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --all-tags: every tag of the repository, in name order, each its own scan
+ * (and its own asset when saving). A table goes to stdout one report after
+ * another; machine formats go to DIR/<tag>.<format>, one document each. */
+static int all_tags(struct job *j, const char *image, const char *outdir)
+{
+	const char *s = image;
+	if (!strncmp(s, "registry:", 9))
+		s += 9;
+	else if (!strncmp(s, "docker://", 9))
+		s += 9;
+	struct dd_registry_ref ref;
+	struct dd_err err = { 0 };
+	if (dd_registry_ref_parse(s, strlen(s), &ref, &err))
+		return dd_cli_fail(&err);
+	static const struct dd_registry_opts defaults;
+	struct dd_registry *reg;
+	if (dd_registry_open(ref.registry, j->iopts.registry ? j->iopts.registry : &defaults, &reg,
+			     &err))
+		return dd_cli_fail(&err);
+	struct tags t = { 0 };
+	dd_code rc = dd_registry_list_tags(reg, ref.repository, add_tag, &t, &err);
+	dd_registry_close(reg);
+	int status = DD_EXIT_OK;
+	if (rc) {
+		status = dd_cli_fail(&err);
+	} else if (!t.n) {
+		fprintf(stderr, "drydock: %s/%s has no tags\n", ref.registry, ref.repository);
+	}
+	qsort(t.v, t.n, sizeof *t.v, cmp_tag);
+	for (size_t i = 0; i < t.n && status != DD_EXIT_ERROR; i++) {
+		char one[1024], path[4096];
+		snprintf(one, sizeof one, "registry:%s/%s:%s", ref.registry, ref.repository, t.v[i]);
+		if (outdir)
+			snprintf(path, sizeof path, "%s/%s.%s", outdir, t.v[i],
+				 dd_report_format_name(j->fmt));
+		int st = scan_one(j, one, outdir ? path : NULL);
+		if (st > status)
+			status = st;
+	}
+	for (size_t i = 0; i < t.n; i++)
+		free(t.v[i]);
+	free(t.v);
+	return status;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	enum { OPT_DB = 256, OPT_SEVERITY, OPT_FAIL_ON, OPT_IGNORE_UNFIXED, OPT_IGNORE_FILE,
-	       OPT_SHOW_SUPPRESSED, OPT_SAVE, OPT_ASSET, OPT_SCAN_STORE, OPT_SCAN_POLICY, OPT_VEX };
+	       OPT_SHOW_SUPPRESSED, OPT_SAVE, OPT_ASSET, OPT_SCAN_STORE, OPT_SCAN_POLICY, OPT_VEX, OPT_ALL_TAGS };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -193,6 +330,7 @@ int cmd_scan(int argc, char **argv)
 		{ "ignore-file", required_argument, NULL, OPT_IGNORE_FILE },
 		{ "show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED },
 		{ "vex", required_argument, NULL, OPT_VEX },
+		{ "all-tags", no_argument, NULL, OPT_ALL_TAGS },
 		{ "save", no_argument, NULL, OPT_SAVE },
 		{ "asset", required_argument, NULL, OPT_ASSET },
 		{ "store", required_argument, NULL, OPT_SCAN_STORE },
@@ -201,19 +339,11 @@ int cmd_scan(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dd_image_opts iopts = { 0 };
-	struct dd_scan_opts sopts = { 0 };
-	struct dd_report_opts ropts = { 0 };
-	enum dd_report_format fmt = DD_REPORT_TABLE;
+	struct job j = { .fmt = DD_REPORT_TABLE, .fail_on = DD_SEV_UNKNOWN };
 	const char *output = NULL, *ignore_path = NULL;
-	unsigned show = 0;
-	bool gate = false;
-	enum dd_severity fail_on = DD_SEV_UNKNOWN;
-	bool save = false;
 	const char *vex_paths[16];
 	size_t nvex = 0;
-	const char *asset = NULL;
-	struct dd_cli_store store = { 0 };
+	bool every_tag = false;
 	struct dd_err err = { 0 };
 	int c;
 	optind = 1;
@@ -221,42 +351,45 @@ int cmd_scan(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (dd_report_format_parse(optarg, DD_REPORT_KIND_SCAN, &fmt, &err))
+			if (dd_report_format_parse(optarg, DD_REPORT_KIND_SCAN, &j.fmt, &err))
 				return dd_cli_usage("scan", "--format: %s", err.msg);
 			break;
 		case 'o':
 			output = optarg;
 			break;
 		case OPT_DB:
-			sopts.db_path = optarg;
+			j.sopts.db_path = optarg;
 			break;
 		case OPT_SEVERITY:
-			if (!parse_sev_list(optarg, &show))
+			if (!parse_sev_list(optarg, &j.show))
 				return dd_cli_usage("scan", "--severity '%s': expected a comma-separated "
 						    "list of CRITICAL, HIGH, MEDIUM, LOW, NONE, UNKNOWN",
 						    optarg);
 			break;
 		case OPT_FAIL_ON:
-			if (!parse_sev(optarg, strlen(optarg), &fail_on))
+			if (!parse_sev(optarg, strlen(optarg), &j.fail_on))
 				return dd_cli_usage("scan", "--fail-on '%s': expected one of CRITICAL, "
 						    "HIGH, MEDIUM, LOW, NONE, UNKNOWN", optarg);
-			gate = true;
+			j.gate = true;
 			break;
 		case OPT_IGNORE_UNFIXED:
-			sopts.ignore_unfixed = true;
+			j.sopts.ignore_unfixed = true;
 			break;
 		case OPT_IGNORE_FILE:
 			ignore_path = optarg;
 			break;
 		case OPT_SHOW_SUPPRESSED:
-			ropts.flags |= DD_REPORT_SUPPRESSED;
+			j.ropts.flags |= DD_REPORT_SUPPRESSED;
 			break;
 		case OPT_ASSET:
-			asset = optarg;
-			save = true; /* an asset means the scan is recorded */
+			j.asset = optarg;
+			j.save = true; /* an asset means the scan is recorded */
 			break;
 		case OPT_SAVE:
-			save = true;
+			j.save = true;
+			break;
+		case OPT_ALL_TAGS:
+			every_tag = true;
 			break;
 		case OPT_VEX:
 			if (nvex == sizeof vex_paths / sizeof *vex_paths)
@@ -264,76 +397,45 @@ int cmd_scan(int argc, char **argv)
 			vex_paths[nvex++] = optarg;
 			break;
 		case OPT_SCAN_STORE:
-			store.url = optarg;
+			j.store.url = optarg;
 			break;
 		case OPT_SCAN_POLICY:
-			store.policy_path = optarg;
+			j.store.policy_path = optarg;
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return DD_EXIT_OK;
 		default:
-			if (dd_cli_image_option("scan", c, argv, &iopts) <= 0)
+			if (dd_cli_image_option("scan", c, argv, &j.iopts) <= 0)
 				return DD_EXIT_ERROR;
 		}
 	}
 	const char *image = dd_cli_one_image("scan", argc, argv);
 	if (!image)
 		return DD_EXIT_ERROR;
-	if (dd_cli_check_output(output))
+	if (every_tag && j.asset)
+		return dd_cli_usage("scan", "--asset names one asset; with --all-tags each tag is "
+				    "recorded as its own (use --save)");
+	if (every_tag && j.fmt != DD_REPORT_TABLE && !output)
+		return dd_cli_usage("scan", "--all-tags with --format %s writes one file per tag: "
+				    "give the directory with --output DIR", dd_report_format_name(j.fmt));
+	if (every_tag && output && !dd_cli_is_dir(output))
+		return dd_cli_usage("scan", "--all-tags: --output %s must be an existing directory",
+				    output);
+	if (!every_tag && dd_cli_check_output(output))
 		return DD_EXIT_ERROR;
 	/* Read the user's files before the (slow) image, so a typo fails fast. */
-	struct dd_ignore *ignore = NULL;
-	struct vex vex = { 0 };
-	struct dd_scan_result *r = NULL;
 	int status = DD_EXIT_ERROR;
-	if (ignore_path && dd_ignore_load(ignore_path, &ignore, &err)) {
+	if (ignore_path && dd_ignore_load(ignore_path, &j.ignore, &err)) {
 		dd_cli_fail(&err);
 		goto out;
 	}
-	if (load_vex(&vex, vex_paths, nvex) || (save && dd_cli_store_open(&store)))
+	if (load_vex(&j.vex, vex_paths, nvex) || (j.save && dd_cli_store_open(&j.store)))
 		goto out;
-
-	struct dd_cli_progress prog;
-	dd_cli_progress_start(&prog, image, &iopts);
-	int64_t started = dd_clock_now();
-	dd_code rc = dd_scan_image(image, &iopts, &sopts, &r, &err);
-	dd_cli_progress_end(&prog);
-	if (rc) {
-		dd_cli_fail(&err);
-		goto out;
-	}
-	if (ignore)
-		dd_ignore_apply(ignore, r);
-	for (size_t i = 0; i < vex.ndocs; i++)
-		dd_vex_apply_scan(vex.docs[i].st, vex.docs[i].n, vex.docs[i].path, r);
-	if (save && save_scan(&store, r, asset, image, started))
-		goto out;
-	bool table = fmt == DD_REPORT_TABLE;
-	dd_cli_warnings(r->sbom->warnings, r->sbom->nwarnings, table, output);
-	dd_cli_warnings(r->warnings, r->nwarnings, table, output);
-	bool tripped = gate && gate_trips(r, fail_on);
-	if (show)
-		keep_severities(r, show);
-	if (dd_cli_stdout_tty() && !output)
-		ropts.flags |= DD_REPORT_COLOR;
-
-	FILE *out = dd_cli_open_output(output);
-	if (out) {
-		rc = dd_report_scan(out, r, fmt, &ropts, &err);
-		status = dd_cli_close_output(out, output);
-		if (rc)
-			status = dd_cli_fail(&err);
-	}
-	if (status == DD_EXIT_OK && tripped) {
-		fprintf(stderr, "drydock: gate: findings of severity %s or higher remain\n",
-			sev_words[fail_on]);
-		status = DD_EXIT_GATE;
-	}
+	status = every_tag ? all_tags(&j, image, output) : scan_one(&j, image, output);
 out:
-	dd_scan_result_free(r);
-	dd_cli_store_close(&store);
-	dd_arena_free(vex.arena);
-	dd_ignore_free(ignore);
+	dd_cli_store_close(&j.store);
+	dd_arena_free(j.vex.arena);
+	dd_ignore_free(j.ignore);
 	return status;
 }
