@@ -189,6 +189,7 @@ struct job {
 	enum dd_report_format fmt;
 	unsigned show;
 	bool gate, save;
+	bool many;       /* --all-tags: messages name the image */
 	enum dd_severity fail_on;
 	const char *asset;
 	struct dd_ignore *ignore;
@@ -235,8 +236,8 @@ static int scan_one(struct job *j, const char *image, const char *output)
 			status = dd_cli_fail(&err);
 	}
 	if (status == DD_EXIT_OK && tripped) {
-		fprintf(stderr, "drydock: gate: %s: findings of severity %s or higher remain\n", image,
-			sev_words[j->fail_on]);
+		fprintf(stderr, "drydock: gate: %s%sfindings of severity %s or higher remain\n",
+			j->many ? image : "", j->many ? ": " : "", sev_words[j->fail_on]);
 		status = DD_EXIT_GATE;
 	}
 out:
@@ -432,6 +433,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (load_vex(&j.vex, vex_paths, nvex) || (j.save && dd_cli_store_open(&j.store)))
 		goto out;
+	j.many = every_tag;
 	status = every_tag ? all_tags(&j, image, output) : scan_one(&j, image, output);
 out:
 	dd_cli_store_close(&j.store);
