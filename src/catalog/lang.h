@@ -2,10 +2,10 @@
 /*
  * Helpers shared by the language-ecosystem catalogers (python_dist.c,
  * npm_package.c, go_buildinfo.c, ...): adding a package with its purl,
- * location and layer; walking the files a cataloger wants; parsing JSON with
- * a depth limit; text lines; the PEP 503 name. The per-format parsers are
+ * location and layer; walking the files a cataloger wants; text lines; the PEP 503 name. The per-format parsers are
  * exported (dd_lang_parse_*) so that unit tests and fuzz targets call them on
- * bytes without building an image. Read docs/internals/catalog-lang.md.
+ * bytes without building an image. JSON trees come from util/json.h.
+ * Read docs/internals/catalog-lang.md.
  */
 #ifndef DD_CATALOG_LANG_H
 #define DD_CATALOG_LANG_H
@@ -13,9 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <yajl/yajl_tree.h>
-
 #include "catalog/catalog.h"
+#include "util/json.h"
 
 /* Where parsed packages go. A parser calls dd_lang_emit() for each one; the
  * sink builds the purl and copies it into the SBOM. Parsers never see the
@@ -66,16 +65,6 @@ dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger
  * project *would* install; they are cataloged only in `dir:` scans (image
  * transport "dir"), where the project tree is what the user points at. */
 bool dd_lang_dir_scan(const struct dd_catalog_ctx *ctx);
-
-/* Parses JSON (data need not be NUL-terminated) after checking that nesting
- * stays within DD_LIMIT_JSON_DEPTH. The tree is the caller's
- * (yajl_tree_free). DD_EINVAL with yajl's message, DD_ELIMIT, DD_ENOMEM. */
-dd_code dd_lang_json_parse(const unsigned char *data, size_t n, yajl_val *out,
-			   struct dd_err *err);
-/* Member of an object by key, or NULL. */
-yajl_val dd_lang_json_get(yajl_val obj, const char *key);
-/* String member, or NULL when absent or not a string. */
-const char *dd_lang_json_str(yajl_val obj, const char *key);
 
 /* Line iteration over a byte range: *pos advances; returns false at end.
  * The line excludes "\n" and a trailing "\r". */

@@ -23,27 +23,30 @@
 dd_code dd_lang_parse_rust_audit_json(const unsigned char *d, size_t n, struct dd_lang_sink *s,
 				      struct dd_err *err)
 {
-	yajl_val root;
-	dd_code rc = dd_lang_json_parse(d, n, &root, err);
-	if (rc)
+	struct dd_json_doc doc;
+	dd_code rc = dd_json_doc_parse(&doc, d, n, err);
+	if (rc) {
+		dd_json_doc_release(&doc);
 		return rc;
-	yajl_val pkgs = dd_lang_json_get(root, "packages");
-	if (!YAJL_IS_ARRAY(pkgs)) {
-		yajl_tree_free(root);
+	}
+	const struct dd_json *pkgs = dd_json_as(dd_json_get(doc.root, "packages"), DD_JSON_ARRAY);
+	if (!pkgs) {
+		dd_json_doc_release(&doc);
 		return dd_err_set(err, DD_EINVAL, ".dep-v0: no \"packages\" array");
 	}
-	for (size_t i = 0; i < pkgs->u.array.len && !rc; i++) {
-		yajl_val p = pkgs->u.array.values[i];
-		const char *kind = dd_lang_json_str(p, "kind");
+	dd_json_each(p, pkgs) {
+		if (rc)
+			break;
+		const char *kind = dd_json_str(p, "kind");
 		struct dd_lang_pkg pk = {
 			.type = "cargo",
-			.name = dd_lang_json_str(p, "name"),
-			.version = dd_lang_json_str(p, "version"),
+			.name = dd_json_str(p, "name"),
+			.version = dd_json_str(p, "version"),
 			.flags = kind && strcmp(kind, "build") == 0 ? DD_PKG_DEV : 0,
 		};
 		rc = dd_lang_emit(s, &pk, err);
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	return rc;
 }
 

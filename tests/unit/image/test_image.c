@@ -18,7 +18,7 @@
 #include "dd/sbom.h"
 #include "dd_test.h"
 #include "image/image.h"
-#include "image/image_json.h"
+#include "util/json.h"
 #include "image/layer.h"
 #include "image/oci_manifest.h"
 #include "image/tar_index.h"
@@ -142,21 +142,21 @@ static const struct dd_layer_ent *ent(const struct dd_layer *l, const char *path
 DD_TEST(json_tree)
 {
 	struct dd_arena *a = dd_arena_new(0);
-	const struct dd_image_json *j;
+	const struct dd_json *j;
 	struct dd_err err;
 	const char doc[] = "{\"a\": [1, 2, {\"b\": \"x\"}], \"n\": 12345678901, \"t\": true, \"a\": \"dup\"}";
-	ASSERT_OK(dd_image_json_parse(doc, sizeof doc - 1, a, &j, &err), &err);
-	EXPECT_STR_EQ(dd_image_json_str(j, "a"), "dup"); /* last duplicate wins */
+	ASSERT_OK(dd_json_parse(doc, sizeof doc - 1, a, &j, &err), &err);
+	EXPECT_STR_EQ(dd_json_str(j, "a"), "dup"); /* last duplicate wins */
 	uint64_t n;
-	EXPECT_TRUE(dd_image_json_u64(j, "n", &n) && n == 12345678901ull);
-	EXPECT_TRUE(!dd_image_json_u64(j, "t", &n));
-	EXPECT_EQ_INT(dd_image_json_parse("{\"a\":", 5, a, &j, &err), DD_EINVAL);
+	EXPECT_TRUE(dd_json_u64(j, "n", &n) && n == 12345678901ull);
+	EXPECT_TRUE(!dd_json_u64(j, "t", &n));
+	EXPECT_EQ_INT(dd_json_parse("{\"a\":", 5, a, &j, &err), DD_EINVAL);
 	EXPECT_TRUE(strstr(err.msg, "invalid JSON") != NULL);
-	EXPECT_EQ_INT(dd_image_json_parse("", 0, a, &j, &err), DD_EINVAL);
+	EXPECT_EQ_INT(dd_json_parse("", 0, a, &j, &err), DD_EINVAL);
 	char deep[300];
 	memset(deep, '[', 150);
 	memset(deep + 150, ']', 150);
-	EXPECT_EQ_INT(dd_image_json_parse(deep, 300, a, &j, &err), DD_ELIMIT);
+	EXPECT_EQ_INT(dd_json_parse(deep, 300, a, &j, &err), DD_ELIMIT);
 	dd_arena_free(a);
 }
 
