@@ -166,7 +166,7 @@ static void meta_store(const struct da *d, const struct meta *m)
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	if (!rc && !dd_image_mkdirs(dir, NULL))
+	if (!rc && !dd_path_mkdirs(dir, NULL))
 		dd_image_write_atomic(d->meta_path, b.data, b.len, NULL);
 	dd_buf_release(&b);
 }
