@@ -468,7 +468,7 @@ static dd_code run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 			return rc;
 	}
 	struct each_state es = { .ctx = ctx, .err = err };
-	if (dd_fs_each(ctx->fs, each_status_d, &es) < 0)
+	if (dd_catalog_walk(ctx, each_status_d, &es) < 0)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	return es.rc == DD_ENOMEM ? es.rc : DD_OK;
 }

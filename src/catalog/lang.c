@@ -92,19 +92,8 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  struct dd_err *err)
 {
 	struct each_state st = { ctx, cataloger, wants, fn, err, DD_OK };
-	dd_lang_walk(ctx, each_cb, &st);
+	dd_catalog_walk(ctx, each_cb, &st);
 	return st.rc;
-}
-
-int dd_lang_walk(const struct dd_catalog_ctx *ctx,
-		 int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
-{
-	if (!ctx->files)
-		return dd_fs_each(ctx->fs, fn, ud);
-	int rc = 0;
-	for (size_t i = 0; i < ctx->nfiles && !rc; i++)
-		rc = fn(ctx->files[i], ud);
-	return rc;
 }
 
 dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,

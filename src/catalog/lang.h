@@ -52,11 +52,6 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  bool (*wants)(const char *path, size_t len), dd_lang_file_fn fn,
 			  struct dd_err *err);
 
-/* Every entry of the view in path order (ctx->files when dd_catalog_run
- * took the snapshot, else dd_fs_each); a non-zero return stops the walk. */
-int dd_lang_walk(const struct dd_catalog_ctx *ctx,
-		 int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
-
 /* The same over every regular file that starts with the ELF magic. */
 dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
 			 dd_lang_file_fn fn, struct dd_err *err);

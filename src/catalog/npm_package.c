@@ -289,10 +289,10 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	dd_map_init(&di->dev);
 	struct run_state st = { .ctx = ctx, .di = di, .err = err };
 	dd_map_init(&st.projects);
-	dd_lang_walk(ctx, npm_cb, &st);
+	dd_catalog_walk(ctx, npm_cb, &st);
 	if (!st.rc) {
 		st.roots = true;
-		dd_lang_walk(ctx, npm_cb, &st);
+		dd_catalog_walk(ctx, npm_cb, &st);
 	}
 	dd_map_release(&st.projects);
 	dd_map_release(&di->dev);

@@ -27,8 +27,11 @@ struct dd_fs *dd_fs_new(void)
 	struct dd_fs *fs = dd_calloc(1, sizeof *fs);
 	if (!fs)
 		return NULL;
-	dd_map_init(&fs->map);
-	dd_map_init(&fs->below);
+	/* Keys borrow the entries' paths, which live in fs->arena or an adopted
+	 * arena (dd_fs_put_ref's contract) as long as the view: no allocation
+	 * per file, which a 50,000-manifest layer notices. */
+	dd_map_init_borrowed(&fs->map);
+	dd_map_init_borrowed(&fs->below);
 	fs->arena = dd_arena_new(0);
 	if (!fs->arena) {
 		free(fs);
@@ -65,17 +68,18 @@ static dd_code count_prefixes(struct dd_fs *fs, const char *path, int delta, str
 {
 	for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
 		size_t n = (size_t)(s - path);
-		uintptr_t c = (uintptr_t)dd_map_get(&fs->below, path, n);
-		if (delta < 0) {
-			if (c <= 1)
-				dd_map_del(&fs->below, path, n);
-			else
-				dd_map_put(&fs->below, path, n, (void *)(c - 1), NULL, NULL);
-		} else {
-			dd_code rc = dd_map_put(&fs->below, path, n, (void *)(c + 1), NULL, err);
-			if (rc)
-				return rc;
+		if (delta > 0) {
+			void **v = dd_map_ref(&fs->below, path, n, NULL, err);
+			if (!v)
+				return DD_ENOMEM;
+			*v = (void *)((uintptr_t)*v + 1);
+			continue;
 		}
+		void **v = dd_map_ref(&fs->below, path, n, NULL, NULL);
+		if (!v || (uintptr_t)*v <= 1)
+			dd_map_del(&fs->below, path, n);
+		else
+			*v = (void *)((uintptr_t)*v - 1);
 	}
 	return DD_OK;
 }
@@ -119,14 +123,16 @@ static void remove_below(struct dd_fs *fs, const char *dir, size_t dlen, int bel
 static dd_code put(struct dd_fs *fs, struct dd_fs_file *e, struct dd_err *err)
 {
 	size_t n = strlen(e->path);
-	e->lower = dd_map_get(&fs->map, e->path, n);
-	/* A file or symlink replacing a directory hides what was below it. */
+	/* A file or symlink replacing a directory hides what was below it
+	 * (before the lookup: the slot below must not be NULL while it runs). */
 	if (e->type != DD_FS_DIR)
 		remove_below(fs, e->path, n, -1);
-	dd_code rc = dd_map_put(&fs->map, e->path, n, e, NULL, err);
-	if (!rc && !e->lower)
-		rc = count_prefixes(fs, e->path, +1, err);
-	return rc;
+	void **v = dd_map_ref(&fs->map, e->path, n, NULL, err);
+	if (!v)
+		return DD_ENOMEM;
+	e->lower = *v;
+	*v = e;
+	return e->lower ? DD_OK : count_prefixes(fs, e->path, +1, err);
 }
 
 dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)

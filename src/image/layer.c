@@ -69,7 +69,7 @@ struct dd_layer *dd_layer_new(void)
 		free(l);
 		return NULL;
 	}
-	dd_map_init(&l->index);
+	dd_map_init_borrowed(&l->index); /* keys: entry paths in l->arena */
 	l->compression = "none";
 	return l;
 }
