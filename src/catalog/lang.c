@@ -58,6 +58,7 @@ struct each_state {
 	const char *cataloger;
 	bool (*wants)(const char *path, size_t len);
 	dd_lang_file_fn fn;
+	dd_lang_elf_parser elf;      /* instead of fn, for dd_lang_each_elf */
 	struct dd_err *err;
 	dd_code rc;
 };
@@ -77,7 +78,7 @@ static int each_cb(const struct dd_fs_file *f, void *ud)
 	};
 	struct dd_err e;
 	dd_err_clear(&e);
-	dd_code rc = st->fn(f, &sink, st->ctx, &e);
+	dd_code rc = st->fn ? st->fn(f, &sink, st->ctx, &e) : st->elf(f->data, f->size, &sink, &e);
 	if (rc == DD_ENOMEM) {
 		st->rc = dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
 		return 1;
@@ -91,15 +92,22 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  bool (*wants)(const char *path, size_t len), dd_lang_file_fn fn,
 			  struct dd_err *err)
 {
-	struct each_state st = { ctx, cataloger, wants, fn, err, DD_OK };
+	struct each_state st = { ctx, cataloger, wants, fn, NULL, err, DD_OK };
 	dd_catalog_walk(ctx, each_cb, &st);
 	return st.rc;
 }
 
 dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
-			 dd_lang_file_fn fn, struct dd_err *err)
+			 dd_lang_elf_parser parse, struct dd_err *err)
 {
-	return dd_lang_each_file(ctx, cataloger, NULL, fn, err);
+	struct each_state st = { ctx, cataloger, NULL, NULL, parse, err, DD_OK };
+	dd_catalog_walk(ctx, each_cb, &st);
+	return st.rc;
+}
+
+bool dd_lang_wants_elf(const unsigned char *head, size_t n)
+{
+	return dd_elf_maybe_program(head, n);
 }
 
 bool dd_lang_dir_scan(const struct dd_catalog_ctx *ctx)

@@ -52,9 +52,16 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  bool (*wants)(const char *path, size_t len), dd_lang_file_fn fn,
 			  struct dd_err *err);
 
-/* The same over every regular file that starts with the ELF magic. */
+/* The same over every kept ELF program (dd_elf_maybe_program), handing its
+ * bytes to parse (dd_lang_parse_go_elf, dd_lang_parse_rust_elf); the parser's
+ * DD_ENOTFOUND (not that kind of binary) is silent. */
+typedef dd_code (*dd_lang_elf_parser)(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+				      struct dd_err *err);
 dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
-			 dd_lang_file_fn fn, struct dd_err *err);
+			 dd_lang_elf_parser parse, struct dd_err *err);
+/* wants_magic of the catalogers that read programs: ELF executables and
+ * shared objects that may be programs (dd_elf_maybe_program). */
+bool dd_lang_wants_elf(const unsigned char *head, size_t n);
 
 /* Lockfiles (poetry.lock, package-lock.json, Cargo.lock, ...) record what a
  * project *would* install; they are cataloged only in `dir:` scans (image

@@ -109,35 +109,16 @@ out:
 	return rc;
 }
 
-static bool rust_wants_path(const char *path, size_t len)
-{
-	(void)path;
-	(void)len;
-	return false;
-}
-
-static bool rust_wants_magic(const unsigned char *head, size_t n)
-{
-	return dd_elf_maybe_program(head, n);
-}
-
-static dd_code rust_file(const struct dd_fs_file *f, struct dd_lang_sink *s,
-			 const struct dd_catalog_ctx *ctx, struct dd_err *err)
-{
-	(void)ctx;
-	return dd_lang_parse_rust_elf(f->data, f->size, s, err);
-}
 
 static dd_code rust_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 {
-	return dd_lang_each_elf(ctx, "rust-binary", rust_file, err);
+	return dd_lang_each_elf(ctx, "rust-binary", dd_lang_parse_rust_elf, err);
 }
 
 const struct dd_cataloger dd_cataloger_rust_binary = {
 	.name = "rust-binary",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
-	.wants_path = rust_wants_path,
-	.wants_magic = rust_wants_magic,
+	.wants_magic = dd_lang_wants_elf,
 	.run = rust_run,
 };
