@@ -232,26 +232,31 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 	}
 }
 
-static int cmp_file(const void *a, const void *b)
+/* Sorted as (path, entry) pairs: the comparison reads the path without
+ * first loading each entry (a cache miss apiece on a view of 50,000 files). */
+struct sort_item {
+	const char *path;
+	const struct dd_fs_file *f;
+};
+
+static int cmp_item(const void *a, const void *b)
 {
-	const struct dd_fs_file *x = *(const struct dd_fs_file *const *)a;
-	const struct dd_fs_file *y = *(const struct dd_fs_file *const *)b;
-	return strcmp(x->path, y->path);
+	return strcmp(((const struct sort_item *)a)->path, ((const struct sort_item *)b)->path);
 }
 
 int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
 {
 	size_t n = fs->map.count, k = 0;
-	const struct dd_fs_file **v = dd_malloc((n ? n : 1) * sizeof *v);
+	struct sort_item *v = dd_malloc((n ? n : 1) * sizeof *v);
 	if (!v)
 		return -1;
 	const struct dd_map_slot *s;
 	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
-		v[k++] = s->value;
-	qsort(v, k, sizeof *v, cmp_file);
+		v[k++] = (struct sort_item){ s->key, s->value };
+	qsort(v, k, sizeof *v, cmp_item);
 	int rc = 0;
 	for (size_t i = 0; i < k && !rc; i++)
-		rc = fn(v[i], ud);
+		rc = fn(v[i].f, ud);
 	free(v);
 	return rc;
 }
