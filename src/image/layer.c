@@ -90,6 +90,7 @@ void dd_layer_free(struct dd_layer *l)
 void dd_layer_finish(struct dd_layer *l)
 {
 	dd_map_release(&l->index);
+	l->indexed = false;
 }
 
 static uint64_t seen_key_of(uint64_t h, bool dir)
@@ -156,6 +157,23 @@ int dd_layer_has(const struct dd_layer *l, const char *path, size_t n)
 
 static struct dd_layer_ent *find_ent(struct dd_layer *l, const char *path)
 {
+	/* Built on the first path a layer repeats (note_seen): most layers
+	 * never do, and then the index would cost an insertion per entry. */
+	if (!l->indexed) {
+		l->indexed = true;
+		for (size_t k = 0; k < l->nents && l->indexed; k++)
+			if (dd_map_put(&l->index, l->ents[k].path, strlen(l->ents[k].path),
+				       (void *)(uintptr_t)(k + 1), NULL, NULL)) {
+				dd_map_release(&l->index);
+				l->indexed = false;
+			}
+	}
+	if (!l->indexed) { /* out of memory: the slow way */
+		for (size_t k = 0; k < l->nents; k++)
+			if (strcmp(l->ents[k].path, path) == 0)
+				return &l->ents[k];
+		return NULL;
+	}
 	uintptr_t idx = (uintptr_t)dd_map_get(&l->index, path, strlen(path));
 	return idx ? &l->ents[idx - 1] : NULL;
 }
@@ -182,6 +200,8 @@ static dd_code put_ent_seen(struct dd_layer *l, const struct dd_layer_ent *e, bo
 	if (!n->path)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	l->nents++;
+	if (!l->indexed)
+		return DD_OK;
 	return dd_map_put(&l->index, n->path, strlen(n->path), (void *)(uintptr_t)l->nents, NULL, err);
 }
 

@@ -61,6 +61,7 @@ struct dd_layer {
 	bool from_cache;
 	unsigned warnings;           /* rate limit for per-entry warnings */
 	struct dd_map index;         /* path -> ents index + 1, while building */
+	bool indexed;                /* index built (on the first repeated path) */
 };
 
 /* Limits for one image read. Defaults come from util/limits.h; tests lower
