@@ -11,28 +11,9 @@
 #include <stdlib.h>
 
 #include "image/layer.h"
+#include "image/source.h"
 #include "util/buf.h"
 #include "util/path.h"
-
-struct mem {
-	const uint8_t *p;
-	size_t n, off;
-};
-
-static ssize_t mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
-{
-	(void)err;
-	struct mem *m = ud;
-	size_t k = m->n - m->off < n ? m->n - m->off : n;
-	memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	return (ssize_t)k;
-}
-
-static void mem_close(void *ud)
-{
-	(void)ud;
-}
 
 static bool want(void *ud, const char *p, size_t n)
 {
@@ -67,8 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dd_fs_wants w = { want, magic, NULL, "fuzz" };
 	_Atomic uint64_t kept = 0, total = 0;
 	struct dd_layer_opts o = { .wants = &w, .kept_total = &kept, .image_total = &total };
-	struct mem m = { data, size, 0 };
-	struct dd_blob_stream s = { mem_read, mem_close, &m, NULL };
+	struct dd_blob_mem m;
+	struct dd_blob_stream s;
+	dd_blob_stream_mem(&m, data, size, &s);
 	struct dd_layer *l = NULL;
 	struct dd_err err;
 	if (dd_layer_read_blob(&s, &o, &l, &err) == DD_OK) {

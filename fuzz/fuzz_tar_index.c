@@ -7,32 +7,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "image/source.h"
 #include "image/tar_index.h"
 #include "util/buf.h"
 #include "util/path.h"
 
-struct mem {
-	const uint8_t *p;
-	size_t n;
-};
-
-static ssize_t mem_pread(void *ud, void *buf, size_t n, uint64_t off)
-{
-	struct mem *m = ud;
-	if (off >= m->n)
-		return 0;
-	size_t k = m->n - off < n ? (size_t)(m->n - off) : n;
-	memcpy(buf, m->p + off, k);
-	return (ssize_t)k;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mem m = { data, size };
+	struct dd_blob_mem m = { data, size, 0 };
 	struct dd_tar_index ix;
 	struct dd_err err;
-	if (dd_tar_index_build(mem_pread, &m, size, &ix, &err) != DD_OK)
+	if (dd_tar_index_build(dd_blob_mem_pread, &m, size, &ix, &err) != DD_OK)
 		return 0;
 	for (size_t i = 0; i < ix.n; i++) {
 		const struct dd_tar_member *t = &ix.m[i];
@@ -47,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (f && f->size < (1u << 20)) {
 			struct dd_buf b;
 			dd_buf_init(&b, 1u << 20);
-			if (dd_tar_index_read(mem_pread, &m, f, 1u << 20, &b, &err) != DD_OK)
+			if (dd_tar_index_read(dd_blob_mem_pread, &m, f, 1u << 20, &b, &err) != DD_OK)
 				abort();
 			dd_buf_release(&b);
 		}

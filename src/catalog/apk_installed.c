@@ -176,9 +176,7 @@ dd_code dd_apk_parse(const char *path, const unsigned char *data, size_t n,
 
 static dd_code add_key(const struct dd_apk_rec *r, void *ud)
 {
-	char key[1024];
-	size_t k = dd_pkgdb_key(key, sizeof key, r->name, r->version, r->arch);
-	return dd_map_put(ud, key, k, (void *)1, NULL, NULL);
+	return dd_pkgdb_key_add(ud, r->name, r->version, r->arch);
 }
 
 static dd_code keys_fn(const char *path, const unsigned char *data, size_t n,
@@ -205,8 +203,6 @@ static dd_code add_pkg(const struct dd_apk_rec *r, void *ud)
 	struct dd_purl_qualifier q[] = {
 		{ "arch", r->arch }, { "distro", rs->distro_q }, { "upstream", upstream },
 	};
-	char key[1024];
-	size_t k = dd_pkgdb_key(key, sizeof key, r->name, r->version, r->arch);
 	struct dd_package p = {
 		.type = "apk",
 		.namespace_ = ns,
@@ -219,7 +215,7 @@ static dd_code add_pkg(const struct dd_apk_rec *r, void *ud)
 		.purl = dd_purl_format(rs->tmp, "apk", ns, r->name, r->version, q, 3),
 		.cataloger = "apk",
 		.location = rs->db->path,
-		.layer = dd_layer_chain_find(&rs->chain, key, k),
+		.layer = dd_pkgdb_layer_of(&rs->chain, r->name, r->version, r->arch),
 		.files = r->files,
 		.nfiles = r->nfiles,
 	};

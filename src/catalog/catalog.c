@@ -63,6 +63,17 @@ static int snapshot_add(const struct dd_fs_file *f, void *ud)
 	return 0;
 }
 
+int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
+		    int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
+{
+	if (!ctx->files)
+		return dd_fs_each(ctx->fs, fn, ud);
+	int rc = 0;
+	for (size_t i = 0; i < ctx->nfiles && !rc; i++)
+		rc = fn(ctx->files[i], ud);
+	return rc;
+}
+
 dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_only,
 		       struct dd_err *err)
 {

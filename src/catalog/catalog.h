@@ -43,6 +43,14 @@ struct dd_cataloger {
 	dd_code (*run)(const struct dd_catalog_ctx *ctx, struct dd_err *err);
 };
 
+/* Calls fn for every entry of ctx->fs in path order: over ctx->files when
+ * dd_catalog_run() took the snapshot, else through dd_fs_each() (which sorts
+ * on every call). Catalogers walking the whole view use this, never
+ * dd_fs_each. Returns fn's first non-zero result (which stops the walk),
+ * -1 when out of memory, else 0. */
+int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
+		    int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
+
 /* NULL-terminated, in run order. */
 extern const struct dd_cataloger *const dd_catalogers[];
 

@@ -14,21 +14,21 @@
 
 #include "catalog/lang.h"
 
-static bool in_names(yajl_val arr, const char *name)
+static bool in_names(const struct dd_json *arr, const char *name)
 {
-	for (size_t i = 0; YAJL_IS_ARRAY(arr) && i < arr->u.array.len; i++)
-		if (YAJL_IS_STRING(arr->u.array.values[i]) &&
-		    strcmp(arr->u.array.values[i]->u.string, name) == 0)
+	dd_json_each(c, dd_json_as(arr, DD_JSON_ARRAY)) {
+		const char *v = dd_json_string(c);
+		if (v && strcmp(v, name) == 0)
 			return true;
+	}
 	return false;
 }
 
-static dd_code emit_list(yajl_val arr, bool dev, yajl_val dev_names, struct dd_lang_sink *s,
-			 struct dd_err *err)
+static dd_code emit_list(const struct dd_json *arr, bool dev, const struct dd_json *dev_names,
+			 struct dd_lang_sink *s, struct dd_err *err)
 {
-	for (size_t i = 0; YAJL_IS_ARRAY(arr) && i < arr->u.array.len; i++) {
-		yajl_val p = arr->u.array.values[i];
-		const char *name = dd_lang_json_str(p, "name");
+	dd_json_each(p, dd_json_as(arr, DD_JSON_ARRAY)) {
+		const char *name = dd_json_str(p, "name");
 		if (!name)
 			continue;
 		char ns[256];
@@ -36,7 +36,7 @@ static dd_code emit_list(yajl_val arr, bool dev, yajl_val dev_names, struct dd_l
 		struct dd_lang_pkg pk = {
 			.type = "composer",
 			.name = name,
-			.version = dd_lang_json_str(p, "version"),
+			.version = dd_json_str(p, "version"),
 			.flags = dev || in_names(dev_names, name) ? DD_PKG_DEV : 0,
 		};
 		if (slash && (size_t)(slash - name) < sizeof ns) {
@@ -55,21 +55,21 @@ static dd_code emit_list(yajl_val arr, bool dev, yajl_val dev_names, struct dd_l
 dd_code dd_lang_parse_composer(const unsigned char *d, size_t n, struct dd_lang_sink *s,
 			       struct dd_err *err)
 {
-	yajl_val root;
-	dd_code rc = dd_lang_json_parse(d, n, &root, err);
-	if (rc)
-		return rc;
-	if (YAJL_IS_ARRAY(root)) {
+	struct dd_json_doc doc;
+	dd_code rc = dd_json_doc_parse(&doc, d, n, err);
+	const struct dd_json *root = doc.root;
+	if (rc) {
+	} else if (root->type == DD_JSON_ARRAY) {
 		rc = emit_list(root, false, NULL, s, err);
-	} else if (YAJL_IS_OBJECT(root)) {
-		yajl_val devn = dd_lang_json_get(root, "dev-package-names");
-		rc = emit_list(dd_lang_json_get(root, "packages"), false, devn, s, err);
+	} else if (root->type == DD_JSON_OBJECT) {
+		const struct dd_json *devn = dd_json_get(root, "dev-package-names");
+		rc = emit_list(dd_json_get(root, "packages"), false, devn, s, err);
 		if (!rc)
-			rc = emit_list(dd_lang_json_get(root, "packages-dev"), true, NULL, s, err);
+			rc = emit_list(dd_json_get(root, "packages-dev"), true, NULL, s, err);
 	} else {
 		rc = dd_err_set(err, DD_EINVAL, "composer: top level is neither array nor object");
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	return rc;
 }
 

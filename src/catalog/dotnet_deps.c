@@ -18,14 +18,14 @@
 dd_code dd_lang_parse_dotnet_deps(const unsigned char *d, size_t n, struct dd_lang_sink *s,
 				  struct dd_err *err)
 {
-	yajl_val root;
-	dd_code rc = dd_lang_json_parse(d, n, &root, err);
-	if (rc)
-		return rc;
-	yajl_val libs = dd_lang_json_get(root, "libraries");
-	for (size_t i = 0; YAJL_IS_OBJECT(libs) && i < libs->u.object.len && !rc; i++) {
-		const char *key = libs->u.object.keys[i];
-		const char *type = dd_lang_json_str(libs->u.object.values[i], "type");
+	struct dd_json_doc doc;
+	dd_code rc = dd_json_doc_parse(&doc, d, n, err);
+	const struct dd_json *libs = rc ? NULL : dd_json_get(doc.root, "libraries");
+	dd_json_each(lib, dd_json_as(libs, DD_JSON_OBJECT)) {
+		if (rc)
+			break;
+		const char *key = lib->key;
+		const char *type = dd_json_str(lib, "type");
 		if (!type || (strcmp(type, "package") && strcmp(type, "runtimepack")))
 			continue;
 		const char *slash = strchr(key, '/');
@@ -37,7 +37,7 @@ dd_code dd_lang_parse_dotnet_deps(const unsigned char *d, size_t n, struct dd_la
 		struct dd_lang_pkg p = { .type = "nuget", .name = name, .version = slash + 1 };
 		rc = dd_lang_emit(s, &p, err);
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	return rc;
 }
 

@@ -276,9 +276,7 @@ dd_code dd_dpkg_parse(const char *path, const unsigned char *data, size_t n,
 
 static dd_code add_key(const struct dd_dpkg_rec *r, void *ud)
 {
-	char key[1024];
-	size_t k = dd_pkgdb_key(key, sizeof key, r->name, r->version, r->arch);
-	return dd_map_put(ud, key, k, (void *)1, NULL, NULL);
+	return dd_pkgdb_key_add(ud, r->name, r->version, r->arch);
 }
 
 static dd_code keys_status(const char *path, const unsigned char *data, size_t n,
@@ -369,8 +367,6 @@ static dd_code add_pkg(const struct dd_dpkg_rec *r, void *ud)
 		{ "arch", r->arch }, { "distro", rs->distro_q }, { "upstream", upstream },
 	};
 	const char *ns = d->id ? d->id : "debian";
-	char key[1024];
-	size_t k = dd_pkgdb_key(key, sizeof key, r->name, r->version, r->arch);
 	struct dd_package p = {
 		.type = "deb",
 		.namespace_ = ns,
@@ -382,7 +378,7 @@ static dd_code add_pkg(const struct dd_dpkg_rec *r, void *ud)
 		.purl = dd_purl_format(a, "deb", ns, r->name, r->version, q, 3),
 		.cataloger = "dpkg",
 		.location = rs->db->path,
-		.layer = dd_layer_chain_find(&rs->chain, key, k),
+		.layer = dd_pkgdb_layer_of(&rs->chain, r->name, r->version, r->arch),
 	};
 	dd_code rc = file_list(rs, r, &p.files, &p.nfiles);
 	if (rc)
@@ -468,7 +464,7 @@ static dd_code run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 			return rc;
 	}
 	struct each_state es = { .ctx = ctx, .err = err };
-	if (dd_fs_each(ctx->fs, each_status_d, &es) < 0)
+	if (dd_catalog_walk(ctx, each_status_d, &es) < 0)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	return es.rc == DD_ENOMEM ? es.rc : DD_OK;
 }

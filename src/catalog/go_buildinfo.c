@@ -35,17 +35,6 @@
 #define GO_MAX_VERSION 256u
 #define GO_MAX_MODINFO (16u << 20)
 
-static bool go_wants_path(const char *path, size_t len)
-{
-	(void)path;
-	(void)len;
-	return false;
-}
-
-static bool go_wants_magic(const unsigned char *head, size_t n)
-{
-	return dd_elf_maybe_program(head, n);
-}
 
 static bool uvarint(const unsigned char *p, size_t n, size_t *pos, uint64_t *out)
 {
@@ -312,23 +301,15 @@ dd_code dd_lang_parse_go_elf(const unsigned char *d, size_t n, struct dd_lang_si
 	return dd_lang_parse_go_modinfo(version, (const char *)mod, modlen, s, err);
 }
 
-static dd_code go_file(const struct dd_fs_file *f, struct dd_lang_sink *s,
-		       const struct dd_catalog_ctx *ctx, struct dd_err *err)
-{
-	(void)ctx;
-	return dd_lang_parse_go_elf(f->data, f->size, s, err);
-}
-
 static dd_code go_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 {
-	return dd_lang_each_elf(ctx, "go-binary", go_file, err);
+	return dd_lang_each_elf(ctx, "go-binary", dd_lang_parse_go_elf, err);
 }
 
 const struct dd_cataloger dd_cataloger_go_binary = {
 	.name = "go-binary",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
-	.wants_path = go_wants_path,
-	.wants_magic = go_wants_magic,
+	.wants_magic = dd_lang_wants_elf,
 	.run = go_run,
 };

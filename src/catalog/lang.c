@@ -58,6 +58,7 @@ struct each_state {
 	const char *cataloger;
 	bool (*wants)(const char *path, size_t len);
 	dd_lang_file_fn fn;
+	dd_lang_elf_parser elf;      /* instead of fn, for dd_lang_each_elf */
 	struct dd_err *err;
 	dd_code rc;
 };
@@ -77,7 +78,7 @@ static int each_cb(const struct dd_fs_file *f, void *ud)
 	};
 	struct dd_err e;
 	dd_err_clear(&e);
-	dd_code rc = st->fn(f, &sink, st->ctx, &e);
+	dd_code rc = st->fn ? st->fn(f, &sink, st->ctx, &e) : st->elf(f->data, f->size, &sink, &e);
 	if (rc == DD_ENOMEM) {
 		st->rc = dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
 		return 1;
@@ -91,101 +92,28 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  bool (*wants)(const char *path, size_t len), dd_lang_file_fn fn,
 			  struct dd_err *err)
 {
-	struct each_state st = { ctx, cataloger, wants, fn, err, DD_OK };
-	dd_lang_walk(ctx, each_cb, &st);
+	struct each_state st = { ctx, cataloger, wants, fn, NULL, err, DD_OK };
+	dd_catalog_walk(ctx, each_cb, &st);
 	return st.rc;
 }
 
-int dd_lang_walk(const struct dd_catalog_ctx *ctx,
-		 int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
+dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
+			 dd_lang_elf_parser parse, struct dd_err *err)
 {
-	if (!ctx->files)
-		return dd_fs_each(ctx->fs, fn, ud);
-	int rc = 0;
-	for (size_t i = 0; i < ctx->nfiles && !rc; i++)
-		rc = fn(ctx->files[i], ud);
-	return rc;
+	struct each_state st = { ctx, cataloger, NULL, NULL, parse, err, DD_OK };
+	dd_catalog_walk(ctx, each_cb, &st);
+	return st.rc;
 }
 
-dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
-			 dd_lang_file_fn fn, struct dd_err *err)
+bool dd_lang_wants_elf(const unsigned char *head, size_t n)
 {
-	return dd_lang_each_file(ctx, cataloger, NULL, fn, err);
+	return dd_elf_maybe_program(head, n);
 }
 
 bool dd_lang_dir_scan(const struct dd_catalog_ctx *ctx)
 {
 	const char *t = ctx->sbom ? ctx->sbom->image.transport : NULL;
 	return t && strcmp(t, "dir") == 0;
-}
-
-/* yajl keeps its own parse stack, but yajl_tree_free and our walkers recurse;
- * a hostile "[[[[..." must not reach them. Counts brackets outside strings. */
-static dd_code check_depth(const unsigned char *d, size_t n, struct dd_err *err)
-{
-	unsigned depth = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = d[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-			continue;
-		}
-		if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > DD_LIMIT_JSON_DEPTH)
-				return dd_err_set(err, DD_ELIMIT, "offset %zu: JSON nested deeper than %d",
-						  i, DD_LIMIT_JSON_DEPTH);
-		} else if ((c == ']' || c == '}') && depth) {
-			depth--;
-		}
-	}
-	return DD_OK;
-}
-
-dd_code dd_lang_json_parse(const unsigned char *data, size_t n, yajl_val *out,
-			   struct dd_err *err)
-{
-	*out = NULL;
-	dd_code rc = check_depth(data, n, err);
-	if (rc)
-		return rc;
-	if (memchr(data, 0, n))
-		return dd_err_set(err, DD_EINVAL, "NUL byte in JSON");
-	char *s = dd_strndup((const char *)data, n);
-	if (!s)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	char msg[200] = "";
-	*out = yajl_tree_parse(s, msg, sizeof msg);
-	free(s);
-	if (!*out) {
-		/* yajl's message spans lines ("parse error: ...\n  text\n  (right here)"). */
-		char *nl = strchr(msg, '\n');
-		if (nl)
-			*nl = '\0';
-		return dd_err_set(err, DD_EINVAL, "JSON: %s", *msg ? msg : "out of memory or invalid");
-	}
-	return DD_OK;
-}
-
-yajl_val dd_lang_json_get(yajl_val obj, const char *key)
-{
-	if (!YAJL_IS_OBJECT(obj))
-		return NULL;
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return obj->u.object.values[i];
-	return NULL;
-}
-
-const char *dd_lang_json_str(yajl_val obj, const char *key)
-{
-	yajl_val v = dd_lang_json_get(obj, key);
-	return YAJL_IS_STRING(v) ? v->u.string : NULL;
 }
 
 bool dd_lang_next_line(const unsigned char *data, size_t n, size_t *pos, const char **line,

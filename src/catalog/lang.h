@@ -2,10 +2,10 @@
 /*
  * Helpers shared by the language-ecosystem catalogers (python_dist.c,
  * npm_package.c, go_buildinfo.c, ...): adding a package with its purl,
- * location and layer; walking the files a cataloger wants; parsing JSON with
- * a depth limit; text lines; the PEP 503 name. The per-format parsers are
+ * location and layer; walking the files a cataloger wants; text lines; the PEP 503 name. The per-format parsers are
  * exported (dd_lang_parse_*) so that unit tests and fuzz targets call them on
- * bytes without building an image. Read docs/internals/catalog-lang.md.
+ * bytes without building an image. JSON trees come from util/json.h.
+ * Read docs/internals/catalog-lang.md.
  */
 #ifndef DD_CATALOG_LANG_H
 #define DD_CATALOG_LANG_H
@@ -13,9 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <yajl/yajl_tree.h>
-
 #include "catalog/catalog.h"
+#include "util/json.h"
 
 /* Where parsed packages go. A parser calls dd_lang_emit() for each one; the
  * sink builds the purl and copies it into the SBOM. Parsers never see the
@@ -53,29 +52,21 @@ dd_code dd_lang_each_file(const struct dd_catalog_ctx *ctx, const char *cataloge
 			  bool (*wants)(const char *path, size_t len), dd_lang_file_fn fn,
 			  struct dd_err *err);
 
-/* Every entry of the view in path order (ctx->files when dd_catalog_run
- * took the snapshot, else dd_fs_each); a non-zero return stops the walk. */
-int dd_lang_walk(const struct dd_catalog_ctx *ctx,
-		 int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
-
-/* The same over every regular file that starts with the ELF magic. */
+/* The same over every kept ELF program (dd_elf_maybe_program), handing its
+ * bytes to parse (dd_lang_parse_go_elf, dd_lang_parse_rust_elf); the parser's
+ * DD_ENOTFOUND (not that kind of binary) is silent. */
+typedef dd_code (*dd_lang_elf_parser)(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+				      struct dd_err *err);
 dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger,
-			 dd_lang_file_fn fn, struct dd_err *err);
+			 dd_lang_elf_parser parse, struct dd_err *err);
+/* wants_magic of the catalogers that read programs: ELF executables and
+ * shared objects that may be programs (dd_elf_maybe_program). */
+bool dd_lang_wants_elf(const unsigned char *head, size_t n);
 
 /* Lockfiles (poetry.lock, package-lock.json, Cargo.lock, ...) record what a
  * project *would* install; they are cataloged only in `dir:` scans (image
  * transport "dir"), where the project tree is what the user points at. */
 bool dd_lang_dir_scan(const struct dd_catalog_ctx *ctx);
-
-/* Parses JSON (data need not be NUL-terminated) after checking that nesting
- * stays within DD_LIMIT_JSON_DEPTH. The tree is the caller's
- * (yajl_tree_free). DD_EINVAL with yajl's message, DD_ELIMIT, DD_ENOMEM. */
-dd_code dd_lang_json_parse(const unsigned char *data, size_t n, yajl_val *out,
-			   struct dd_err *err);
-/* Member of an object by key, or NULL. */
-yajl_val dd_lang_json_get(yajl_val obj, const char *key);
-/* String member, or NULL when absent or not a string. */
-const char *dd_lang_json_str(yajl_val obj, const char *key);
 
 /* Line iteration over a byte range: *pos advances; returns false at end.
  * The line excludes "\n" and a trailing "\r". */

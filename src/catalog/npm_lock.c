@@ -22,7 +22,7 @@
 #include "util/arena.h"
 
 /* Recursion in the v1 tree is bounded by the JSON depth check in
- * dd_lang_json_parse (DD_LIMIT_JSON_DEPTH). */
+ * dd_json_parse (DD_LIMIT_JSON_DEPTH). */
 
 dd_code dd_lang_npm_emit(struct dd_lang_sink *s, const char *name, size_t nl, const char *version,
 			 unsigned flags, struct dd_err *err)
@@ -43,25 +43,17 @@ dd_code dd_lang_npm_emit(struct dd_lang_sink *s, const char *name, size_t nl, co
 	return dd_lang_emit(s, &p, err);
 }
 
-static bool is_true(yajl_val v)
+static dd_code walk_v1(const struct dd_json *deps, struct dd_lang_sink *s, struct dd_err *err)
 {
-	return YAJL_IS_TRUE(v);
-}
-
-static dd_code walk_v1(yajl_val deps, struct dd_lang_sink *s, struct dd_err *err)
-{
-	if (!YAJL_IS_OBJECT(deps))
-		return DD_OK;
-	for (size_t i = 0; i < deps->u.object.len; i++) {
-		const char *name = deps->u.object.keys[i];
-		yajl_val d = deps->u.object.values[i];
-		if (!YAJL_IS_OBJECT(d))
+	dd_json_each(d, dd_json_as(deps, DD_JSON_OBJECT)) {
+		const char *name = d->key;
+		if (d->type != DD_JSON_OBJECT)
 			continue;
-		unsigned flags = is_true(dd_lang_json_get(d, "dev")) ? DD_PKG_DEV : 0;
-		dd_code rc = dd_lang_npm_emit(s, name, strlen(name), dd_lang_json_str(d, "version"),
+		unsigned flags = dd_json_is_true(dd_json_get(d, "dev")) ? DD_PKG_DEV : 0;
+		dd_code rc = dd_lang_npm_emit(s, name, strlen(name), dd_json_str(d, "version"),
 					      flags, err);
 		if (!rc)
-			rc = walk_v1(dd_lang_json_get(d, "dependencies"), s, err);
+			rc = walk_v1(dd_json_get(d, "dependencies"), s, err);
 		if (rc)
 			return rc;
 	}
@@ -71,20 +63,24 @@ static dd_code walk_v1(yajl_val deps, struct dd_lang_sink *s, struct dd_err *err
 dd_code dd_lang_parse_npm_lock(const unsigned char *d, size_t n, struct dd_lang_sink *s,
 			       struct dd_err *err)
 {
-	yajl_val root;
-	dd_code rc = dd_lang_json_parse(d, n, &root, err);
-	if (rc)
+	struct dd_json_doc doc;
+	dd_code rc = dd_json_doc_parse(&doc, d, n, err);
+	const struct dd_json *root = doc.root;
+	if (rc) {
+		dd_json_doc_release(&doc);
 		return rc;
-	if (!YAJL_IS_OBJECT(root)) {
-		yajl_tree_free(root);
+	}
+	if (root->type != DD_JSON_OBJECT) {
+		dd_json_doc_release(&doc);
 		return dd_err_set(err, DD_EINVAL, "package-lock: top level is not an object");
 	}
-	yajl_val pkgs = dd_lang_json_get(root, "packages");
-	if (YAJL_IS_OBJECT(pkgs)) {
-		for (size_t i = 0; i < pkgs->u.object.len && !rc; i++) {
-			const char *key = pkgs->u.object.keys[i];
-			yajl_val e = pkgs->u.object.values[i];
-			if (!*key || !YAJL_IS_OBJECT(e))
+	const struct dd_json *pkgs = dd_json_as(dd_json_get(root, "packages"), DD_JSON_OBJECT);
+	if (pkgs) {
+		dd_json_each(e, pkgs) {
+			if (rc)
+				break;
+			const char *key = e->key;
+			if (!*key || e->type != DD_JSON_OBJECT)
 				continue;
 			const char *name = key;
 			const char *nm = NULL;
@@ -92,18 +88,18 @@ dd_code dd_lang_parse_npm_lock(const unsigned char *d, size_t n, struct dd_lang_
 				nm = p;
 			if (nm)
 				name = nm + strlen("node_modules/");
-			else if (dd_lang_json_str(e, "name"))
-				name = dd_lang_json_str(e, "name");
+			else if (dd_json_str(e, "name"))
+				name = dd_json_str(e, "name");
 			else
 				name = dd_lang_basename(key);
-			unsigned flags = is_true(dd_lang_json_get(e, "dev")) ? DD_PKG_DEV : 0;
-			rc = dd_lang_npm_emit(s, name, strlen(name), dd_lang_json_str(e, "version"),
+			unsigned flags = dd_json_is_true(dd_json_get(e, "dev")) ? DD_PKG_DEV : 0;
+			rc = dd_lang_npm_emit(s, name, strlen(name), dd_json_str(e, "version"),
 					      flags, err);
 		}
 	} else {
-		rc = walk_v1(dd_lang_json_get(root, "dependencies"), s, err);
+		rc = walk_v1(dd_json_get(root, "dependencies"), s, err);
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	return rc;
 }
 

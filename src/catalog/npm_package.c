@@ -92,17 +92,19 @@ static void load_dev(struct devinfo *di, const struct dd_fs *fs, const char *pre
 		const struct dd_fs_file *f = dd_fs_lookup(fs, p);
 		if (!f || !f->data)
 			continue;
-		yajl_val root;
+		struct dd_json_doc doc;
 		struct dd_err e;
-		if (dd_lang_json_parse(f->data, f->size, &root, &e))
+		if (dd_json_doc_parse(&doc, f->data, f->size, &e)) {
+			dd_json_doc_release(&doc);
 			continue;
-		yajl_val pkgs = dd_lang_json_get(root, "packages");
-		for (size_t i = 0; YAJL_IS_OBJECT(pkgs) && i < pkgs->u.object.len; i++)
-			if (YAJL_IS_TRUE(dd_lang_json_get(pkgs->u.object.values[i], "dev")))
-				dd_map_put(&di->dev, pkgs->u.object.keys[i],
-					   strlen(pkgs->u.object.keys[i]), (void *)1, NULL, NULL);
-		bool had = YAJL_IS_OBJECT(pkgs);
-		yajl_tree_free(root);
+		}
+		const struct dd_json *pkgs = dd_json_as(dd_json_get(doc.root, "packages"),
+							DD_JSON_OBJECT);
+		dd_json_each(pk, pkgs)
+			if (dd_json_is_true(dd_json_get(pk, "dev")))
+				dd_map_put(&di->dev, pk->key, strlen(pk->key), (void *)1, NULL, NULL);
+		bool had = pkgs != NULL;
+		dd_json_doc_release(&doc);
 		if (had)
 			return;
 	}
@@ -287,10 +289,10 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	dd_map_init(&di->dev);
 	struct run_state st = { .ctx = ctx, .di = di, .err = err };
 	dd_map_init(&st.projects);
-	dd_lang_walk(ctx, npm_cb, &st);
+	dd_catalog_walk(ctx, npm_cb, &st);
 	if (!st.rc) {
 		st.roots = true;
-		dd_lang_walk(ctx, npm_cb, &st);
+		dd_catalog_walk(ctx, npm_cb, &st);
 	}
 	dd_map_release(&st.projects);
 	dd_map_release(&di->dev);

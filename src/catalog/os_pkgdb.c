@@ -76,6 +76,22 @@ size_t dd_pkgdb_key(char *buf, size_t cap, const char *name, const char *version
 	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+dd_code dd_pkgdb_key_add(struct dd_map *keys, const char *name, const char *version,
+			 const char *arch)
+{
+	char key[1024];
+	size_t k = dd_pkgdb_key(key, sizeof key, name, version, arch);
+	return dd_map_put(keys, key, k, (void *)1, NULL, NULL);
+}
+
+int dd_pkgdb_layer_of(const struct dd_layer_chain *c, const char *name, const char *version,
+		      const char *arch)
+{
+	char key[1024];
+	size_t k = dd_pkgdb_key(key, sizeof key, name, version, arch);
+	return dd_layer_chain_find(c, key, k);
+}
+
 const char *dd_pkgdb_distro_qualifier(struct dd_arena *a, const struct dd_distro *d)
 {
 	if (!d || !d->id || !*d->id || !d->version_id || !*d->version_id)

@@ -57,6 +57,14 @@ void dd_layer_chain_release(struct dd_layer_chain *c);
 size_t dd_pkgdb_key(char *buf, size_t cap, const char *name, const char *version,
 		    const char *arch);
 
+/* The two uses of the key, for every package-database cataloger: record
+ * (name, version, arch) in the keys map of a dd_pkgdb_keys_fn (returns
+ * DD_ENOMEM only), and the layer that introduced it (dd_layer_chain_find). */
+dd_code dd_pkgdb_key_add(struct dd_map *keys, const char *name, const char *version,
+			 const char *arch);
+int dd_pkgdb_layer_of(const struct dd_layer_chain *c, const char *name, const char *version,
+		      const char *arch);
+
 /* purl "distro" qualifier, "<id>-<version_id>" (e.g. "debian-12",
  * "alpine-3.10.4"), or NULL when either is unknown. */
 const char *dd_pkgdb_distro_qualifier(struct dd_arena *a, const struct dd_distro *d);

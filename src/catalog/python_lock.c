@@ -132,12 +132,12 @@ static dd_code parse_toml_lock(const unsigned char *d, size_t n, struct dd_lang_
 	return rc;
 }
 
-static dd_code pipfile_section(yajl_val sec, unsigned flags, struct dd_lang_sink *s,
+static dd_code pipfile_section(const struct dd_json *sec, unsigned flags, struct dd_lang_sink *s,
 			       struct dd_err *err)
 {
-	for (size_t i = 0; YAJL_IS_OBJECT(sec) && i < sec->u.object.len; i++) {
-		const char *name = sec->u.object.keys[i];
-		const char *v = dd_lang_json_str(sec->u.object.values[i], "version");
+	dd_json_each(e, dd_json_as(sec, DD_JSON_OBJECT)) {
+		const char *name = e->key;
+		const char *v = dd_json_str(e, "version");
 		if (v && v[0] == '=' && v[1] == '=')
 			v += 2 + (v[2] == '=');
 		dd_code rc = emit_py(s, name, strlen(name), v, v ? strlen(v) : 0, flags, err);
@@ -151,14 +151,13 @@ dd_code dd_lang_parse_python_lock(const unsigned char *d, size_t n, const char *
 				  struct dd_lang_sink *s, struct dd_err *err)
 {
 	if (!strcmp(kind, "Pipfile.lock")) {
-		yajl_val root;
-		dd_code rc = dd_lang_json_parse(d, n, &root, err);
-		if (rc)
-			return rc;
-		rc = pipfile_section(dd_lang_json_get(root, "default"), 0, s, err);
+		struct dd_json_doc doc;
+		dd_code rc = dd_json_doc_parse(&doc, d, n, err);
 		if (!rc)
-			rc = pipfile_section(dd_lang_json_get(root, "develop"), DD_PKG_DEV, s, err);
-		yajl_tree_free(root);
+			rc = pipfile_section(dd_json_get(doc.root, "default"), 0, s, err);
+		if (!rc)
+			rc = pipfile_section(dd_json_get(doc.root, "develop"), DD_PKG_DEV, s, err);
+		dd_json_doc_release(&doc);
 		return rc;
 	}
 	if (!strcmp(kind, "poetry.lock") || !strcmp(kind, "uv.lock"))

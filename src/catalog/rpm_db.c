@@ -65,9 +65,7 @@ static dd_code add_key(const unsigned char *blob, size_t n, const char *where, v
 	struct dd_rpm_hdr h;
 	if (dd_rpm_header_parse(blob, n, false, &h, ks->a, NULL))
 		return dd_arena_status(ks->a) ? DD_ENOMEM : DD_OK;
-	char key[1024];
-	size_t k = dd_pkgdb_key(key, sizeof key, h.name, evr(ks->a, &h), h.arch);
-	return dd_map_put(ks->keys, key, k, (void *)1, NULL, NULL);
+	return dd_pkgdb_key_add(ks->keys, h.name, evr(ks->a, &h), h.arch);
 }
 
 #define KEYS_FN(fmt_, name_)                                                               \
@@ -153,8 +151,6 @@ static dd_code add_pkg(const unsigned char *blob, size_t n, const char *where, v
 		svr = dd_arena_printf(a, "%u:%s", h.epoch, svr);
 	const char *ns = sbom->distro.id;
 	struct dd_purl_qualifier q[] = { { "arch", h.arch }, { "distro", rs->distro_q } };
-	char key[1024];
-	size_t k = dd_pkgdb_key(key, sizeof key, h.name, version, h.arch);
 	struct dd_package p = {
 		.type = "rpm",
 		.namespace_ = ns,
@@ -167,7 +163,7 @@ static dd_code add_pkg(const unsigned char *blob, size_t n, const char *where, v
 		.purl = dd_purl_format(a, "rpm", ns, h.name, version, q, 2),
 		.cataloger = "rpm",
 		.location = rs->db->path,
-		.layer = dd_layer_chain_find(&rs->chain, key, k),
+		.layer = dd_pkgdb_layer_of(&rs->chain, h.name, version, h.arch),
 		.modularity = h.modularity,
 		.files = h.files,
 		.nfiles = h.nfiles,

@@ -23,27 +23,30 @@
 dd_code dd_lang_parse_rust_audit_json(const unsigned char *d, size_t n, struct dd_lang_sink *s,
 				      struct dd_err *err)
 {
-	yajl_val root;
-	dd_code rc = dd_lang_json_parse(d, n, &root, err);
-	if (rc)
+	struct dd_json_doc doc;
+	dd_code rc = dd_json_doc_parse(&doc, d, n, err);
+	if (rc) {
+		dd_json_doc_release(&doc);
 		return rc;
-	yajl_val pkgs = dd_lang_json_get(root, "packages");
-	if (!YAJL_IS_ARRAY(pkgs)) {
-		yajl_tree_free(root);
+	}
+	const struct dd_json *pkgs = dd_json_as(dd_json_get(doc.root, "packages"), DD_JSON_ARRAY);
+	if (!pkgs) {
+		dd_json_doc_release(&doc);
 		return dd_err_set(err, DD_EINVAL, ".dep-v0: no \"packages\" array");
 	}
-	for (size_t i = 0; i < pkgs->u.array.len && !rc; i++) {
-		yajl_val p = pkgs->u.array.values[i];
-		const char *kind = dd_lang_json_str(p, "kind");
+	dd_json_each(p, pkgs) {
+		if (rc)
+			break;
+		const char *kind = dd_json_str(p, "kind");
 		struct dd_lang_pkg pk = {
 			.type = "cargo",
-			.name = dd_lang_json_str(p, "name"),
-			.version = dd_lang_json_str(p, "version"),
+			.name = dd_json_str(p, "name"),
+			.version = dd_json_str(p, "version"),
 			.flags = kind && strcmp(kind, "build") == 0 ? DD_PKG_DEV : 0,
 		};
 		rc = dd_lang_emit(s, &pk, err);
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	return rc;
 }
 
@@ -106,35 +109,16 @@ out:
 	return rc;
 }
 
-static bool rust_wants_path(const char *path, size_t len)
-{
-	(void)path;
-	(void)len;
-	return false;
-}
-
-static bool rust_wants_magic(const unsigned char *head, size_t n)
-{
-	return dd_elf_maybe_program(head, n);
-}
-
-static dd_code rust_file(const struct dd_fs_file *f, struct dd_lang_sink *s,
-			 const struct dd_catalog_ctx *ctx, struct dd_err *err)
-{
-	(void)ctx;
-	return dd_lang_parse_rust_elf(f->data, f->size, s, err);
-}
 
 static dd_code rust_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 {
-	return dd_lang_each_elf(ctx, "rust-binary", rust_file, err);
+	return dd_lang_each_elf(ctx, "rust-binary", dd_lang_parse_rust_elf, err);
 }
 
 const struct dd_cataloger dd_cataloger_rust_binary = {
 	.name = "rust-binary",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
-	.wants_path = rust_wants_path,
-	.wants_magic = rust_wants_magic,
+	.wants_magic = dd_lang_wants_elf,
 	.run = rust_run,
 };

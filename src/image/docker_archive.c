@@ -166,7 +166,7 @@ static void meta_store(const struct da *d, const struct meta *m)
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	if (!rc && !dd_image_mkdirs(dir, NULL))
+	if (!rc && !dd_path_mkdirs(dir, NULL))
 		dd_image_write_atomic(d->meta_path, b.data, b.len, NULL);
 	dd_buf_release(&b);
 }
@@ -357,21 +357,6 @@ struct pass {
  * named by digest alone, tiny layers). */
 #define SMALL_FILE_MAX (1u << 20)
 #define SMALL_TOTAL_MAX (64u << 20)
-
-struct memstream {
-	const char *p;
-	size_t n, off;
-};
-
-static ssize_t mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
-{
-	(void)err;
-	struct memstream *m = ud;
-	size_t k = m->n - m->off < n ? m->n - m->off : n;
-	memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	return (ssize_t)k;
-}
 
 static la_ssize_t pass_read(struct archive *a, void *ud, const void **buf)
 {
@@ -603,8 +588,9 @@ static dd_code stream_pass(struct da *d, struct dd_arena *a, struct dd_image_inf
 				if (!json) {
 					p.small_total += b->len;
 					if (sink) {
-						struct memstream ms = { b->data ? b->data : "", b->len, 0 };
-						struct dd_blob_stream s = { mem_read, entry_close, &ms, NULL };
+						struct dd_blob_mem ms;
+						struct dd_blob_stream s;
+						dd_blob_stream_mem(&ms, b->data ? b->data : "", b->len, &s);
 						if ((rc = sink(sink_ud, name, &s, err)))
 							goto out;
 					}

@@ -215,6 +215,41 @@ static void range_close(void *ud)
 	free(ud);
 }
 
+static ssize_t blob_mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	(void)err;
+	struct dd_blob_mem *m = ud;
+	size_t k = m->n - m->off < n ? m->n - m->off : n;
+	if (k)
+		memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	return (ssize_t)k;
+}
+
+static void blob_mem_close(void *ud)
+{
+	(void)ud;
+}
+
+void dd_blob_stream_mem(struct dd_blob_mem *m, const void *p, size_t n,
+			struct dd_blob_stream *out)
+{
+	m->p = p;
+	m->n = n;
+	m->off = 0;
+	*out = (struct dd_blob_stream){ blob_mem_read, blob_mem_close, m, NULL };
+}
+
+ssize_t dd_blob_mem_pread(void *ud, void *buf, size_t n, uint64_t off)
+{
+	const struct dd_blob_mem *m = ud;
+	if (off >= m->n)
+		return 0;
+	size_t k = m->n - off < n ? (size_t)(m->n - off) : n;
+	memcpy(buf, m->p + off, k);
+	return (ssize_t)k;
+}
+
 dd_code dd_blob_stream_range(int fd, off_t off, uint64_t len, struct dd_blob_stream *out,
 			     struct dd_err *err)
 {

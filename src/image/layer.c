@@ -69,7 +69,7 @@ struct dd_layer *dd_layer_new(void)
 		free(l);
 		return NULL;
 	}
-	dd_map_init(&l->index);
+	dd_map_init_borrowed(&l->index); /* keys: entry paths in l->arena */
 	l->compression = "none";
 	return l;
 }
@@ -90,12 +90,17 @@ void dd_layer_free(struct dd_layer *l)
 void dd_layer_finish(struct dd_layer *l)
 {
 	dd_map_release(&l->index);
+	l->indexed = false;
+}
+
+static uint64_t seen_key_of(uint64_t h, bool dir)
+{
+	return ((h | 2u) & ~(uint64_t)1) | (dir ? 1u : 0u);
 }
 
 static uint64_t seen_key(const char *path, size_t n, bool dir)
 {
-	uint64_t h = dd_hash_bytes(path, n);
-	return ((h | 2u) & ~(uint64_t)1) | (dir ? 1u : 0u);
+	return seen_key_of(dd_hash_bytes(path, n), dir);
 }
 
 static bool seen_has(const struct dd_layer *l, uint64_t key)
@@ -152,15 +157,33 @@ int dd_layer_has(const struct dd_layer *l, const char *path, size_t n)
 
 static struct dd_layer_ent *find_ent(struct dd_layer *l, const char *path)
 {
+	/* Built on the first path a layer repeats (note_seen): most layers
+	 * never do, and then the index would cost an insertion per entry. */
+	if (!l->indexed) {
+		l->indexed = true;
+		for (size_t k = 0; k < l->nents && l->indexed; k++)
+			if (dd_map_put(&l->index, l->ents[k].path, strlen(l->ents[k].path),
+				       (void *)(uintptr_t)(k + 1), NULL, NULL)) {
+				dd_map_release(&l->index);
+				l->indexed = false;
+			}
+	}
+	if (!l->indexed) { /* out of memory: the slow way */
+		for (size_t k = 0; k < l->nents; k++)
+			if (strcmp(l->ents[k].path, path) == 0)
+				return &l->ents[k];
+		return NULL;
+	}
 	uintptr_t idx = (uintptr_t)dd_map_get(&l->index, path, strlen(path));
 	return idx ? &l->ents[idx - 1] : NULL;
 }
 
 /* A later entry for the same path in one tar replaces the earlier one
  * (tar semantics: extraction overwrites). */
-static dd_code put_ent(struct dd_layer *l, const struct dd_layer_ent *e, struct dd_err *err)
+static dd_code put_ent_seen(struct dd_layer *l, const struct dd_layer_ent *e, bool fresh,
+			    struct dd_err *err)
 {
-	struct dd_layer_ent *old = find_ent(l, e->path);
+	struct dd_layer_ent *old = fresh ? NULL : find_ent(l, e->path);
 	if (old) {
 		const char *path = old->path;
 		*old = *e;
@@ -177,13 +200,40 @@ static dd_code put_ent(struct dd_layer *l, const struct dd_layer_ent *e, struct 
 	if (!n->path)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	l->nents++;
+	if (!l->indexed)
+		return DD_OK;
 	return dd_map_put(&l->index, n->path, strlen(n->path), (void *)(uintptr_t)l->nents, NULL, err);
+}
+
+static dd_code put_ent(struct dd_layer *l, const struct dd_layer_ent *e, struct dd_err *err)
+{
+	return put_ent_seen(l, e, false, err);
+}
+
+/* fresh: the path was not in this layer before (note_seen), so it has no
+ * entry to replace and the index need not be asked: most paths of a layer,
+ * and the lookups were a cache miss each on layers of many files. */
+static dd_code gone_seen(struct dd_layer *l, const char *path, bool fresh, struct dd_err *err)
+{
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_GONE };
+	return !fresh && find_ent(l, path) ? put_ent(l, &e, err) : DD_OK;
 }
 
 static dd_code gone(struct dd_layer *l, const char *path, struct dd_err *err)
 {
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_GONE };
-	return find_ent(l, path) ? put_ent(l, &e, err) : DD_OK;
+	return gone_seen(l, path, false, err);
+}
+
+/* Records path in the seen set; *fresh says whether this layer had it
+ * before, as a file or as a directory (a 64-bit hash collision only makes
+ * a fresh path look old, which costs a lookup, never a wrong answer). */
+static dd_code note_seen(struct dd_layer *l, const char *path, bool dir, bool *fresh,
+			 struct dd_err *err)
+{
+	uint64_t h = dd_hash_bytes(path, strlen(path));
+	uint64_t fk = seen_key_of(h, false), dk = seen_key_of(h, true);
+	*fresh = !seen_has(l, fk) && !seen_has(l, dk);
+	return dd_layer_seen_add(l, dir ? dk : fk, err);
 }
 
 static bool wants_path(const struct dd_layer_opts *o, const char *path)
@@ -222,8 +272,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 			  void *ud, struct dd_err *err)
 {
 	dd_code rc;
-	if ((rc = count_entry(l, err)) ||
-	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+	bool fresh;
+	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
 		return rc;
 	bool keep = wants_path(o, path);
 	unsigned char head[DD_MAGIC_BYTES];
@@ -240,12 +290,12 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		keep = o->wants->magic(o->wants->ud, head, hn);
 	}
 	if (!keep)
-		return gone(l, path, err);
+		return gone_seen(l, path, fresh, err);
 	const struct dd_image_limits *lim = dd_image_limits_get();
 	if (size > lim->kept_file) {
 		warnf(l, o, "entry %.160s: %llu bytes, more than the %llu kept per file; not read",
 		      path, (unsigned long long)size, (unsigned long long)lim->kept_file);
-		return gone(l, path, err);
+		return gone_seen(l, path, fresh, err);
 	}
 	if (o->kept_total && atomic_fetch_add(o->kept_total, size) + size > lim->kept_total)
 		return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept files exceed %llu bytes in total",
@@ -269,15 +319,15 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 				  path, got, (unsigned long long)size);
 	l->kept_bytes += size;
 	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size, .data = data };
-	return put_ent(l, &e, err);
+	return put_ent_seen(l, &e, fresh, err);
 }
 
 dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *target,
 			     struct dd_err *err)
 {
 	dd_code rc;
-	if ((rc = count_entry(l, err)) ||
-	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+	bool fresh;
+	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
 		return rc;
 	size_t tl = strlen(target);
 	if (tl > DD_LIMIT_PATH_BYTES)
@@ -290,29 +340,29 @@ dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *t
 	if (!e.link)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	l->kept_bytes += tl;
-	return put_ent(l, &e, err);
+	return put_ent_seen(l, &e, fresh, err);
 }
 
 dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 			 uint32_t mode, struct dd_err *err)
 {
 	dd_code rc;
-	if ((rc = count_entry(l, err)) ||
-	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), true), err)))
+	bool fresh;
+	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, true, &fresh, err)))
 		return rc;
 	if (!wants_path(o, path))
-		return gone(l, path, err);
+		return gone_seen(l, path, fresh, err);
 	struct dd_layer_ent e = { .path = path, .type = DD_LENT_DIR, .mode = mode };
-	return put_ent(l, &e, err);
+	return put_ent_seen(l, &e, fresh, err);
 }
 
 dd_code dd_layer_add_other(struct dd_layer *l, const char *path, struct dd_err *err)
 {
 	dd_code rc;
-	if ((rc = count_entry(l, err)) ||
-	    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
+	bool fresh;
+	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
 		return rc;
-	return gone(l, path, err);
+	return gone_seen(l, path, fresh, err);
 }
 
 static dd_code push_str(struct dd_layer *l, const char ***arr, size_t *n, size_t *cap,

@@ -61,6 +61,7 @@ struct dd_layer {
 	bool from_cache;
 	unsigned warnings;           /* rate limit for per-entry warnings */
 	struct dd_map index;         /* path -> ents index + 1, while building */
+	bool indexed;                /* index built (on the first repeated path) */
 };
 
 /* Limits for one image read. Defaults come from util/limits.h; tests lower
@@ -139,8 +140,6 @@ dd_code dd_layer_cache_store(const char *cache_dir, const char *diff_id, const c
 dd_code dd_layer_encode(const struct dd_layer *l, struct dd_buf *out, struct dd_err *err);
 dd_code dd_layer_decode(const void *p, size_t n, struct dd_layer **out, struct dd_err *err);
 
-/* Creates dir and its parents (mode 0700). */
-dd_code dd_image_mkdirs(const char *dir, struct dd_err *err);
 /* Writes data to path atomically: temp file in the same dir + rename. */
 dd_code dd_image_write_atomic(const char *path, const void *data, size_t n, struct dd_err *err);
 

@@ -22,28 +22,10 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/limits.h"
+#include "util/path.h"
 
 #define CACHE_MAGIC "DDLAYER1"
 #define CACHE_VERSION 1u
-
-dd_code dd_image_mkdirs(const char *dir, struct dd_err *err)
-{
-	char p[4096];
-	size_t n = strlen(dir);
-	if (n == 0 || n >= sizeof p)
-		return dd_err_set(err, DD_EINVAL, "cache directory name is empty or too long");
-	memcpy(p, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		char c = p[i];
-		p[i] = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			return dd_err_sys(err, DD_EIO, "%s: mkdir", p);
-		p[i] = c;
-	}
-	return DD_OK;
-}
 
 dd_code dd_image_write_atomic(const char *path, const void *data, size_t n, struct dd_err *err)
 {
@@ -390,7 +372,7 @@ dd_code dd_layer_cache_store(const char *cache_dir, const char *diff_id, const c
 	if (rc)
 		return rc;
 	snprintf(dir, sizeof dir, "%s/layers", cache_dir);
-	if ((rc = dd_image_mkdirs(dir, err)))
+	if ((rc = dd_path_mkdirs(dir, err)))
 		return rc;
 	struct dd_buf b;
 	dd_buf_init(&b, DD_LIMIT_CACHE_FILE_BYTES);

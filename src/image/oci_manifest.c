@@ -7,7 +7,7 @@
  * before it becomes a file name or a cache key; every document fetched by
  * digest is hashed and compared, so a tampered blob store cannot swap one.
  */
-#include "image/image_json.h"
+#include "util/json.h"
 #include "image/oci_manifest.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -20,10 +20,10 @@ static const char *dupstr(struct dd_arena *a, const char *s)
 	return s ? dd_arena_strdup(a, s) : NULL;
 }
 
-static dd_code parse_digest(const struct dd_image_json *obj, const char *what,
+static dd_code parse_digest(const struct dd_json *obj, const char *what,
 			    struct dd_arena *a, const char **out, struct dd_err *err)
 {
-	const char *d = dd_image_json_str(obj, "digest");
+	const char *d = dd_json_str(obj, "digest");
 	if (!d)
 		return dd_err_set(err, DD_EINVAL, "%s: missing \"digest\"", what);
 	if (strncmp(d, "sha256:", 7) != 0 && strchr(d, ':'))
@@ -34,48 +34,48 @@ static dd_code parse_digest(const struct dd_image_json *obj, const char *what,
 	return DD_OK;
 }
 
-static void parse_platform(const struct dd_image_json *p, struct dd_arena *a,
+static void parse_platform(const struct dd_json *p, struct dd_arena *a,
 			   struct dd_oci_platform *out)
 {
-	out->os = dupstr(a, dd_image_json_str(p, "os"));
-	out->arch = dupstr(a, dd_image_json_str(p, "architecture"));
-	out->variant = dupstr(a, dd_image_json_str(p, "variant"));
+	out->os = dupstr(a, dd_json_str(p, "os"));
+	out->arch = dupstr(a, dd_json_str(p, "architecture"));
+	out->variant = dupstr(a, dd_json_str(p, "variant"));
 }
 
-static dd_code parse_descriptor(const struct dd_image_json *o, const char *what,
+static dd_code parse_descriptor(const struct dd_json *o, const char *what,
 				struct dd_arena *a, struct dd_oci_descriptor *d,
 				struct dd_err *err)
 {
-	if (!o || o->type != DD_IJ_OBJECT)
+	if (!o || o->type != DD_JSON_OBJECT)
 		return dd_err_set(err, DD_EINVAL, "%s: descriptor is not an object", what);
 	memset(d, 0, sizeof *d);
-	d->media_type = dupstr(a, dd_image_json_str(o, "mediaType"));
+	d->media_type = dupstr(a, dd_json_str(o, "mediaType"));
 	dd_code rc = parse_digest(o, what, a, &d->digest, err);
 	if (rc)
 		return rc;
-	if (!dd_image_json_u64(o, "size", &d->size))
+	if (!dd_json_u64(o, "size", &d->size))
 		return dd_err_set(err, DD_EINVAL, "%s: missing or bad \"size\"", what);
-	const struct dd_image_json *p = dd_image_json_get(o, "platform");
-	if (p && p->type == DD_IJ_OBJECT) {
+	const struct dd_json *p = dd_json_get(o, "platform");
+	if (p && p->type == DD_JSON_OBJECT) {
 		parse_platform(p, a, &d->platform);
 		d->has_platform = d->platform.os && d->platform.arch;
 	}
-	const struct dd_image_json *ann = dd_image_json_get(o, "annotations");
-	d->ref_name = dupstr(a, dd_image_json_str(ann, "org.opencontainers.image.ref.name"));
+	const struct dd_json *ann = dd_json_get(o, "annotations");
+	d->ref_name = dupstr(a, dd_json_str(ann, "org.opencontainers.image.ref.name"));
 	return dd_arena_status(a) ? dd_err_set(err, DD_ENOMEM, "out of memory") : DD_OK;
 }
 
 static dd_code parse_root(const void *p, size_t n, size_t max, const char *what,
-			  struct dd_arena *a, const struct dd_image_json **root,
+			  struct dd_arena *a, const struct dd_json **root,
 			  struct dd_err *err)
 {
 	if (n > max)
 		return dd_err_set(err, DD_ELIMIT, "%s is %zu bytes, more than the limit of %zu",
 				  what, n, max);
-	dd_code rc = dd_image_json_parse(p, n, a, root, err);
+	dd_code rc = dd_json_parse(p, n, a, root, err);
 	if (rc)
 		return dd_err_prefix(err, "%s: ", what);
-	if ((*root)->type != DD_IJ_OBJECT)
+	if ((*root)->type != DD_JSON_OBJECT)
 		return dd_err_set(err, DD_EINVAL, "%s: not a JSON object", what);
 	return DD_OK;
 }
@@ -84,20 +84,20 @@ enum dd_oci_kind dd_oci_kind_of(const void *p, size_t n, const char *hint)
 {
 	const char *mt = hint;
 	struct dd_arena *a = dd_arena_new(2 * DD_LIMIT_MANIFEST_BYTES + (1u << 20));
-	const struct dd_image_json *root = NULL;
+	const struct dd_json *root = NULL;
 	enum dd_oci_kind kind = DD_OCI_KIND_UNKNOWN;
-	if (a && n <= DD_LIMIT_MANIFEST_BYTES && !dd_image_json_parse(p, n, a, &root, NULL) &&
-	    root->type == DD_IJ_OBJECT) {
-		const char *inner = dd_image_json_str(root, "mediaType");
+	if (a && n <= DD_LIMIT_MANIFEST_BYTES && !dd_json_parse(p, n, a, &root, NULL) &&
+	    root->type == DD_JSON_OBJECT) {
+		const char *inner = dd_json_str(root, "mediaType");
 		if (inner)
 			mt = inner;
 		if (mt && (!strcmp(mt, DD_MT_OCI_INDEX) || !strcmp(mt, DD_MT_DOCKER_LIST)))
 			kind = DD_OCI_KIND_INDEX;
 		else if (mt && (!strcmp(mt, DD_MT_OCI_MANIFEST) || !strcmp(mt, DD_MT_DOCKER_MANIFEST)))
 			kind = DD_OCI_KIND_MANIFEST;
-		else if (dd_image_json_get(root, "manifests"))
+		else if (dd_json_get(root, "manifests"))
 			kind = DD_OCI_KIND_INDEX;
-		else if (dd_image_json_get(root, "config") && dd_image_json_get(root, "layers"))
+		else if (dd_json_get(root, "config") && dd_json_get(root, "layers"))
 			kind = DD_OCI_KIND_MANIFEST;
 	}
 	dd_arena_free(a);
@@ -107,13 +107,13 @@ enum dd_oci_kind dd_oci_kind_of(const void *p, size_t n, const char *hint)
 dd_code dd_oci_parse_index(const void *p, size_t n, struct dd_arena *a,
 			   struct dd_oci_index *out, struct dd_err *err)
 {
-	const struct dd_image_json *root;
+	const struct dd_json *root;
 	memset(out, 0, sizeof *out);
 	dd_code rc = parse_root(p, n, DD_LIMIT_MANIFEST_BYTES, "index", a, &root, err);
 	if (rc)
 		return rc;
-	const struct dd_image_json *m = dd_image_json_get(root, "manifests");
-	if (!m || m->type != DD_IJ_ARRAY)
+	const struct dd_json *m = dd_json_get(root, "manifests");
+	if (!m || m->type != DD_JSON_ARRAY)
 		return dd_err_set(err, DD_EINVAL, "index: missing \"manifests\" array");
 	if (m->n > DD_LIMIT_INDEX_ENTRIES)
 		return dd_err_set(err, DD_ELIMIT, "index: %zu manifests, more than the limit of %d",
@@ -122,7 +122,7 @@ dd_code dd_oci_parse_index(const void *p, size_t n, struct dd_arena *a,
 	if (!out->manifests)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	size_t i = 0;
-	for (const struct dd_image_json *c = m->first; c; c = c->next, i++) {
+	for (const struct dd_json *c = m->first; c; c = c->next, i++) {
 		char what[64];
 		snprintf(what, sizeof what, "index: manifests[%zu]", i);
 		if ((rc = parse_descriptor(c, what, a, &out->manifests[i], err)))
@@ -135,21 +135,21 @@ dd_code dd_oci_parse_index(const void *p, size_t n, struct dd_arena *a,
 dd_code dd_oci_parse_manifest(const void *p, size_t n, struct dd_arena *a,
 			      struct dd_oci_manifest *out, struct dd_err *err)
 {
-	const struct dd_image_json *root;
+	const struct dd_json *root;
 	memset(out, 0, sizeof *out);
 	dd_code rc = parse_root(p, n, DD_LIMIT_MANIFEST_BYTES, "manifest", a, &root, err);
 	if (rc)
 		return rc;
 	uint64_t schema = 0;
-	if (dd_image_json_u64(root, "schemaVersion", &schema) && schema != 2)
+	if (dd_json_u64(root, "schemaVersion", &schema) && schema != 2)
 		return dd_err_set(err, DD_EUNSUPPORTED, "manifest: schemaVersion %llu (only 2)",
 				  (unsigned long long)schema);
-	out->media_type = dupstr(a, dd_image_json_str(root, "mediaType"));
-	if ((rc = parse_descriptor(dd_image_json_get(root, "config"), "manifest: config", a,
+	out->media_type = dupstr(a, dd_json_str(root, "mediaType"));
+	if ((rc = parse_descriptor(dd_json_get(root, "config"), "manifest: config", a,
 				   &out->config, err)))
 		return rc;
-	const struct dd_image_json *l = dd_image_json_get(root, "layers");
-	if (!l || l->type != DD_IJ_ARRAY)
+	const struct dd_json *l = dd_json_get(root, "layers");
+	if (!l || l->type != DD_JSON_ARRAY)
 		return dd_err_set(err, DD_EINVAL, "manifest: missing \"layers\" array");
 	if (l->n > DD_LIMIT_LAYERS)
 		return dd_err_set(err, DD_ELIMIT, "manifest: %zu layers, more than the limit of %d",
@@ -158,7 +158,7 @@ dd_code dd_oci_parse_manifest(const void *p, size_t n, struct dd_arena *a,
 	if (!out->layers)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	size_t i = 0;
-	for (const struct dd_image_json *c = l->first; c; c = c->next, i++) {
+	for (const struct dd_json *c = l->first; c; c = c->next, i++) {
 		char what[64];
 		snprintf(what, sizeof what, "manifest: layers[%zu]", i);
 		if ((rc = parse_descriptor(c, what, a, &out->layers[i], err)))
@@ -171,18 +171,18 @@ dd_code dd_oci_parse_manifest(const void *p, size_t n, struct dd_arena *a,
 dd_code dd_oci_parse_config(const void *p, size_t n, struct dd_arena *a,
 			    struct dd_oci_config *out, struct dd_err *err)
 {
-	const struct dd_image_json *root;
+	const struct dd_json *root;
 	memset(out, 0, sizeof *out);
 	dd_code rc = parse_root(p, n, DD_LIMIT_CONFIG_BYTES, "config", a, &root, err);
 	if (rc)
 		return rc;
 	parse_platform(root, a, &out->platform);
-	out->created = dupstr(a, dd_image_json_str(root, "created"));
-	const struct dd_image_json *rootfs = dd_image_json_get(root, "rootfs");
-	const struct dd_image_json *ids = dd_image_json_get(rootfs, "diff_ids");
-	if (!ids || ids->type != DD_IJ_ARRAY)
+	out->created = dupstr(a, dd_json_str(root, "created"));
+	const struct dd_json *rootfs = dd_json_get(root, "rootfs");
+	const struct dd_json *ids = dd_json_get(rootfs, "diff_ids");
+	if (!ids || ids->type != DD_JSON_ARRAY)
 		return dd_err_set(err, DD_EINVAL, "config: missing \"rootfs.diff_ids\" array");
-	const char *type = dd_image_json_str(rootfs, "type");
+	const char *type = dd_json_str(rootfs, "type");
 	if (type && strcmp(type, "layers") != 0)
 		return dd_err_set(err, DD_EUNSUPPORTED, "config: rootfs type \"%.40s\"", type);
 	if (ids->n > DD_LIMIT_LAYERS)
@@ -194,34 +194,34 @@ dd_code dd_oci_parse_config(const void *p, size_t n, struct dd_arena *a,
 	if (!out->diff_ids || !out->created_by)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	size_t i = 0;
-	for (const struct dd_image_json *c = ids->first; c; c = c->next, i++) {
-		if (c->type != DD_IJ_STRING || !dd_digest_valid(c->str, c->len))
+	for (const struct dd_json *c = ids->first; c; c = c->next, i++) {
+		if (c->type != DD_JSON_STRING || !dd_digest_valid(c->str, c->len))
 			return dd_err_set(err, DD_EINVAL, "config: rootfs.diff_ids[%zu] is not a sha256 digest", i);
 		out->diff_ids[i] = dupstr(a, c->str);
 	}
 	out->ndiff_ids = i;
 	/* history has one entry per Dockerfile step; steps that made no layer
 	 * say "empty_layer": true. The others line up with diff_ids. */
-	const struct dd_image_json *h = dd_image_json_get(root, "history");
+	const struct dd_json *h = dd_json_get(root, "history");
 	size_t li = 0;
-	for (const struct dd_image_json *c = h && h->type == DD_IJ_ARRAY ? h->first : NULL;
+	for (const struct dd_json *c = h && h->type == DD_JSON_ARRAY ? h->first : NULL;
 	     c && li < out->ndiff_ids; c = c->next) {
-		const struct dd_image_json *empty = dd_image_json_get(c, "empty_layer");
-		if (empty && empty->type == DD_IJ_BOOL && empty->b)
+		const struct dd_json *empty = dd_json_get(c, "empty_layer");
+		if (empty && empty->type == DD_JSON_BOOL && empty->b)
 			continue;
-		out->created_by[li++] = dupstr(a, dd_image_json_str(c, "created_by"));
+		out->created_by[li++] = dupstr(a, dd_json_str(c, "created_by"));
 	}
 	return dd_arena_status(a) ? dd_err_set(err, DD_ENOMEM, "out of memory") : DD_OK;
 }
 
-static dd_code string_array(const struct dd_image_json *arr, const char *what, size_t max,
+static dd_code string_array(const struct dd_json *arr, const char *what, size_t max,
 			    struct dd_arena *a, const char ***out, size_t *n, struct dd_err *err)
 {
 	*out = NULL;
 	*n = 0;
-	if (!arr || arr->type == DD_IJ_NULL)
+	if (!arr || arr->type == DD_JSON_NULL)
 		return DD_OK;
-	if (arr->type != DD_IJ_ARRAY)
+	if (arr->type != DD_JSON_ARRAY)
 		return dd_err_set(err, DD_EINVAL, "manifest.json: %s is not an array", what);
 	if (arr->n > max)
 		return dd_err_set(err, DD_ELIMIT, "manifest.json: %zu %s, more than the limit of %zu",
@@ -229,8 +229,8 @@ static dd_code string_array(const struct dd_image_json *arr, const char *what, s
 	*out = dd_arena_alloc(a, (arr->n ? arr->n : 1) * sizeof **out);
 	if (!*out)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	for (const struct dd_image_json *c = arr->first; c; c = c->next) {
-		if (c->type != DD_IJ_STRING || memchr(c->str, '\0', c->len))
+	for (const struct dd_json *c = arr->first; c; c = c->next) {
+		if (c->type != DD_JSON_STRING || memchr(c->str, '\0', c->len))
 			return dd_err_set(err, DD_EINVAL, "manifest.json: %s[%zu] is not a string",
 					  what, *n);
 		(*out)[(*n)++] = dupstr(a, c->str);
@@ -241,29 +241,29 @@ static dd_code string_array(const struct dd_image_json *arr, const char *what, s
 dd_code dd_docker_parse_manifest(const void *p, size_t n, struct dd_arena *a,
 				 struct dd_docker_manifest *out, struct dd_err *err)
 {
-	const struct dd_image_json *root;
+	const struct dd_json *root;
 	memset(out, 0, sizeof *out);
 	if (n > DD_LIMIT_MANIFEST_BYTES)
 		return dd_err_set(err, DD_ELIMIT, "manifest.json is %zu bytes, more than the limit of %u",
 				  n, DD_LIMIT_MANIFEST_BYTES);
-	dd_code rc = dd_image_json_parse(p, n, a, &root, err);
+	dd_code rc = dd_json_parse(p, n, a, &root, err);
 	if (rc)
 		return dd_err_prefix(err, "manifest.json: ");
-	if (root->type != DD_IJ_ARRAY)
+	if (root->type != DD_JSON_ARRAY)
 		return dd_err_set(err, DD_EINVAL, "manifest.json: not a JSON array");
 	if (root->n == 0)
 		return dd_err_set(err, DD_EINVAL, "manifest.json: no images in the archive");
 	out->nimages = root->n;
-	const struct dd_image_json *img = root->first;
-	if (img->type != DD_IJ_OBJECT)
+	const struct dd_json *img = root->first;
+	if (img->type != DD_JSON_OBJECT)
 		return dd_err_set(err, DD_EINVAL, "manifest.json: [0] is not an object");
-	out->config = dupstr(a, dd_image_json_str(img, "Config"));
+	out->config = dupstr(a, dd_json_str(img, "Config"));
 	if (!out->config)
 		return dd_err_set(err, DD_EINVAL, "manifest.json: [0] has no \"Config\"");
-	if ((rc = string_array(dd_image_json_get(img, "RepoTags"), "RepoTags", 4096, a,
+	if ((rc = string_array(dd_json_get(img, "RepoTags"), "RepoTags", 4096, a,
 			       &out->repo_tags, &out->nrepo_tags, err)))
 		return rc;
-	if ((rc = string_array(dd_image_json_get(img, "Layers"), "Layers", DD_LIMIT_LAYERS, a,
+	if ((rc = string_array(dd_json_get(img, "Layers"), "Layers", DD_LIMIT_LAYERS, a,
 			       &out->layers, &out->nlayers, err)))
 		return rc;
 	return dd_arena_status(a) ? dd_err_set(err, DD_ENOMEM, "out of memory") : DD_OK;

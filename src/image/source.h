@@ -81,6 +81,17 @@ extern const struct dd_image_source dd_source_docker;   /* docker://REF, the sam
  * caller's. */
 dd_code dd_blob_stream_range(int fd, off_t off, uint64_t len, struct dd_blob_stream *out,
 			     struct dd_err *err);
+/* A stream over bytes in memory: p[0..n) and *m (the stream's state) must
+ * outlive it; close does nothing. For small archive members kept in memory,
+ * tests and fuzz targets. */
+struct dd_blob_mem {
+	const unsigned char *p;
+	size_t n, off;
+};
+void dd_blob_stream_mem(struct dd_blob_mem *m, const void *p, size_t n,
+			struct dd_blob_stream *out);
+/* A dd_tar_pread (tar_index.h) over a struct dd_blob_mem (its off unused). */
+ssize_t dd_blob_mem_pread(void *ud, void *buf, size_t n, uint64_t off);
 /* A stream over a whole file opened with O_NOFOLLOW (dirfd may be AT_FDCWD). */
 dd_code dd_blob_stream_file(int dirfd, const char *path, struct dd_blob_stream *out,
 			    uint64_t *size, struct dd_err *err);

@@ -16,14 +16,13 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-#include <yajl/yajl_tree.h>
-
 #include "dd/clock.h"
 #include "dd/scan.h"
 #include "dd/vulndb.h"
 #include "match/match.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/json.h"
 #include "util/map.h"
 
 struct hit {
@@ -53,28 +52,27 @@ static bool go_other_os_only(const char *ecosystem_specific, const char *os)
 {
 	if (!ecosystem_specific || !os)
 		return false;
-	char errbuf[64];
-	yajl_val root = yajl_tree_parse(ecosystem_specific, errbuf, sizeof errbuf);
-	if (!root)
+	struct dd_json_doc doc;
+	if (dd_json_doc_parse(&doc, ecosystem_specific, strlen(ecosystem_specific), NULL)) {
+		dd_json_doc_release(&doc);
 		return false;
-	const char *path[] = { "imports", NULL };
-	yajl_val imports = yajl_tree_get(root, path, yajl_t_array);
-	bool all_limited = imports && YAJL_GET_ARRAY(imports)->len > 0;
+	}
+	const struct dd_json *imports = dd_json_as(dd_json_get(doc.root, "imports"), DD_JSON_ARRAY);
+	bool all_limited = imports && imports->n > 0;
 	bool ours = false;
-	for (size_t i = 0; all_limited && i < YAJL_GET_ARRAY(imports)->len; i++) {
-		const char *gp[] = { "goos", NULL };
-		yajl_val goos = yajl_tree_get(YAJL_GET_ARRAY(imports)->values[i], gp, yajl_t_array);
-		if (!goos || !YAJL_GET_ARRAY(goos)->len) {
+	dd_json_each(imp, all_limited ? imports : NULL) {
+		const struct dd_json *goos = dd_json_as(dd_json_get(imp, "goos"), DD_JSON_ARRAY);
+		if (!goos || !goos->n) {
 			all_limited = false;
 			break;
 		}
-		for (size_t j = 0; j < YAJL_GET_ARRAY(goos)->len; j++) {
-			const char *s = YAJL_GET_STRING(YAJL_GET_ARRAY(goos)->values[j]);
+		dd_json_each(g, goos) {
+			const char *s = dd_json_string(g);
 			if (s && !strcmp(s, os))
 				ours = true;
 		}
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	return all_limited && !ours;
 }
 

@@ -18,53 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 #include "catalog/purl.h"
 #include "dd/suppress.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/json.h"
 #include "util/limits.h"
-
-static yajl_val get(yajl_val obj, const char *key)
-{
-	if (!YAJL_IS_OBJECT(obj))
-		return NULL;
-	for (size_t i = 0; i < obj->u.object.len; i++)
-		if (strcmp(obj->u.object.keys[i], key) == 0)
-			return obj->u.object.values[i];
-	return NULL;
-}
-
-static const char *str(yajl_val obj, const char *key)
-{
-	yajl_val v = get(obj, key);
-	return YAJL_IS_STRING(v) ? v->u.string : NULL;
-}
-
-/* Nesting depth of JSON text, ignoring brackets inside strings. */
-static bool depth_ok(const char *p, size_t n, unsigned max)
-{
-	unsigned depth = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > max)
-				return false;
-		} else if ((c == ']' || c == '}') && depth) {
-			depth--;
-		}
-	}
-	return true;
-}
 
 struct out {
 	struct dd_arena *a;
@@ -98,51 +58,52 @@ static bool status_ok(const char *s)
 		     strcmp(s, "fixed") == 0 || strcmp(s, "under_investigation") == 0);
 }
 
-static dd_code openvex(yajl_val root, const char *name, struct out *o, struct dd_err *err)
+static dd_code openvex(const struct dd_json *root, const char *name, struct out *o, struct dd_err *err)
 {
-	yajl_val sts = get(root, "statements");
-	if (!YAJL_IS_ARRAY(sts))
+	const struct dd_json *sts = dd_json_get(root, "statements");
+	if (!dd_json_as(sts, DD_JSON_ARRAY))
 		return dd_err_set(err, DD_EINVAL, "%s: OpenVEX: 'statements' is not an array", name);
-	for (size_t i = 0; i < sts->u.array.len; i++) {
-		yajl_val st = sts->u.array.values[i];
-		yajl_val vul = get(st, "vulnerability");
-		const char *vuln = YAJL_IS_STRING(vul) ? vul->u.string : str(vul, "name");
+	size_t i = 0;
+	dd_json_each(st, sts) {
+		i++;
+		const struct dd_json *vul = dd_json_get(st, "vulnerability");
+		const char *vuln = dd_json_string(vul) ? dd_json_string(vul) : dd_json_str(vul, "name");
 		if (!vuln)
-			vuln = str(vul, "@id");
-		const char *status = str(st, "status");
+			vuln = dd_json_str(vul, "@id");
+		const char *status = dd_json_str(st, "status");
 		if (!vuln || !*vuln)
 			return dd_err_set(err, DD_EINVAL, "%s: statement %zu: no vulnerability name",
-					  name, i + 1);
+					  name, i);
 		if (!status_ok(status))
 			return dd_err_set(err, DD_EINVAL, "%s: statement %zu: status '%s' is not an"
-					  " OpenVEX status", name, i + 1, status ? status : "(none)");
-		yajl_val prods = get(st, "products");
-		if (!YAJL_IS_ARRAY(prods) || prods->u.array.len == 0)
-			return dd_err_set(err, DD_EINVAL, "%s: statement %zu: no products", name, i + 1);
-		for (size_t j = 0; j < prods->u.array.len; j++) {
-			yajl_val pv = prods->u.array.values[j];
-			const char *prod = YAJL_IS_STRING(pv) ? pv->u.string : str(pv, "@id");
+					  " OpenVEX status", name, i, status ? status : "(none)");
+		const struct dd_json *prods = dd_json_get(st, "products");
+		if (!dd_json_as(prods, DD_JSON_ARRAY) || prods->n == 0)
+			return dd_err_set(err, DD_EINVAL, "%s: statement %zu: no products", name, i);
+		size_t j = 0;
+		dd_json_each(pv, prods) {
+			j++;
+			const char *prod = dd_json_string(pv) ? dd_json_string(pv) : dd_json_str(pv, "@id");
 			if (!prod || !*prod)
 				return dd_err_set(err, DD_EINVAL, "%s: statement %zu: product %zu has no"
-						  " @id", name, i + 1, j + 1);
+						  " @id", name, i, j);
 			/* Subcomponents name the package inside an image product. */
-			yajl_val subs = get(pv, "subcomponents");
-			if (YAJL_IS_ARRAY(subs) && subs->u.array.len) {
-				for (size_t k = 0; k < subs->u.array.len; k++) {
-					yajl_val sv = subs->u.array.values[k];
-					const char *sub = YAJL_IS_STRING(sv) ? sv->u.string : str(sv, "@id");
+			const struct dd_json *subs = dd_json_get(pv, "subcomponents");
+			if (dd_json_as(subs, DD_JSON_ARRAY) && subs->n) {
+				dd_json_each(sv, subs) {
+					const char *sub = dd_json_string(sv) ? dd_json_string(sv) : dd_json_str(sv, "@id");
 					if (!sub || !*sub)
 						continue;
-					dd_code rc = add(o, vuln, sub, status, str(st, "justification"),
-							 str(st, "impact_statement"),
-							 str(st, "action_statement"), err);
+					dd_code rc = add(o, vuln, sub, status, dd_json_str(st, "justification"),
+							 dd_json_str(st, "impact_statement"),
+							 dd_json_str(st, "action_statement"), err);
 					if (rc)
 						return rc;
 				}
 				continue;
 			}
-			dd_code rc = add(o, vuln, prod, status, str(st, "justification"),
-					 str(st, "impact_statement"), str(st, "action_statement"), err);
+			dd_code rc = add(o, vuln, prod, status, dd_json_str(st, "justification"),
+					 dd_json_str(st, "impact_statement"), dd_json_str(st, "action_statement"), err);
 			if (rc)
 				return rc;
 		}
@@ -163,55 +124,55 @@ static const char *cdx_status(const char *state)
 	return NULL;
 }
 
-static const char *cdx_resolve(yajl_val root, const char *ref)
+static const char *cdx_resolve(const struct dd_json *root, const char *ref)
 {
-	yajl_val comps = get(root, "components");
-	if (!YAJL_IS_ARRAY(comps))
-		return ref;
-	for (size_t i = 0; i < comps->u.array.len; i++) {
-		yajl_val c = comps->u.array.values[i];
-		const char *br = str(c, "bom-ref");
+	const struct dd_json *comps = dd_json_get(root, "components");
+	dd_json_each(c, dd_json_as(comps, DD_JSON_ARRAY)) {
+		const char *br = dd_json_str(c, "bom-ref");
 		if (br && strcmp(br, ref) == 0) {
-			const char *purl = str(c, "purl");
-			return purl ? purl : (str(c, "name") ? str(c, "name") : ref);
+			const char *purl = dd_json_str(c, "purl");
+			return purl ? purl : (dd_json_str(c, "name") ? dd_json_str(c, "name") : ref);
 		}
 	}
 	return ref;
 }
 
-static dd_code cyclonedx(yajl_val root, const char *name, struct out *o, struct dd_err *err)
+static dd_code cyclonedx(const struct dd_json *root, const char *name, struct out *o, struct dd_err *err)
 {
-	yajl_val vs = get(root, "vulnerabilities");
-	if (!YAJL_IS_ARRAY(vs))
+	const struct dd_json *vs = dd_json_get(root, "vulnerabilities");
+	if (!dd_json_as(vs, DD_JSON_ARRAY))
 		return dd_err_set(err, DD_EINVAL, "%s: CycloneDX: 'vulnerabilities' is not an array",
 				  name);
-	for (size_t i = 0; i < vs->u.array.len; i++) {
-		yajl_val v = vs->u.array.values[i];
-		const char *id = str(v, "id");
-		yajl_val an = get(v, "analysis");
-		const char *state = str(an, "state");
+	size_t i = 0;
+	dd_json_each(v, vs) {
+		i++;
+		const char *id = dd_json_str(v, "id");
+		const struct dd_json *an = dd_json_get(v, "analysis");
+		const char *state = dd_json_str(an, "state");
 		if (!id || !*id)
-			return dd_err_set(err, DD_EINVAL, "%s: vulnerability %zu: no id", name, i + 1);
+			return dd_err_set(err, DD_EINVAL, "%s: vulnerability %zu: no id", name, i);
 		if (!an)
 			continue; /* a plain BOM finding, not a VEX statement */
 		const char *status = cdx_status(state);
 		if (!status)
 			return dd_err_set(err, DD_EINVAL, "%s: vulnerability %zu: analysis state '%s'"
-					  " is not a CycloneDX state", name, i + 1, state ? state : "(none)");
-		const char *just = str(an, "justification");
+					  " is not a CycloneDX state", name, i, state ? state : "(none)");
+		const char *just = dd_json_str(an, "justification");
 		if (state && strcmp(state, "false_positive") == 0)
 			just = "vulnerable_code_not_present";
-		yajl_val aff = get(v, "affects");
-		if (!YAJL_IS_ARRAY(aff) || aff->u.array.len == 0)
+		const struct dd_json *aff = dd_json_get(v, "affects");
+		if (!dd_json_as(aff, DD_JSON_ARRAY) || aff->n == 0)
 			return dd_err_set(err, DD_EINVAL, "%s: vulnerability %zu: no 'affects'", name,
-					  i + 1);
-		for (size_t j = 0; j < aff->u.array.len; j++) {
-			const char *ref = str(aff->u.array.values[j], "ref");
+					  i);
+		size_t j = 0;
+		dd_json_each(a, aff) {
+			j++;
+			const char *ref = dd_json_str(a, "ref");
 			if (!ref || !*ref)
 				return dd_err_set(err, DD_EINVAL, "%s: vulnerability %zu: affects %zu has"
-						  " no ref", name, i + 1, j + 1);
+						  " no ref", name, i, j);
 			dd_code rc = add(o, id, cdx_resolve(root, ref), status, just,
-					 str(an, "detail"), NULL, err);
+					 dd_json_str(an, "detail"), NULL, err);
 			if (rc)
 				return rc;
 		}
@@ -226,35 +187,25 @@ dd_code dd_vex_parse(const char *data, size_t len, const char *name, struct dd_a
 	*n = 0;
 	if (len > DD_LIMIT_VEX_BYTES)
 		return dd_err_set(err, DD_ELIMIT, "%s: larger than %u bytes", name, DD_LIMIT_VEX_BYTES);
-	if (!depth_ok(data, len, DD_LIMIT_JSON_DEPTH))
-		return dd_err_set(err, DD_ELIMIT, "%s: JSON nested deeper than %d", name,
-				  DD_LIMIT_JSON_DEPTH);
-	char *text = dd_strndup(data, len);
-	if (!text)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	char ebuf[256];
-	ebuf[0] = 0;
-	yajl_val root = yajl_tree_parse(text, ebuf, sizeof ebuf);
-	free(text);
-	if (!root) {
-		char *nl = strchr(ebuf, '\n');
-		if (nl)
-			*nl = 0;
-		return dd_err_set(err, DD_EINVAL, "%s: not JSON: %s", name, ebuf[0] ? ebuf : "parse error");
+	struct dd_json_doc doc;
+	if (dd_json_doc_parse(&doc, data, len, err)) {
+		dd_json_doc_release(&doc);
+		return dd_err_prefix(err, "%s: not JSON: ", name);
 	}
+	const struct dd_json *root = doc.root;
 	struct out o = { .a = ar };
 	dd_code rc;
-	const char *ctx = str(root, "@context");
+	const char *ctx = dd_json_str(root, "@context");
 	if (ctx && strstr(ctx, "openvex"))
 		rc = openvex(root, name, &o, err);
-	else if (str(root, "bomFormat") && strcmp(str(root, "bomFormat"), "CycloneDX") == 0)
+	else if (dd_json_str(root, "bomFormat") && strcmp(dd_json_str(root, "bomFormat"), "CycloneDX") == 0)
 		rc = cyclonedx(root, name, &o, err);
-	else if (get(root, "statements"))
+	else if (dd_json_get(root, "statements"))
 		rc = openvex(root, name, &o, err);
 	else
 		rc = dd_err_set(err, DD_EUNSUPPORTED, "%s: neither OpenVEX (@context) nor CycloneDX"
 				" (bomFormat)", name);
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	if (rc == DD_OK && o.n) {
 		*out = dd_arena_memdup(ar, o.v, o.n * sizeof *o.v);
 		if (!*out)

@@ -19,17 +19,16 @@
  * and the UNIQUE (asset, package, vulnerability) constraint makes a
  * duplicate finding impossible even if that reasoning were wrong.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "catalog/purl.h"
 #include "store/store_impl.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/map.h"
+#include "util/path.h"
 
 /* ---- small helpers ------------------------------------------------------- */
 
@@ -240,22 +239,6 @@ int dd_store_schema_version(struct dd_store *s)
 
 /* ---- open / close -------------------------------------------------------- */
 
-static dd_code mkdirs(char *path, struct dd_err *err)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		int r = mkdir(path, 0700);
-		*p = '/';
-		if (r != 0 && errno != EEXIST)
-			return dd_err_sys(err, DD_EIO, "creating %s", path);
-	}
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return dd_err_sys(err, DD_EIO, "creating %s", path);
-	return DD_OK;
-}
-
 dd_code dd_store_default_url(char *buf, size_t n, struct dd_err *err)
 {
 	const char *env = getenv("DRYDOCK_STORE");
@@ -276,7 +259,7 @@ dd_code dd_store_default_url(char *buf, size_t n, struct dd_err *err)
 		return dd_err_set(err, DD_EUSAGE, "no store: set DRYDOCK_STORE, XDG_DATA_HOME or HOME");
 	if (len < 0 || (size_t)len >= sizeof dir)
 		return dd_err_set(err, DD_ELIMIT, "data directory path too long");
-	dd_code rc = mkdirs(dir, err);
+	dd_code rc = dd_path_mkdirs(dir, err);
 	if (rc)
 		return rc;
 	if ((size_t)snprintf(buf, n, "%s/store.db", dir) >= n)

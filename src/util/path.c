@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Canonical image paths (see path.h). */
+/* Canonical image paths (see path.h), and mkdir -p for host cache directories. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "util/path.h"
 
 dd_code dd_path_clean(const char *in, size_t n, char *out, size_t cap, size_t *outlen,
@@ -119,4 +123,23 @@ static bool match(const char *p, const char *s, const char *end)
 bool dd_path_match(const char *pattern, const char *path, size_t n)
 {
 	return match(pattern, path, path + n);
+}
+
+dd_code dd_path_mkdirs(const char *dir, struct dd_err *err)
+{
+	char p[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof p)
+		return dd_err_set(err, DD_EINVAL, "directory name is empty or too long");
+	memcpy(p, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		char c = p[i];
+		p[i] = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			return dd_err_sys(err, DD_EIO, "%s: mkdir", p);
+		p[i] = c;
+	}
+	return DD_OK;
 }

@@ -6,6 +6,7 @@
  * root is clamped at the root, exactly as the kernel resolves "/.." (so a
  * hostile "../../etc/passwd" names the image's own etc/passwd and nothing
  * outside it); callers that must refuse such names use dd_path_escapes().
+ * dd_path_mkdirs is the one exception: it works on host paths (caches).
  */
 #ifndef DD_PATH_H
 #define DD_PATH_H
@@ -31,5 +32,11 @@ dd_code dd_path_join_link(const char *from, const char *target, char *out, size_
 /* Shell-style match of a canonical path: '*' matches within one component,
  * '**' across components, '?' one character. */
 bool dd_path_match(const char *pattern, const char *path, size_t n);
+
+/* mkdir -p on the host: creates every missing component of dir with mode
+ * 0700 (caches hold data about the user's images). Existing directories are
+ * fine. DD_EINVAL for an empty name or one of 4096 bytes or more, DD_EIO with
+ * errno and the component that failed. */
+dd_code dd_path_mkdirs(const char *dir, struct dd_err *err);
 
 #endif

@@ -42,10 +42,7 @@ static const char *parse(const char *s, size_t n, struct cv *v)
 	memset(v, 0, sizeof *v);
 	if (memchr(s, '\0', n))
 		return "contains a NUL byte";
-	while (p < end && dd_v_space((unsigned char)*p))
-		p++;
-	while (end > p && dd_v_space((unsigned char)end[-1]))
-		end--;
+	dd_v_trim(&p, &end);
 	if (end - p >= 4 && dd_version_casecmp(p, 4, "dev-", 4) == 0)
 		return "a branch (dev-*) has no version order";
 	if (p < end && (*p == 'v' || *p == 'V'))

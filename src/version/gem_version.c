@@ -36,10 +36,7 @@ static const char *parse(const char *s, size_t n, struct gv *v)
 	const char *p = s, *end = s + n;
 	if (memchr(s, '\0', n))
 		return "contains a NUL byte";
-	while (p < end && dd_v_space((unsigned char)*p))
-		p++;
-	while (end > p && dd_v_space((unsigned char)end[-1]))
-		end--;
+	dd_v_trim(&p, &end);
 	v->s = p;
 	v->n = (size_t)(end - p);
 	if (p == end)

@@ -44,33 +44,9 @@ static bool num(const char **pp, const char *end, const char **s, size_t *n)
 	return true;
 }
 
-static bool idents(const char **pp, const char *end, bool pre)
-{
-	const char *p = *pp;
-	for (;;) {
-		const char *s = p;
-		bool alldig = true;
-		while (p < end && (dd_v_alnum((unsigned char)*p) || *p == '-')) {
-			alldig = alldig && dd_v_digit((unsigned char)*p);
-			p++;
-		}
-		if (p == s)
-			return false;
-		if (pre && alldig && *s == '0' && p - s > 1)
-			return false;
-		if (p < end && *p == '.') {
-			p++;
-			continue;
-		}
-		break;
-	}
-	*pp = p;
-	return true;
-}
-
 static const char *parse(const char *s, size_t n, struct gov *v)
 {
-	const char *p = s, *end = s + n;
+	const char *p = s, *end = s + n, *why;
 	memset(v, 0, sizeof *v);
 	static const char zero[] = "0";
 	if (p >= end || *p != 'v')
@@ -96,7 +72,7 @@ static const char *parse(const char *s, size_t n, struct gov *v)
 		if (v->parts < 3)
 			return "a prerelease needs MAJOR.MINOR.PATCH";
 		v->pre = ++p;
-		if (!idents(&p, end, true))
+		if (!dd_version_idents(&p, end, true, &why))
 			return "bad prerelease identifier";
 		v->pren = (size_t)(p - v->pre);
 	}
@@ -104,7 +80,7 @@ static const char *parse(const char *s, size_t n, struct gov *v)
 		if (v->parts < 3)
 			return "build metadata needs MAJOR.MINOR.PATCH";
 		v->build = ++p;
-		if (!idents(&p, end, false))
+		if (!dd_version_idents(&p, end, false, &why))
 			return "bad build identifier";
 		v->buildn = (size_t)(p - v->build);
 	}

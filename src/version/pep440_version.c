@@ -82,10 +82,7 @@ static const char *parse(const char *s, size_t n, bool allow_wild, struct pv *v)
 	memset(v, 0, sizeof *v);
 	if (memchr(s, '\0', n))
 		return "contains a NUL byte";
-	while (p < end && dd_v_space((unsigned char)*p))
-		p++;
-	while (end > p && dd_v_space((unsigned char)end[-1]))
-		end--;
+	dd_v_trim(&p, &end);
 	if (p < end && (*p == 'v' || *p == 'V'))
 		p++;
 	const char *d;
@@ -423,10 +420,7 @@ static dd_code one_spec(const struct pv *x, const char *xs, size_t xn, const cha
 			const char *end, bool *ok, struct dd_err *err)
 {
 	const char *sp = p;
-	while (p < end && dd_v_space((unsigned char)*p))
-		p++;
-	while (end > p && dd_v_space((unsigned char)end[-1]))
-		end--;
+	dd_v_trim(&p, &end);
 	const char *op = p;
 	while (p < end && *p && strchr("~=!<>", *p))
 		p++;

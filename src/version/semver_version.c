@@ -70,9 +70,7 @@ static bool number(const char **pp, const char *end, bool strict, uint64_t *out,
 	return true;
 }
 
-/* Dotted identifiers [0-9A-Za-z-]+; strict: numeric ones without leading
- * zeros (SemVer §9). Stops at the first character that cannot continue. */
-static bool idents(const char **pp, const char *end, bool strict_numeric, const char **why)
+bool dd_version_idents(const char **pp, const char *end, bool strict_numeric, const char **why)
 {
 	const char *p = *pp;
 	for (;;) {
@@ -107,10 +105,7 @@ static dd_code parse(const char *s, size_t n, enum mode m, struct sv *v, struct 
 	memset(v, 0, sizeof *v);
 	if (n > 256)
 		return dd_version_bad(err, s, n, "longer than 256 characters");
-	while (p < end && dd_v_space((unsigned char)*p))
-		p++;
-	while (end > p && dd_v_space((unsigned char)end[-1]))
-		end--;
+	dd_v_trim(&p, &end);
 	if (m == M_LOOSE) {
 		while (p < end && (*p == 'v' || *p == '=' || dd_v_space((unsigned char)*p)))
 			p++;
@@ -141,14 +136,14 @@ static dd_code parse(const char *s, size_t n, enum mode m, struct sv *v, struct 
 		if (*p == '-')
 			p++;
 		v->pre = p;
-		if (!idents(&p, end, m == M_STRICT, &why))
+		if (!dd_version_idents(&p, end, m == M_STRICT, &why))
 			return dd_version_bad(err, s, n, "prerelease: %s", why);
 		v->pren = (size_t)(p - v->pre);
 	}
 	if (p < end && *p == '+') {
 		p++;
 		v->build = p;
-		if (!idents(&p, end, false, &why))
+		if (!dd_version_idents(&p, end, false, &why))
 			return dd_version_bad(err, s, n, "build metadata: %s", why);
 		v->buildn = (size_t)(p - v->build);
 	}
@@ -356,13 +351,13 @@ static bool xrange_plain(const char *p, const char *end, bool loose, struct xr *
 				if (*p == '-')
 					p++;
 				x->pre = p;
-				if (!idents(&p, end, !loose, &why))
+				if (!dd_version_idents(&p, end, !loose, &why))
 					return false;
 				x->pren = (size_t)(p - x->pre);
 			}
 			if (p < end && *p == '+') {
 				p++;
-				if (!idents(&p, end, false, &why))
+				if (!dd_version_idents(&p, end, false, &why))
 					return false;
 			}
 		}
@@ -659,10 +654,7 @@ static int parse_set(struct cset *cs, const char *p, const char *end, bool loose
 {
 	cs->n = 0;
 	cs->null_set = false;
-	while (p < end && dd_v_space((unsigned char)*p))
-		p++;
-	while (end > p && dd_v_space((unsigned char)end[-1]))
-		end--;
+	dd_v_trim(&p, &end);
 	if (hyphen(cs, p, end, loose, incpre))
 		return cs->n >= 0 ? 1 : 0;
 	cs->n = 0;

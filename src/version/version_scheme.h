@@ -76,6 +76,14 @@ static inline bool dd_v_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
+/* Narrows [*p, *end) to its content without leading and trailing white space. */
+static inline void dd_v_trim(const char **p, const char **end)
+{
+	while (*p < *end && dd_v_space((unsigned char)**p))
+		(*p)++;
+	while (*end > *p && dd_v_space((unsigned char)(*end)[-1]))
+		(*end)--;
+}
 static inline unsigned char dd_v_tolower(unsigned char c)
 {
 	return dd_v_upper(c) ? (unsigned char)(c + 32) : c;
@@ -83,6 +91,11 @@ static inline unsigned char dd_v_tolower(unsigned char c)
 
 /* Compares two digit strings as unbounded non-negative integers (leading
  * zeros ignored), so no component can overflow. */
+/* Dotted identifiers [0-9A-Za-z-]+ (SemVer §9/§10 pre-release and build,
+ * also Go's): advances *pp past them; strict_numeric refuses numeric ones
+ * with a leading zero. False with *why at an empty identifier. */
+bool dd_version_idents(const char **pp, const char *end, bool strict_numeric, const char **why);
+
 int dd_version_numcmp(const char *a, size_t an, const char *b, size_t bn);
 /* Case-insensitive (ASCII) byte comparison, shorter first on a tie. */
 int dd_version_casecmp(const char *a, size_t an, const char *b, size_t bn);

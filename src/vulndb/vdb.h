@@ -25,8 +25,6 @@ struct vdb {
 };
 
 /* Opens (creating the schema if the file is new) for writing. */
-/* mkdir -p */
-dd_code vdb_mkdirs(const char *path, struct dd_err *err);
 dd_code vdb_open_rw(const char *path, unsigned flags, struct vdb *w, struct dd_err *err);
 /* Wraps an existing handle (tests, fuzzing): creates the schema if needed. */
 dd_code vdb_attach(sqlite3 *db, struct vdb *w, struct dd_err *err);

@@ -32,6 +32,7 @@
 #include "util/alloc.h"
 #include "util/hash.h"
 #include "util/limits.h"
+#include "util/path.h"
 #include "vulndb/vdb.h"
 
 #define MAX_DOWNLOAD DD_LIMIT_FEED_DOWNLOAD_BYTES
@@ -437,7 +438,7 @@ static dd_code fetch_file(struct updater *u, const struct dd_vulndb_feed_file *f
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	dd_code rc = vdb_mkdirs(dir, err);
+	dd_code rc = dd_path_mkdirs(dir, err);
 	if (rc)
 		return rc;
 	struct stat st;
@@ -549,9 +550,9 @@ dd_code dd_vulndb_update(const struct dd_vulndb_update_opts *o, struct dd_vulndb
 		snprintf(u.cache, sizeof u.cache, "%s", o->cache_dir);
 	else
 		fmt(u.cache, sizeof u.cache, "%s/cache", dbdir);
-	dd_code rc = vdb_mkdirs(u.cache, err);
+	dd_code rc = dd_path_mkdirs(u.cache, err);
 	if (rc == DD_OK)
-		rc = vdb_mkdirs(dbdir, err);
+		rc = dd_path_mkdirs(dbdir, err);
 	if (rc)
 		return rc;
 	/* One update at a time per DB. */

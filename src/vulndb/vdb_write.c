@@ -11,9 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <errno.h>
-#include <sys/stat.h>
 
+#include "util/path.h"
 #include "vulndb/vdb.h"
 
 const char vdb_schema_sql[] =
@@ -195,23 +194,6 @@ dd_code vdb_attach(sqlite3 *db, struct vdb *w, struct dd_err *err)
 	return rc;
 }
 
-dd_code vdb_mkdirs(const char *path, struct dd_err *err)
-{
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return dd_err_sys(err, DD_EIO, "creating %s", buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		return dd_err_sys(err, DD_EIO, "creating %s", buf);
-	return DD_OK;
-}
-
 dd_code vdb_open_rw(const char *path, unsigned flags, struct vdb *w, struct dd_err *err)
 {
 	memset(w, 0, sizeof *w);
@@ -221,7 +203,7 @@ dd_code vdb_open_rw(const char *path, unsigned flags, struct vdb *w, struct dd_e
 	if ((flags & DD_VULNDB_CREATE) && slash && slash != path) {
 		char dir[4096];
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-		dd_code rc = vdb_mkdirs(dir, err);
+		dd_code rc = dd_path_mkdirs(dir, err);
 		if (rc)
 			return rc;
 	}

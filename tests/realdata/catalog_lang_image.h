@@ -122,15 +122,16 @@ static inline struct dd_fs *load_docker_archive(const char *rel, int *nlayers)
 	struct dd_err err;
 	dd_buf_init(&b, 1 << 20);
 	ASSERT_OK(dd_buf_read_file(&b, mpath, &err), &err);
-	yajl_val root;
-	ASSERT_OK(dd_lang_json_parse((const unsigned char *)b.data, b.len, &root, &err), &err);
+	struct dd_json_doc doc;
+	ASSERT_OK(dd_json_doc_parse(&doc, b.data, b.len, &err), &err);
 	dd_buf_release(&b);
-	ASSERT_TRUE(YAJL_IS_ARRAY(root) && root->u.array.len > 0);
-	yajl_val layers = dd_lang_json_get(root->u.array.values[0], "Layers");
-	ASSERT_TRUE(YAJL_IS_ARRAY(layers));
+	ASSERT_TRUE(doc.root->type == DD_JSON_ARRAY && doc.root->n > 0);
+	const struct dd_json *layers = dd_json_get(doc.root->first, "Layers");
+	ASSERT_TRUE(layers && layers->type == DD_JSON_ARRAY);
 	struct dd_fs *fs = dd_fs_new();
-	for (size_t i = 0; i < layers->u.array.len; i++) {
-		const char *lt = layers->u.array.values[i]->u.string;
+	size_t i = 0;
+	for (const struct dd_json *l = layers->first; l; l = l->next, i++) {
+		const char *lt = l->str;
 		snprintf(cmd, sizeof cmd,
 			 "mkdir -p '%s/l%zu' && tar -xf '%s/img/%s' -C '%s/l%zu' 2>/dev/null; true",
 			 tmp, i, tmp, lt, tmp, i);
@@ -144,8 +145,8 @@ static inline struct dd_fs *load_docker_archive(const char *rel, int *nlayers)
 		snprintf(cmd, sizeof cmd, "rm -rf '%s/l%zu'", tmp, i);
 		dd_test_run(cmd, NULL);
 	}
-	*nlayers = (int)layers->u.array.len;
-	yajl_tree_free(root);
+	*nlayers = (int)layers->n;
+	dd_json_doc_release(&doc);
 	return fs;
 }
 

@@ -11,23 +11,22 @@ struct expect {
 	char name[128], version[64];
 };
 
-static size_t collect(yajl_val deps, struct expect *out, size_t n, size_t cap)
+static size_t collect(const struct dd_json *deps, struct expect *out, size_t n, size_t cap)
 {
-	for (size_t i = 0; YAJL_IS_OBJECT(deps) && i < deps->u.object.len; i++) {
-		yajl_val d = deps->u.object.values[i];
-		const char *v = dd_lang_json_str(d, "version");
+	dd_json_each(d, dd_json_as(deps, DD_JSON_OBJECT)) {
+		const char *v = dd_json_str(d, "version");
 		if (v) { /* {} = optional platform package, not installed */
 			bool dup = false;
 			for (size_t k = 0; k < n; k++)
-				dup |= !strcmp(out[k].name, deps->u.object.keys[i]) &&
+				dup |= !strcmp(out[k].name, d->key) &&
 				       !strcmp(out[k].version, v);
 			if (!dup && n < cap) {
-				snprintf(out[n].name, sizeof out[n].name, "%s", deps->u.object.keys[i]);
+				snprintf(out[n].name, sizeof out[n].name, "%s", d->key);
 				snprintf(out[n].version, sizeof out[n].version, "%s", v);
 				n++;
 			}
 		}
-		n = collect(dd_lang_json_get(d, "dependencies"), out, n, cap);
+		n = collect(dd_json_get(d, "dependencies"), out, n, cap);
 	}
 	return n;
 }
@@ -39,10 +38,10 @@ static size_t load_expected(struct expect *out, size_t cap)
 	dd_buf_init(&b, 1 << 20);
 	ASSERT_OK(dd_buf_read_file(&b, dd_test_shared("images/node-app.expected-npm-ls.json"), &err),
 		  &err);
-	yajl_val root;
-	ASSERT_OK(dd_lang_json_parse((const unsigned char *)b.data, b.len, &root, &err), &err);
-	size_t n = collect(dd_lang_json_get(root, "dependencies"), out, 0, cap);
-	yajl_tree_free(root);
+	struct dd_json_doc doc;
+	ASSERT_OK(dd_json_doc_parse(&doc, b.data, b.len, &err), &err);
+	size_t n = collect(dd_json_get(doc.root, "dependencies"), out, 0, cap);
+	dd_json_doc_release(&doc);
 	dd_buf_release(&b);
 	return n;
 }

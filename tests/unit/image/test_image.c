@@ -19,7 +19,7 @@
 #include "dd/sbom.h"
 #include "dd_test.h"
 #include "image/image.h"
-#include "image/image_json.h"
+#include "util/json.h"
 #include "image/layer.h"
 #include "image/oci_manifest.h"
 #include "image/tar_index.h"
@@ -28,36 +28,6 @@
 #include "util/path.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-struct mem {
-	const unsigned char *p;
-	size_t n, off;
-};
-
-static ssize_t mem_read(void *ud, void *buf, size_t n, struct dd_err *err)
-{
-	(void)err;
-	struct mem *m = ud;
-	size_t k = m->n - m->off < n ? m->n - m->off : n;
-	memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	return (ssize_t)k;
-}
-
-static void mem_close(void *ud)
-{
-	(void)ud;
-}
-
-static ssize_t mem_pread(void *ud, void *buf, size_t n, uint64_t off)
-{
-	struct mem *m = ud;
-	if (off >= m->n)
-		return 0;
-	size_t k = m->n - off < n ? (size_t)(m->n - off) : n;
-	memcpy(buf, m->p + off, k);
-	return (ssize_t)k;
-}
 
 struct wtar {
 	struct archive *a;
@@ -122,8 +92,9 @@ static const struct dd_fs_wants wants = { want_path, NULL, NULL, "unit-v1" };
 static dd_code read_layer(const unsigned char *p, size_t n, const char *expect_diff,
 			  struct dd_layer **out, struct dd_err *err)
 {
-	struct mem m = { p, n, 0 };
-	struct dd_blob_stream s = { mem_read, mem_close, &m, NULL };
+	struct dd_blob_mem m;
+	struct dd_blob_stream s;
+	dd_blob_stream_mem(&m, p, n, &s);
 	_Atomic uint64_t kept = 0, total = 0;
 	struct dd_layer_opts o = { .wants = &wants, .expect_diff = expect_diff, .kept_total = &kept,
 				   .image_total = &total };
@@ -143,21 +114,21 @@ static const struct dd_layer_ent *ent(const struct dd_layer *l, const char *path
 DD_TEST(json_tree)
 {
 	struct dd_arena *a = dd_arena_new(0);
-	const struct dd_image_json *j;
+	const struct dd_json *j;
 	struct dd_err err;
 	const char doc[] = "{\"a\": [1, 2, {\"b\": \"x\"}], \"n\": 12345678901, \"t\": true, \"a\": \"dup\"}";
-	ASSERT_OK(dd_image_json_parse(doc, sizeof doc - 1, a, &j, &err), &err);
-	EXPECT_STR_EQ(dd_image_json_str(j, "a"), "dup"); /* last duplicate wins */
+	ASSERT_OK(dd_json_parse(doc, sizeof doc - 1, a, &j, &err), &err);
+	EXPECT_STR_EQ(dd_json_str(j, "a"), "dup"); /* last duplicate wins */
 	uint64_t n;
-	EXPECT_TRUE(dd_image_json_u64(j, "n", &n) && n == 12345678901ull);
-	EXPECT_TRUE(!dd_image_json_u64(j, "t", &n));
-	EXPECT_EQ_INT(dd_image_json_parse("{\"a\":", 5, a, &j, &err), DD_EINVAL);
+	EXPECT_TRUE(dd_json_u64(j, "n", &n) && n == 12345678901ull);
+	EXPECT_TRUE(!dd_json_u64(j, "t", &n));
+	EXPECT_EQ_INT(dd_json_parse("{\"a\":", 5, a, &j, &err), DD_EINVAL);
 	EXPECT_TRUE(strstr(err.msg, "invalid JSON") != NULL);
-	EXPECT_EQ_INT(dd_image_json_parse("", 0, a, &j, &err), DD_EINVAL);
+	EXPECT_EQ_INT(dd_json_parse("", 0, a, &j, &err), DD_EINVAL);
 	char deep[300];
 	memset(deep, '[', 150);
 	memset(deep + 150, ']', 150);
-	EXPECT_EQ_INT(dd_image_json_parse(deep, 300, a, &j, &err), DD_ELIMIT);
+	EXPECT_EQ_INT(dd_json_parse(deep, 300, a, &j, &err), DD_ELIMIT);
 	dd_arena_free(a);
 }
 
@@ -222,10 +193,10 @@ DD_TEST(tar_index_long_names)
 		tar_add(&w, longname, AE_IFREG, "long", NULL);
 		tar_add(&w, "link", AE_IFLNK, NULL, longname);
 		size_t n = tar_end(&w);
-		struct mem m = { w.buf, n, 0 };
+		struct dd_blob_mem m = { (const unsigned char *)w.buf, n, 0 };
 		struct dd_tar_index ix;
 		struct dd_err err;
-		ASSERT_OK(dd_tar_index_build(mem_pread, &m, n, &ix, &err), &err);
+		ASSERT_OK(dd_tar_index_build(dd_blob_mem_pread, &m, n, &ix, &err), &err);
 		const struct dd_tar_member *t = dd_tar_index_find(&ix, "link");
 		ASSERT_TRUE(t != NULL);
 		EXPECT_STR_EQ(t->name, longname);
@@ -234,7 +205,7 @@ DD_TEST(tar_index_long_names)
 		dd_tar_index_release(&ix);
 		/* a header that lies about its size */
 		struct dd_tar_index bad;
-		EXPECT_TRUE(dd_tar_index_build(mem_pread, &m, n - 1024 - 700, &bad, &err) != DD_OK);
+		EXPECT_TRUE(dd_tar_index_build(dd_blob_mem_pread, &m, n - 1024 - 700, &bad, &err) != DD_OK);
 		free(w.buf);
 	}
 }

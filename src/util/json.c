@@ -1,29 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * JSON tree over yajl's callback parser (image_json.h). yajl validates UTF-8
+ * JSON tree over yajl's callback parser (json.h). yajl validates UTF-8
  * and syntax; we only build nodes, counting depth on the way down so that a
  * hostile "[[[[..." is refused at DD_LIMIT_JSON_DEPTH instead of growing a
  * stack without bound.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include <yajl/yajl_parse.h>
 
-#include "image/image_json.h"
+#include "util/json.h"
 #include "util/arena.h"
 #include "util/limits.h"
 
 struct builder {
 	struct dd_arena *a;
-	struct dd_image_json *stack[DD_LIMIT_JSON_DEPTH + 1];
-	struct dd_image_json *last[DD_LIMIT_JSON_DEPTH + 1]; /* last child per level */
+	struct dd_json *stack[DD_LIMIT_JSON_DEPTH + 1];
+	struct dd_json *last[DD_LIMIT_JSON_DEPTH + 1]; /* last child per level */
 	int depth;
 	const char *pending_key;
-	struct dd_image_json *root;
+	struct dd_json *root;
 	int too_deep;
 };
 
-static struct dd_image_json *add(struct builder *b, enum dd_image_json_type t)
+static struct dd_json *add(struct builder *b, enum dd_json_type t)
 {
-	struct dd_image_json *n = dd_arena_alloc(b->a, sizeof *n);
+	struct dd_json *n = dd_arena_alloc(b->a, sizeof *n);
 	if (!n)
 		return NULL;
 	n->type = t;
@@ -33,8 +36,8 @@ static struct dd_image_json *add(struct builder *b, enum dd_image_json_type t)
 		b->root = n;
 		return n;
 	}
-	struct dd_image_json *parent = b->stack[b->depth - 1];
-	if (parent->type == DD_IJ_OBJECT) {
+	struct dd_json *parent = b->stack[b->depth - 1];
+	if (parent->type == DD_JSON_OBJECT) {
 		n->key = b->pending_key;
 		b->pending_key = NULL;
 	}
@@ -49,12 +52,12 @@ static struct dd_image_json *add(struct builder *b, enum dd_image_json_type t)
 
 static int on_null(void *ctx)
 {
-	return add(ctx, DD_IJ_NULL) != NULL;
+	return add(ctx, DD_JSON_NULL) != NULL;
 }
 
 static int on_bool(void *ctx, int v)
 {
-	struct dd_image_json *n = add(ctx, DD_IJ_BOOL);
+	struct dd_json *n = add(ctx, DD_JSON_BOOL);
 	if (n)
 		n->b = v != 0;
 	return n != NULL;
@@ -63,7 +66,7 @@ static int on_bool(void *ctx, int v)
 static int on_number(void *ctx, const char *s, size_t len)
 {
 	struct builder *b = ctx;
-	struct dd_image_json *n = add(b, DD_IJ_NUMBER);
+	struct dd_json *n = add(b, DD_JSON_NUMBER);
 	if (!n)
 		return 0;
 	n->str = dd_arena_strndup(b->a, s, len);
@@ -77,7 +80,7 @@ static int on_number(void *ctx, const char *s, size_t len)
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct builder *b = ctx;
-	struct dd_image_json *n = add(b, DD_IJ_STRING);
+	struct dd_json *n = add(b, DD_JSON_STRING);
 	if (!n)
 		return 0;
 	n->str = dd_arena_strndup(b->a, (const char *)s, len);
@@ -85,13 +88,13 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	return n->str != NULL;
 }
 
-static int open_container(struct builder *b, enum dd_image_json_type t)
+static int open_container(struct builder *b, enum dd_json_type t)
 {
 	if (b->depth >= DD_LIMIT_JSON_DEPTH) {
 		b->too_deep = 1;
 		return 0;
 	}
-	struct dd_image_json *n = add(b, t);
+	struct dd_json *n = add(b, t);
 	if (!n)
 		return 0;
 	b->stack[b->depth] = n;
@@ -102,7 +105,7 @@ static int open_container(struct builder *b, enum dd_image_json_type t)
 
 static int on_start_map(void *ctx)
 {
-	return open_container(ctx, DD_IJ_OBJECT);
+	return open_container(ctx, DD_JSON_OBJECT);
 }
 
 static int on_map_key(void *ctx, const unsigned char *s, size_t len)
@@ -122,7 +125,7 @@ static int on_end(void *ctx)
 
 static int on_start_array(void *ctx)
 {
-	return open_container(ctx, DD_IJ_ARRAY);
+	return open_container(ctx, DD_JSON_ARRAY);
 }
 
 static const yajl_callbacks callbacks = {
@@ -137,8 +140,8 @@ static const yajl_callbacks callbacks = {
 	.yajl_end_array = on_end,
 };
 
-dd_code dd_image_json_parse(const void *p, size_t n, struct dd_arena *a,
-			    const struct dd_image_json **out, struct dd_err *err)
+dd_code dd_json_parse(const void *p, size_t n, struct dd_arena *a,
+			    const struct dd_json **out, struct dd_err *err)
 {
 	struct builder b = { .a = a };
 	*out = NULL;
@@ -170,31 +173,45 @@ dd_code dd_image_json_parse(const void *p, size_t n, struct dd_arena *a,
 	return rc;
 }
 
-const struct dd_image_json *dd_image_json_get(const struct dd_image_json *obj, const char *key)
+const struct dd_json *dd_json_get(const struct dd_json *obj, const char *key)
 {
-	if (!obj || obj->type != DD_IJ_OBJECT)
+	if (!obj || obj->type != DD_JSON_OBJECT)
 		return NULL;
-	const struct dd_image_json *found = NULL;
+	const struct dd_json *found = NULL;
 	/* Duplicate keys: the last one wins, as in Go's encoding/json which
 	 * wrote most of these documents. */
-	for (const struct dd_image_json *c = obj->first; c; c = c->next)
+	for (const struct dd_json *c = obj->first; c; c = c->next)
 		if (c->key && strcmp(c->key, key) == 0)
 			found = c;
 	return found;
 }
 
-const char *dd_image_json_str(const struct dd_image_json *obj, const char *key)
+const char *dd_json_string(const struct dd_json *v)
 {
-	const struct dd_image_json *v = dd_image_json_get(obj, key);
-	if (!v || v->type != DD_IJ_STRING || memchr(v->str, '\0', v->len))
+	if (!v || v->type != DD_JSON_STRING || memchr(v->str, '\0', v->len))
 		return NULL;
 	return v->str;
 }
 
-bool dd_image_json_u64(const struct dd_image_json *obj, const char *key, uint64_t *out)
+const char *dd_json_str(const struct dd_json *obj, const char *key)
 {
-	const struct dd_image_json *v = dd_image_json_get(obj, key);
-	if (!v || v->type != DD_IJ_NUMBER || v->len == 0 || v->len > 19)
+	return dd_json_string(dd_json_get(obj, key));
+}
+
+bool dd_json_is_true(const struct dd_json *v)
+{
+	return v && v->type == DD_JSON_BOOL && v->b;
+}
+
+const struct dd_json *dd_json_as(const struct dd_json *v, enum dd_json_type t)
+{
+	return v && v->type == t ? v : NULL;
+}
+
+bool dd_json_u64(const struct dd_json *obj, const char *key, uint64_t *out)
+{
+	const struct dd_json *v = dd_json_get(obj, key);
+	if (!v || v->type != DD_JSON_NUMBER || v->len == 0 || v->len > 19)
 		return false;
 	uint64_t x = 0;
 	for (size_t i = 0; i < v->len; i++) {
@@ -204,4 +221,20 @@ bool dd_image_json_u64(const struct dd_image_json *obj, const char *key, uint64_
 	}
 	*out = x;
 	return true;
+}
+
+dd_code dd_json_doc_parse(struct dd_json_doc *doc, const void *p, size_t n, struct dd_err *err)
+{
+	doc->root = NULL;
+	doc->arena = dd_arena_new(0);
+	if (!doc->arena)
+		return dd_err_set(err, DD_ENOMEM, "out of memory parsing JSON");
+	return dd_json_parse(p, n, doc->arena, &doc->root, err);
+}
+
+void dd_json_doc_release(struct dd_json_doc *doc)
+{
+	dd_arena_free(doc->arena);
+	doc->arena = NULL;
+	doc->root = NULL;
 }
