@@ -22,11 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 #include "image/registry.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/buf.h"
+#include "util/json.h"
 #include "util/limits.h"
 
 /* RFC 7230 §3.2.6 tchar */
@@ -436,19 +437,11 @@ static bool key_matches(const char *key, const char *registry)
 	return false;
 }
 
-static const char *obj_str(yajl_val obj, const char *name)
-{
-	const char *path[] = { name, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
-	return v ? YAJL_GET_STRING(v) : NULL;
-}
-
 dd_code dd_registry_config_creds(const char *path, const char *registry, char **user,
 				 char **pass, struct dd_err *err)
 {
 	struct dd_buf b;
-	yajl_val root = NULL;
-	char ebuf[128];
+	struct dd_json_doc doc = { 0 };
 	unsigned char *dec = NULL;
 	dd_code rc;
 
@@ -466,24 +459,21 @@ dd_code dd_registry_config_creds(const char *path, const char *registry, char **
 		rc = dd_err_set(err, DD_EINVAL, "%s: not a JSON document", path);
 		goto out;
 	}
-	root = yajl_tree_parse(b.data, ebuf, sizeof ebuf);
-	if (!root) {
+	if (dd_json_doc_parse(&doc, b.data, b.len, NULL)) {
 		/* yajl's message quotes the text around the error; it could be
 		 * part of a secret, so name the file only. */
 		rc = dd_err_set(err, DD_EINVAL, "%s: invalid JSON", path);
 		goto out;
 	}
-	const char *auths_path[] = { "auths", NULL };
-	yajl_val auths = yajl_tree_get(root, auths_path, yajl_t_object);
+	const struct dd_json *auths = dd_json_as(dd_json_get(doc.root, "auths"), DD_JSON_OBJECT);
 	rc = dd_err_set(err, DD_ENOTFOUND, "%s: no credentials for %s", path, registry);
 	if (!auths)
 		goto out;
-	for (size_t i = 0; i < auths->u.object.len; i++) {
-		yajl_val e = auths->u.object.values[i];
-		if (!key_matches(auths->u.object.keys[i], registry) || !YAJL_IS_OBJECT(e))
+	dd_json_each(e, auths) {
+		if (!key_matches(e->key, registry) || e->type != DD_JSON_OBJECT)
 			continue;
-		const char *a = obj_str(e, "auth");
-		const char *u = obj_str(e, "username"), *p = obj_str(e, "password");
+		const char *a = dd_json_str(e, "auth");
+		const char *u = dd_json_str(e, "username"), *p = dd_json_str(e, "password");
 		if (a && a[0]) {
 			size_t al = strlen(a), dl;
 			dec = dd_malloc(al / 4 * 3 + 4);
@@ -495,7 +485,7 @@ dd_code dd_registry_config_creds(const char *path, const char *registry, char **
 			    !memchr(dec, ':', dl) || memchr(dec, '\0', dl)) {
 				rc = dd_err_set(err, DD_EINVAL,
 						"%s: auths.\"%s\".auth is not base64 of USER:PASSWORD",
-						path, auths->u.object.keys[i]);
+						path, e->key);
 				goto out;
 			}
 			char *colon = memchr(dec, ':', dl);
@@ -525,7 +515,9 @@ out:
 		explicit_bzero(dec, strlen((char *)dec));
 		free(dec);
 	}
-	yajl_tree_free(root);
+	/* The parsed tree holds copies of the secrets: wipe it too. */
+	dd_arena_wipe(doc.arena);
+	dd_json_doc_release(&doc);
 	if (b.data)
 		explicit_bzero(b.data, b.len);
 	dd_buf_release(&b);

@@ -26,13 +26,13 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <yajl/yajl_tree.h>
 
-#include "image/registry.h"
 #include "dd/log.h"
+#include "image/registry.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/hash.h"
+#include "util/json.h"
 #include "util/limits.h"
 
 #define ACCEPT_MANIFEST                                                                  \
@@ -201,23 +201,21 @@ static void registry_error_text(const struct dd_buf *body, char *out, size_t cap
 	out[0] = '\0';
 	if (!body->data || !body->len || body->len >= ERRBODY_MAX || memchr(body->data, '\0', body->len))
 		return;
-	yajl_val root = yajl_tree_parse(body->data, NULL, 0);
-	const char *ep[] = { "errors", NULL };
-	yajl_val errs = root ? yajl_tree_get(root, ep, yajl_t_array) : NULL;
-	if (errs && errs->u.array.len > 0) {
-		const char *cp[] = { "code", NULL }, *mp[] = { "message", NULL };
-		yajl_val e = errs->u.array.values[0];
-		yajl_val c = yajl_tree_get(e, cp, yajl_t_string);
-		yajl_val m = yajl_tree_get(e, mp, yajl_t_string);
+	struct dd_json_doc doc;
+	const struct dd_json *errs = NULL;
+	if (!dd_json_doc_parse(&doc, body->data, body->len, NULL))
+		errs = dd_json_as(dd_json_get(doc.root, "errors"), DD_JSON_ARRAY);
+	if (errs && errs->first) {
+		const char *cs = dd_json_str(errs->first, "code");
+		const char *ms = dd_json_str(errs->first, "message");
 		char cb[64] = "", mb[160] = "";
-		const char *cs = c ? YAJL_GET_STRING(c) : NULL, *ms = m ? YAJL_GET_STRING(m) : NULL;
 		if (cs)
 			clean_copy(cb, sizeof cb, cs, strlen(cs));
 		if (ms)
 			clean_copy(mb, sizeof mb, ms, strlen(ms));
 		snprintf(out, cap, "%s%s%s", cb, cb[0] && mb[0] ? ": " : "", mb);
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 }
 
 /* ---- the transfer -------------------------------------------------------- */
@@ -508,7 +506,7 @@ static dd_code fetch_token(struct dd_registry *reg, const struct dd_www_auth *ch
 {
 	struct xfer x;
 	char *url = NULL, *esc_service = NULL, *esc_scope = NULL;
-	yajl_val root = NULL;
+	struct dd_json_doc doc = { 0 };
 	dd_code rc;
 	const char *host;
 	size_t hl;
@@ -551,28 +549,27 @@ static dd_code fetch_token(struct dd_registry *reg, const struct dd_www_auth *ch
 		rc = dd_err_set(err, DD_ENET, "%s: token: %s", reg->registry, curl_msg(&x));
 		goto out;
 	}
-	if (!x.spill.data || memchr(x.spill.data, '\0', x.spill.len) ||
-	    !(root = yajl_tree_parse(x.spill.data, NULL, 0))) {
+	if (!x.spill.data || dd_json_doc_parse(&doc, x.spill.data, x.spill.len, NULL)) {
 		rc = dd_err_set(err, DD_EINVAL, "%s: token response is not JSON", reg->registry);
 		goto out;
 	}
-	const char *tp[] = { "token", NULL }, *ap[] = { "access_token", NULL },
-		   *ep[] = { "expires_in", NULL };
-	yajl_val tok = yajl_tree_get(root, tp, yajl_t_string);
-	if (!tok || !YAJL_GET_STRING(tok)[0])
-		tok = yajl_tree_get(root, ap, yajl_t_string);
-	yajl_val exp = yajl_tree_get(root, ep, yajl_t_number);
-	if (!tok || !YAJL_GET_STRING(tok)[0]) {
+	const char *tok = dd_json_str(doc.root, "token");
+	if (!tok || !tok[0])
+		tok = dd_json_str(doc.root, "access_token");
+	if (!tok || !tok[0]) {
 		rc = dd_err_set(err, DD_EINVAL, "%s: token response has no token", reg->registry);
 		goto out;
 	}
 	/* The spec's default lifetime is 60 s; renew 10 s early. */
-	long long life = exp && YAJL_IS_INTEGER(exp) ? YAJL_GET_INTEGER(exp) : 60;
+	uint64_t expires_in;
+	long long life = dd_json_u64(doc.root, "expires_in", &expires_in) && expires_in < 86400 * 365
+				 ? (long long)expires_in
+				 : 60;
 	if (life < 20)
 		life = 20;
 	struct dd_buf hb;
 	dd_buf_init(&hb, 64u << 10);
-	rc = dd_buf_printf(&hb, err, "Authorization: Bearer %s", YAJL_GET_STRING(tok));
+	rc = dd_buf_printf(&hb, err, "Authorization: Bearer %s", tok);
 	char *header = dd_buf_detach(&hb, NULL);
 	if (rc) {
 		free(header);
@@ -599,7 +596,7 @@ static dd_code fetch_token(struct dd_registry *reg, const struct dd_www_auth *ch
 	t->expires = time(NULL) + (time_t)life - 10;
 	pthread_mutex_unlock(&reg->lock);
 out:
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	if (x.spill.data)
 		explicit_bzero(x.spill.data, x.spill.len);
 	xfer_release(&x);
@@ -1093,24 +1090,23 @@ static dd_code list_pages(struct dd_registry *reg, const char *first, const char
 		}
 		if ((rc = get_whole(reg, path, NULL, scope, DD_LIMIT_REGISTRY_BODY_BYTES, &x, err)))
 			break;
-		yajl_val root = NULL;
-		if (x.spill.data && !memchr(x.spill.data, '\0', x.spill.len))
-			root = yajl_tree_parse(x.spill.data, NULL, 0);
-		if (!root) {
+		struct dd_json_doc doc;
+		if (!x.spill.data || dd_json_doc_parse(&doc, x.spill.data, x.spill.len, NULL)) {
+			if (x.spill.data)
+				dd_json_doc_release(&doc);
 			rc = dd_err_set(err, DD_EINVAL, "%s: %s page %u is not JSON", reg->registry,
 					key, page + 1);
 			break;
 		}
-		const char *kp[] = { key, NULL };
-		yajl_val arr = yajl_tree_get(root, kp, yajl_t_any);
-		if (arr && !YAJL_IS_ARRAY(arr) && !YAJL_IS_NULL(arr)) {
-			yajl_tree_free(root);
+		const struct dd_json *arr = dd_json_get(doc.root, key);
+		if (arr && arr->type != DD_JSON_ARRAY && arr->type != DD_JSON_NULL) {
+			dd_json_doc_release(&doc);
 			rc = dd_err_set(err, DD_EINVAL, "%s: \"%s\" is not an array", reg->registry,
 					key);
 			break;
 		}
-		for (size_t i = 0; arr && YAJL_IS_ARRAY(arr) && i < arr->u.array.len && !rc; i++) {
-			const char *name = YAJL_GET_STRING(arr->u.array.values[i]);
+		dd_json_each(it, dd_json_as(arr, DD_JSON_ARRAY)) {
+			const char *name = dd_json_string(it);
 			if (!name)
 				continue;
 			size_t nl = strlen(name);
@@ -1121,9 +1117,10 @@ static dd_code list_pages(struct dd_registry *reg, const char *first, const char
 				       tags ? "tag" : "repository", shown);
 				continue;
 			}
-			rc = fn(ud, name, err);
+			if ((rc = fn(ud, name, err)))
+				break;
 		}
-		yajl_tree_free(root);
+		dd_json_doc_release(&doc);
 		if (rc)
 			break;
 		char next[DD_LINK_URL_MAX];

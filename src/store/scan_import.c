@@ -5,76 +5,43 @@
  * elsewhere (another scanner, a CI job on a machine without the store, a
  * test) can be recorded with `drydock scans import`. The format is
  * documented in docs/cli/scans.md. The input is untrusted: size and nesting
- * are limited before yajl's tree parser runs, every field is type-checked,
+ * are limited while util/json parses it, every field is type-checked,
  * and errors name the file and the element.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_tree.h>
 
 #include "dd/store.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/json.h"
 #include "util/limits.h"
 
 /* A scan record is an SBOM plus findings: real ones are a few MiB. */
 #define SCAN_RECORD_MAX (256u << 20)
 #define SCAN_RECORD_ITEMS 1000000u
 
-static yajl_val get(yajl_val o, const char *k)
+static const char *gs(struct dd_arena *a, const struct dd_json *o, const char *k)
 {
-	if (!YAJL_IS_OBJECT(o))
-		return NULL;
-	for (size_t i = 0; i < o->u.object.len; i++)
-		if (strcmp(o->u.object.keys[i], k) == 0)
-			return o->u.object.values[i];
-	return NULL;
+	return dd_arena_strdup(a, dd_json_str(o, k));
 }
 
-static const char *gs(struct dd_arena *a, yajl_val o, const char *k)
+static double gd(const struct dd_json *o, const char *k, double dflt)
 {
-	yajl_val v = get(o, k);
-	return YAJL_IS_STRING(v) ? dd_arena_strdup(a, v->u.string) : NULL;
+	const struct dd_json *v = dd_json_as(dd_json_get(o, k), DD_JSON_NUMBER);
+	return v ? v->num : dflt;
 }
 
-static double gd(yajl_val o, const char *k, double dflt)
-{
-	yajl_val v = get(o, k);
-	return YAJL_IS_NUMBER(v) ? YAJL_GET_DOUBLE(v) : dflt;
-}
-
-static bool json_depth_ok(const char *p, size_t n)
-{
-	unsigned depth = 0;
-	bool in = false;
-	for (size_t i = 0; i < n; i++) {
-		if (in) {
-			if (p[i] == '\\')
-				i++;
-			else if (p[i] == '"')
-				in = false;
-		} else if (p[i] == '"') {
-			in = true;
-		} else if (p[i] == '[' || p[i] == '{') {
-			if (++depth > DD_LIMIT_JSON_DEPTH)
-				return false;
-		} else if ((p[i] == ']' || p[i] == '}') && depth) {
-			depth--;
-		}
-	}
-	return true;
-}
-
-static dd_code packages(yajl_val arr, const char *name, struct dd_scan_result *r, struct dd_err *err)
+static dd_code packages(const struct dd_json *arr, const char *name, struct dd_scan_result *r, struct dd_err *err)
 {
 	if (!arr)
 		return DD_OK;
-	if (!YAJL_IS_ARRAY(arr) || arr->u.array.len > SCAN_RECORD_ITEMS)
+	if (arr->type != DD_JSON_ARRAY || arr->n > SCAN_RECORD_ITEMS)
 		return dd_err_set(err, DD_EINVAL, "%s: 'packages' is not an array (or too long)", name);
 	struct dd_arena *a = r->arena;
-	for (size_t i = 0; i < arr->u.array.len; i++) {
-		yajl_val v = arr->u.array.values[i];
+	size_t i = 0;
+	dd_json_each(v, arr) {
 		struct dd_package p = { .layer = -1 };
 		p.type = gs(a, v, "type");
 		p.namespace_ = gs(a, v, "namespace");
@@ -87,6 +54,7 @@ static dd_code packages(yajl_val arr, const char *name, struct dd_scan_result *r
 		if (!p.name || !p.type)
 			return dd_err_set(err, DD_EINVAL, "%s: package %zu: 'type' and 'name' are required",
 					  name, i + 1);
+		i++;
 		dd_code rc = dd_sbom_add(r->sbom, &p, err);
 		if (rc)
 			return rc;
@@ -94,20 +62,20 @@ static dd_code packages(yajl_val arr, const char *name, struct dd_scan_result *r
 	return DD_OK;
 }
 
-static dd_code findings(yajl_val arr, const char *name, struct dd_scan_result *r, struct dd_err *err)
+static dd_code findings(const struct dd_json *arr, const char *name, struct dd_scan_result *r, struct dd_err *err)
 {
 	if (!arr)
 		return DD_OK;
-	if (!YAJL_IS_ARRAY(arr) || arr->u.array.len > SCAN_RECORD_ITEMS)
+	if (arr->type != DD_JSON_ARRAY || arr->n > SCAN_RECORD_ITEMS)
 		return dd_err_set(err, DD_EINVAL, "%s: 'findings' is not an array (or too long)", name);
 	struct dd_arena *a = r->arena;
-	size_t n = arr->u.array.len;
+	size_t n = arr->n;
 	r->findings = n ? dd_arena_alloc(a, n * sizeof *r->findings) : NULL;
 	if (n && !r->findings)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	r->cap = n;
-	for (size_t i = 0; i < n; i++) {
-		yajl_val v = arr->u.array.values[i];
+	size_t i = 0;
+	dd_json_each(v, arr) {
 		struct dd_finding *f = &r->findings[r->nfindings];
 		memset(f, 0, sizeof *f);
 		f->id = gs(a, v, "id");
@@ -136,36 +104,37 @@ static dd_code findings(yajl_val arr, const char *name, struct dd_scan_result *r
 		f->score = -1;
 		f->epss = gd(v, "epss", -1);
 		f->epss_percentile = -1;
-		yajl_val kev = get(v, "kev");
-		f->kev = YAJL_IS_TRUE(kev);
-		yajl_val cv = get(v, "cvss");
-		if (cv && (!YAJL_IS_ARRAY(cv) || cv->u.array.len > 64))
+		const struct dd_json *kev = dd_json_get(v, "kev");
+		f->kev = dd_json_is_true(kev);
+		const struct dd_json *cv = dd_json_get(v, "cvss");
+		if (cv && (cv->type != DD_JSON_ARRAY || cv->n > 64))
 			return dd_err_set(err, DD_EINVAL, "%s: finding %zu: 'cvss' is not an array", name,
 					  i + 1);
-		if (cv && cv->u.array.len) {
-			f->cvss = dd_arena_alloc(a, cv->u.array.len * sizeof *f->cvss);
+		if (cv && cv->n) {
+			f->cvss = dd_arena_alloc(a, cv->n * sizeof *f->cvss);
 			if (!f->cvss)
 				return dd_err_set(err, DD_ENOMEM, "out of memory");
-			for (size_t j = 0; j < cv->u.array.len; j++) {
-				yajl_val c = cv->u.array.values[j];
+			size_t j = 0;
+			dd_json_each(c, cv) {
+				j++;
 				double sc = gd(c, "score", -1);
 				if (sc < 0 || sc > 10)
 					return dd_err_set(err, DD_EINVAL, "%s: finding %zu: cvss %zu: score"
-							  " must be 0..10", name, i + 1, j + 1);
+							  " must be 0..10", name, i + 1, j);
 				f->cvss[f->ncvss++] = (struct dd_cvss){ gs(a, c, "source"),
 									gs(a, c, "version"),
 									gs(a, c, "vector"), sc };
 			}
 		}
-		yajl_val al = get(v, "aliases");
-		if (YAJL_IS_ARRAY(al) && al->u.array.len && al->u.array.len <= 256) {
-			f->aliases = dd_arena_alloc(a, al->u.array.len * sizeof *f->aliases);
-			for (size_t j = 0; f->aliases && j < al->u.array.len; j++)
-				if (YAJL_IS_STRING(al->u.array.values[j]))
-					f->aliases[f->naliases++] =
-						dd_arena_strdup(a, al->u.array.values[j]->u.string);
+		const struct dd_json *al = dd_json_get(v, "aliases");
+		if (dd_json_as(al, DD_JSON_ARRAY) && al->n && al->n <= 256) {
+			f->aliases = dd_arena_alloc(a, al->n * sizeof *f->aliases);
+			dd_json_each(x, f->aliases ? al : NULL)
+				if (dd_json_string(x))
+					f->aliases[f->naliases++] = dd_arena_strdup(a, dd_json_string(x));
 		}
 		r->nfindings++;
+		i++;
 	}
 	return DD_OK;
 }
@@ -176,33 +145,24 @@ dd_code dd_scan_record_parse(const char *data, size_t len, const char *name,
 	*out = NULL;
 	if (len > SCAN_RECORD_MAX)
 		return dd_err_set(err, DD_ELIMIT, "%s: larger than %u bytes", name, SCAN_RECORD_MAX);
-	if (!json_depth_ok(data, len))
-		return dd_err_set(err, DD_ELIMIT, "%s: JSON nested deeper than %d", name,
-				  DD_LIMIT_JSON_DEPTH);
-	char *text = dd_strndup(data, len);
-	if (!text)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	char ebuf[256] = "";
-	yajl_val root = yajl_tree_parse(text, ebuf, sizeof ebuf);
-	free(text);
-	if (!root) {
-		char *nl = strchr(ebuf, '\n');
-		if (nl)
-			*nl = 0;
-		return dd_err_set(err, DD_EINVAL, "%s: not JSON: %s", name, ebuf[0] ? ebuf : "parse error");
+	struct dd_json_doc doc;
+	if (dd_json_doc_parse(&doc, data, len, err)) {
+		dd_json_doc_release(&doc);
+		return dd_err_prefix(err, "%s: not JSON: ", name);
 	}
+	const struct dd_json *root = doc.root;
 	dd_code rc = DD_OK;
 	struct dd_scan_result *r = dd_calloc(1, sizeof *r);
 	if (!r || !(r->sbom = dd_sbom_new()) || !(r->arena = dd_arena_new(0))) {
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (!YAJL_IS_OBJECT(root)) {
+	if (root->type != DD_JSON_OBJECT) {
 		rc = dd_err_set(err, DD_EINVAL, "%s: a scan record is a JSON object", name);
 		goto out;
 	}
 	struct dd_arena *a = r->arena;
-	yajl_val im = get(root, "image");
+	const struct dd_json *im = dd_json_get(root, "image");
 	r->sbom->image.reference = gs(a, im, "reference");
 	r->sbom->image.transport = gs(a, im, "transport");
 	r->sbom->image.manifest_digest = gs(a, im, "digest");
@@ -211,27 +171,28 @@ dd_code dd_scan_record_parse(const char *data, size_t len, const char *name,
 		rc = dd_err_set(err, DD_EINVAL, "%s: image.digest is required (the fix evidence)", name);
 		goto out;
 	}
-	yajl_val di = get(root, "distro");
+	const struct dd_json *di = dd_json_get(root, "distro");
 	r->sbom->distro.id = gs(a, di, "id");
 	r->sbom->distro.version_id = gs(a, di, "version_id");
 	r->db_built = gs(a, root, "db_version");
 	r->scanned_at = gs(a, root, "scanned_at");
-	if ((rc = packages(get(root, "packages"), name, r, err)) ||
-	    (rc = findings(get(root, "findings"), name, r, err)))
+	if ((rc = packages(dd_json_get(root, "packages"), name, r, err)) ||
+	    (rc = findings(dd_json_get(root, "findings"), name, r, err)))
 		goto out;
-	yajl_val na = get(root, "not_assessed");
-	if (YAJL_IS_ARRAY(na) && na->u.array.len) {
-		if (na->u.array.len > SCAN_RECORD_ITEMS) {
+	const struct dd_json *na = dd_json_get(root, "not_assessed");
+	if (dd_json_as(na, DD_JSON_ARRAY) && na->n) {
+		if (na->n > SCAN_RECORD_ITEMS) {
 			rc = dd_err_set(err, DD_ELIMIT, "%s: too many not_assessed entries", name);
 			goto out;
 		}
-		r->not_assessed = dd_arena_alloc(a, na->u.array.len * sizeof *r->not_assessed);
-		for (size_t i = 0; r->not_assessed && i < na->u.array.len; i++) {
-			yajl_val v = na->u.array.values[i];
+		r->not_assessed = dd_arena_alloc(a, na->n * sizeof *r->not_assessed);
+		size_t i = 0;
+		dd_json_each(v, r->not_assessed ? na : NULL) {
+			i++;
 			const char *what = gs(a, v, "what");
 			if (!what) {
 				rc = dd_err_set(err, DD_EINVAL, "%s: not_assessed %zu: 'what' is required",
-						name, i + 1);
+						name, i);
 				goto out;
 			}
 			r->not_assessed[r->nnot_assessed++] =
@@ -241,7 +202,7 @@ dd_code dd_scan_record_parse(const char *data, size_t len, const char *name,
 	if (dd_arena_status(a))
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 out:
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	if (rc) {
 		dd_scan_record_free(r);
 		return rc;

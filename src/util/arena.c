@@ -130,6 +130,12 @@ char *dd_arena_printf(struct dd_arena *a, const char *fmt, ...)
 	return p;
 }
 
+void dd_arena_wipe(struct dd_arena *a)
+{
+	for (struct chunk *c = a ? a->head : NULL; c; c = c->next)
+		explicit_bzero(c->data, c->size);
+}
+
 dd_code dd_arena_status(const struct dd_arena *a)
 {
 	return a ? a->status : DD_ENOMEM;

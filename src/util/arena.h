@@ -28,6 +28,10 @@ char *dd_arena_strdup(struct dd_arena *a, const char *s); /* NULL -> NULL */
 char *dd_arena_printf(struct dd_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Zeroes every byte the arena holds (explicit_bzero: not optimised away),
+ * for arenas that held secrets; call before dd_arena_free. NULL is fine. */
+void dd_arena_wipe(struct dd_arena *a);
+
 /* DD_OK, or DD_ENOMEM / DD_ELIMIT once any allocation failed. */
 dd_code dd_arena_status(const struct dd_arena *a);
 size_t dd_arena_used(const struct dd_arena *a);

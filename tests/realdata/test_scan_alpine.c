@@ -8,13 +8,12 @@
  *    computed here independently of the matcher from the feed file;
  *  - NVD records enrich the findings with CVSS v3.x; KEV entries flag.
  */
-#include <yajl/yajl_tree.h>
-
 #include "dd/scan.h"
 #include "dd/version.h"
 #include "dd/vulndb.h"
 #include "dd_test.h"
 #include "util/buf.h"
+#include "util/json.h"
 
 static const char *make_db(const char *const *paths, size_t n)
 {
@@ -67,34 +66,29 @@ DD_TEST(final_secdb_exactly_what_apk_ordering_implies)
 	struct dd_err err;
 	dd_buf_init(&b, 64 << 20);
 	ASSERT_OK(dd_buf_read_file(&b, secdb, &err), &err);
-	char ebuf[256];
-	yajl_val root = yajl_tree_parse(b.data, ebuf, sizeof ebuf);
-	ASSERT_TRUE(root);
-	const char *pk[] = { "packages", NULL };
-	yajl_val pkgs = yajl_tree_get(root, pk, yajl_t_array);
+	struct dd_json_doc doc;
+	ASSERT_OK(dd_json_doc_parse(&doc, b.data, b.len, &err), &err);
+	const struct dd_json *pkgs = dd_json_as(dd_json_get(doc.root, "packages"), DD_JSON_ARRAY);
 	ASSERT_TRUE(pkgs);
 	static struct want want[512];
 	size_t nwant = 0;
 	for (size_t i = 0; i < r->sbom->npkgs; i++) {
 		const struct dd_package *p = &r->sbom->pkgs[i];
-		for (size_t j = 0; j < YAJL_GET_ARRAY(pkgs)->len; j++) {
-			yajl_val e = YAJL_GET_ARRAY(pkgs)->values[j];
-			const char *np[] = { "pkg", "name", NULL }, *sp[] = { "pkg", "secfixes", NULL };
-			yajl_val name = yajl_tree_get(e, np, yajl_t_string);
-			yajl_val fixes = yajl_tree_get(e, sp, yajl_t_object);
-			const char *origin = name ? YAJL_GET_STRING(name) : NULL;
+		dd_json_each(e, pkgs) {
+			const struct dd_json *pkg = dd_json_get(e, "pkg");
+			const char *origin = dd_json_str(pkg, "name");
+			const struct dd_json *fixes = dd_json_as(dd_json_get(pkg, "secfixes"), DD_JSON_OBJECT);
 			if (!origin || !fixes || !p->source_name || strcmp(origin, p->source_name))
 				continue;
-			for (size_t k = 0; k < YAJL_GET_OBJECT(fixes)->len; k++) {
-				const char *fixed = YAJL_GET_OBJECT(fixes)->keys[k];
+			dd_json_each(fx, fixes) {
+				const char *fixed = fx->key;
 				int cmp;
 				ASSERT_OK(dd_version_compare("apk", p->version, fixed, &cmp, &err), &err);
 				if (cmp >= 0)
 					continue;
-				yajl_val cves = YAJL_GET_OBJECT(fixes)->values[k];
-				for (size_t c = 0; c < YAJL_GET_ARRAY(cves)->len; c++) {
+				dd_json_each(cv, dd_json_as(fx, DD_JSON_ARRAY)) {
 					/* an entry may hold "CVE-A CVE-B" */
-					const char *s = YAJL_GET_STRING(YAJL_GET_ARRAY(cves)->values[c]);
+					const char *s = dd_json_string(cv);
 					while (s && *s) {
 						size_t n = strcspn(s, " ");
 						if (n && nwant < 512) {
@@ -112,7 +106,7 @@ DD_TEST(final_secdb_exactly_what_apk_ordering_implies)
 			}
 		}
 	}
-	yajl_tree_free(root);
+	dd_json_doc_release(&doc);
 	dd_buf_release(&b);
 
 	EXPECT_EQ_INT(r->nfindings, nwant);
