@@ -259,11 +259,19 @@ void jw_num(struct jw *w, double v)
 		jw_null(w);
 		return;
 	}
+	/* Plain decimals where they are exact enough (10, not 1e+01: %g's
+	 * shortest form uses an exponent from the second digit before the
+	 * point), else the shortest %g that reads back as v. */
 	char buf[40];
-	for (int prec = 1; prec <= 17; prec++) {
+	bool found = false;
+	double a = fabs(v);
+	for (int d = 0; !found && (a == 0 || (a >= 1e-6 && a < 1e15)) && d <= 17; d++) {
+		snprintf(buf, sizeof buf, "%.*f", d, v);
+		found = strtod(buf, NULL) == v;
+	}
+	for (int prec = 1; !found && prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
+		found = strtod(buf, NULL) == v;
 	}
 	check(w, yajl_gen_number(w->g, buf, strlen(buf)));
 }

@@ -1,205 +1,156 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Writers for what the store knows (include/dd/report.h): tracked findings
- * and metrics as JSON (yajl's generator: escaping is its job), and the HTML
+ * and metrics as JSON (the report module's JSON writer, jw), and the HTML
  * report. The report is one self-contained file (no scripts, no external
  * fonts or images: it is mailed and archived) with inline SVG charts drawn
  * here: open findings per month by priority, MTTR per priority against the
  * SLA target, and the assets with the most open findings.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "dd/report.h"
 #include "dd/store.h"
+#include "report/report_int.h"
 #include "util/alloc.h"
 
-static void ys(yajl_gen g, const char *s)
+/* Two decimals are what a person reads; a negative value means none. */
+static void knum2(struct jw *w, const char *k, double v)
 {
-	if (s)
-		yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+	jw_key(w, k);
+	if (v < 0)
+		jw_null(w);
 	else
-		yajl_gen_null(g);
+		jw_num(w, round(v * 100) / 100);
 }
 
-static void ykv(yajl_gen g, const char *k, const char *v)
-{
-	ys(g, k);
-	ys(g, v);
-}
-
-static void yki(yajl_gen g, const char *k, long long v)
-{
-	ys(g, k);
-	yajl_gen_integer(g, v);
-}
-
-static void ykd(yajl_gen g, const char *k, double v)
-{
-	ys(g, k);
-	if (v < 0) {
-		yajl_gen_null(g);
-		return;
-	}
-	/* Two decimals are what a person reads; yajl_gen_double prints %.17g. */
-	char buf[32];
-	int n = snprintf(buf, sizeof buf, "%.2f", v);
-	yajl_gen_number(g, buf, (size_t)n);
-}
-
-static void ykt(yajl_gen g, const char *k, int64_t t)
+static void ktime(struct jw *w, const char *k, int64_t t)
 {
 	char buf[32];
-	ys(g, k);
-	if (t)
-		ys(g, dd_time_format(t, buf, sizeof buf));
-	else
-		yajl_gen_null(g);
-}
-
-static dd_code flush(yajl_gen g, FILE *f, struct dd_err *err)
-{
-	const unsigned char *buf;
-	size_t len;
-	yajl_gen_get_buf(g, &buf, &len);
-	dd_code rc = DD_OK;
-	if (fwrite(buf, 1, len, f) != len || fputc('\n', f) == EOF)
-		rc = dd_err_sys(err, DD_EIO, "writing JSON");
-	yajl_gen_free(g);
-	return rc;
-}
-
-static yajl_gen gen(bool pretty)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	if (g && pretty) {
-		yajl_gen_config(g, yajl_gen_beautify, 1);
-		yajl_gen_config(g, yajl_gen_indent_string, "  ");
-	}
-	return g;
+	jw_kstr(w, k, t ? dd_time_format(t, buf, sizeof buf) : NULL);
 }
 
 dd_code dd_report_findings_json(FILE *f, const struct dd_finding_row *rows, size_t n,
 				     struct dd_err *err)
 {
-	yajl_gen g = gen(true);
-	if (!g)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	yajl_gen_array_open(g);
+	struct jw jw, *w = &jw;
+	dd_code rc = jw_init(w, f, err);
+	if (rc)
+		return rc;
+	jw_arr(w);
 	for (size_t i = 0; i < n; i++) {
 		const struct dd_finding_row *r = &rows[i];
-		yajl_gen_map_open(g);
-		yki(g, "id", r->id);
-		ykv(g, "asset", r->asset);
-		ykv(g, "vulnerability", r->vuln);
-		ykv(g, "aliases", r->aliases);
-		ykv(g, "package", r->package);
-		ykv(g, "purl", r->purl);
-		ykv(g, "installed", r->installed);
-		ykv(g, "fixed_version", r->fixed_version);
-		ykv(g, "state", r->state);
-		ykv(g, "priority", dd_priority_name(r->priority));
-		ys(g, "unscored");
-		yajl_gen_bool(g, r->unscored);
-		ykd(g, "score", r->score);
-		ykv(g, "score_source", r->score_source);
-		ykv(g, "cvss_rating", r->cvss_rating);
-		ykv(g, "vendor_rating", r->vendor_rating);
-		ys(g, "kev");
-		yajl_gen_bool(g, r->kev);
-		ykd(g, "epss", r->epss);
-		ykv(g, "why", r->why);
-		ykt(g, "first_seen", r->first_seen);
-		ykt(g, "last_seen", r->last_seen);
-		ykt(g, "due", r->due);
-		ys(g, "overdue");
-		yajl_gen_bool(g, r->overdue);
-		ykt(g, "closed_at", r->closed_at);
-		yki(g, "first_scan", r->first_scan);
-		yki(g, "last_scan", r->last_scan);
+		jw_obj(w);
+		jw_kint(w, "id", r->id);
+		jw_kstr(w, "asset", r->asset);
+		jw_kstr(w, "vulnerability", r->vuln);
+		jw_kstr(w, "aliases", r->aliases);
+		jw_kstr(w, "package", r->package);
+		jw_kstr(w, "purl", r->purl);
+		jw_kstr(w, "installed", r->installed);
+		jw_kstr(w, "fixed_version", r->fixed_version);
+		jw_kstr(w, "state", r->state);
+		jw_kstr(w, "priority", dd_priority_name(r->priority));
+		jw_kbool(w, "unscored", r->unscored);
+		knum2(w, "score", r->score);
+		jw_kstr(w, "score_source", r->score_source);
+		jw_kstr(w, "cvss_rating", r->cvss_rating);
+		jw_kstr(w, "vendor_rating", r->vendor_rating);
+		jw_kbool(w, "kev", r->kev);
+		knum2(w, "epss", r->epss);
+		jw_kstr(w, "why", r->why);
+		ktime(w, "first_seen", r->first_seen);
+		ktime(w, "last_seen", r->last_seen);
+		ktime(w, "due", r->due);
+		jw_kbool(w, "overdue", r->overdue);
+		ktime(w, "closed_at", r->closed_at);
+		jw_kint(w, "first_scan", r->first_scan);
+		jw_kint(w, "last_scan", r->last_scan);
 		if (r->fixed_scan) {
-			yki(g, "fixed_in_scan", r->fixed_scan);
-			ykv(g, "fix_evidence", r->fix_evidence);
+			jw_kint(w, "fixed_in_scan", r->fixed_scan);
+			jw_kstr(w, "fix_evidence", r->fix_evidence);
 		}
-		yki(g, "reintroduced", r->reintroduced);
-		yajl_gen_map_close(g);
+		jw_kint(w, "reintroduced", r->reintroduced);
+		jw_end_obj(w);
 	}
-	yajl_gen_array_close(g);
-	return flush(g, f, err);
+	jw_end_arr(w);
+	return jw_finish(w, err);
 }
 
 dd_code dd_report_metrics_json(FILE *f, const struct dd_metrics *m, struct dd_err *err)
 {
 	static const char *buckets[] = { "0-7d", "8-30d", "31-90d", ">90d" };
-	yajl_gen g = gen(true);
-	if (!g)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	yajl_gen_map_open(g);
-	ykt(g, "now", m->now);
-	ykt(g, "since", m->since);
-	yki(g, "scans", m->scans);
-	ykd(g, "p1_per_scan", m->p1_per_scan);
-	ys(g, "scans_per_month");
-	yajl_gen_array_open(g);
+	struct jw jw, *w = &jw;
+	dd_code rc = jw_init(w, f, err);
+	if (rc)
+		return rc;
+	jw_obj(w);
+	ktime(w, "now", m->now);
+	ktime(w, "since", m->since);
+	jw_kint(w, "scans", m->scans);
+	knum2(w, "p1_per_scan", m->p1_per_scan);
+	jw_key(w, "scans_per_month");
+	jw_arr(w);
 	for (size_t i = 0; i < m->nmonths; i++) {
-		yajl_gen_map_open(g);
-		ykv(g, "asset", m->months[i].asset);
-		ykv(g, "month", m->months[i].month);
-		yki(g, "scans", m->months[i].scans);
-		ykd(g, "p1_per_scan", m->months[i].p1_per_scan);
-		yajl_gen_map_close(g);
+		jw_obj(w);
+		jw_kstr(w, "asset", m->months[i].asset);
+		jw_kstr(w, "month", m->months[i].month);
+		jw_kint(w, "scans", m->months[i].scans);
+		knum2(w, "p1_per_scan", m->months[i].p1_per_scan);
+		jw_end_obj(w);
 	}
-	yajl_gen_array_close(g);
-	yki(g, "open", m->open_total);
-	yki(g, "overdue", m->overdue);
-	ys(g, "priorities");
-	yajl_gen_map_open(g);
+	jw_end_arr(w);
+	jw_kint(w, "open", m->open_total);
+	jw_kint(w, "overdue", m->overdue);
+	jw_key(w, "priorities");
+	jw_obj(w);
 	for (int p = 1; p < DD_PRIO_COUNT; p++) {
-		ys(g, dd_priority_name((enum dd_priority)p));
-		yajl_gen_map_open(g);
-		ys(g, "open_by_age");
-		yajl_gen_map_open(g);
+		jw_key(w, dd_priority_name((enum dd_priority)p));
+		jw_obj(w);
+		jw_key(w, "open_by_age");
+		jw_obj(w);
 		for (int b = 0; b < DD_AGE_BUCKETS; b++)
-			yki(g, buckets[b], m->open[p][b]);
-		yajl_gen_map_close(g);
-		yki(g, "fixed", m->closed[p]);
-		ykd(g, "mttr_working_days", m->mttr[p]);
-		ys(g, "sla_working_days");
+			jw_kint(w, buckets[b], m->open[p][b]);
+		jw_end_obj(w);
+		jw_kint(w, "fixed", m->closed[p]);
+		knum2(w, "mttr_working_days", m->mttr[p]);
+		jw_key(w, "sla_working_days");
 		if (m->sla_target[p] == DD_SLA_NONE)
-			yajl_gen_null(g);
+			jw_null(w);
 		else
-			yajl_gen_integer(g, m->sla_target[p]);
-		yki(g, "sla_met", m->sla_met[p]);
-		yki(g, "sla_closed", m->sla_total[p]);
-		ykd(g, "sla_compliance_pct", m->sla_pct[p]);
-		yajl_gen_map_close(g);
+			jw_int(w, m->sla_target[p]);
+		jw_kint(w, "sla_met", m->sla_met[p]);
+		jw_kint(w, "sla_closed", m->sla_total[p]);
+		knum2(w, "sla_compliance_pct", m->sla_pct[p]);
+		jw_end_obj(w);
 	}
-	yajl_gen_map_close(g);
-	yki(g, "reintroductions", m->reintroductions);
-	ys(g, "trend");
-	yajl_gen_array_open(g);
+	jw_end_obj(w);
+	jw_kint(w, "reintroductions", m->reintroductions);
+	jw_key(w, "trend");
+	jw_arr(w);
 	for (size_t i = 0; i < m->ntrend; i++) {
-		yajl_gen_map_open(g);
-		ykv(g, "month", m->trend[i].month);
+		jw_obj(w);
+		jw_kstr(w, "month", m->trend[i].month);
 		for (int p = 1; p < DD_PRIO_COUNT; p++)
-			yki(g, dd_priority_name((enum dd_priority)p), m->trend[i].open[p]);
-		yajl_gen_map_close(g);
+			jw_kint(w, dd_priority_name((enum dd_priority)p), m->trend[i].open[p]);
+		jw_end_obj(w);
 	}
-	yajl_gen_array_close(g);
-	ys(g, "top_assets");
-	yajl_gen_array_open(g);
+	jw_end_arr(w);
+	jw_key(w, "top_assets");
+	jw_arr(w);
 	for (size_t i = 0; i < m->ntop; i++) {
-		yajl_gen_map_open(g);
-		ykv(g, "asset", m->top[i].asset);
+		jw_obj(w);
+		jw_kstr(w, "asset", m->top[i].asset);
 		for (int p = 1; p < DD_PRIO_COUNT; p++)
-			yki(g, dd_priority_name((enum dd_priority)p), m->top[i].open[p]);
-		yajl_gen_map_close(g);
+			jw_kint(w, dd_priority_name((enum dd_priority)p), m->top[i].open[p]);
+		jw_end_obj(w);
 	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	return flush(g, f, err);
+	jw_end_arr(w);
+	jw_end_obj(w);
+	return jw_finish(w, err);
 }
 
 /* ---- HTML ---------------------------------------------------------------- */
