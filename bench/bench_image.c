@@ -66,7 +66,8 @@ static int run(const char *ref, const char *cache, bool use_elf, unsigned thread
 		return 0;
 	}
 	struct dd_image_opts o = { .cache_dir = cache, .threads = threads };
-	struct dd_fs_wants w = { want, use_elf ? elf : NULL, NULL, use_elf ? "bench-elf" : "bench" };
+	struct dd_fs_wants w = { .path = want, .magic = use_elf ? elf : NULL,
+				 .fingerprint = use_elf ? "bench-elf" : "bench" };
 	struct dd_err err;
 	struct dd_image *img;
 	struct dd_fs *fs;

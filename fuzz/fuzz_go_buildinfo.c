@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fuzz target: Go build info in ELF binaries (dd_lang_parse_go_elf). Properties: see fuzz_lang.h. */
+/* Fuzz target: Go build info in ELF binaries (dd_lang_parse_go_elf).
+ * Properties: see fuzz_lang.h (including the kept form of the binary). */
 #include "fuzz_lang.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -7,5 +8,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_lang_run(dd_lang_parse_go_elf, data, size);
+	return fuzz_lang_run_elf(dd_lang_parse_go_elf, data, size);
 }

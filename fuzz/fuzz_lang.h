@@ -4,6 +4,8 @@
  * a counting sink and checks properties of every package it emits (a
  * non-empty name without NUL, a purl "pkg:TYPE/..." of the declared type,
  * a location), that the count matches, and that a failure says why.
+ * For the ELF readers also: what the image keeps of a binary
+ * (dd_catalog_reduce) gives the same packages as the binary itself.
  */
 #ifndef DD_FUZZ_LANG_H
 #define DD_FUZZ_LANG_H
@@ -12,11 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/catalog.h"
+#include "catalog/elf_section.h"
 #include "catalog/lang.h"
+#include "util/arena.h"
 
 struct fuzz_seen {
 	size_t n;
+	uint64_t sum;   /* FNV-1a over every package's name, version and flags, in order */
 };
+
+static void fuzz_mix(uint64_t *h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ull;
+}
 
 static void fuzz_check_pkg(void *ud, const struct dd_package *p)
 {
@@ -24,6 +36,10 @@ static void fuzz_check_pkg(void *ud, const struct dd_package *p)
 	s->n++;
 	if (!p->name || !*p->name || !p->type || !p->purl || !p->location)
 		abort();
+	fuzz_mix(&s->sum, p->name, strlen(p->name) + 1);
+	if (p->version)
+		fuzz_mix(&s->sum, p->version, strlen(p->version) + 1);
+	fuzz_mix(&s->sum, &p->flags, sizeof p->flags);
 	size_t tl = strlen(p->type);
 	if (strncmp(p->purl, "pkg:", 4) || strncmp(p->purl + 4, p->type, tl) || p->purl[4 + tl] != '/')
 		abort();
@@ -32,18 +48,51 @@ static void fuzz_check_pkg(void *ud, const struct dd_package *p)
 typedef dd_code (*fuzz_parse_fn)(const unsigned char *d, size_t n, struct dd_lang_sink *s,
 				 struct dd_err *err);
 
-static inline int fuzz_lang_run(fuzz_parse_fn fn, const uint8_t *data, size_t size)
+static inline dd_code fuzz_lang_parse(fuzz_parse_fn fn, const uint8_t *data, size_t size,
+				      struct fuzz_seen *seen)
 {
-	struct fuzz_seen seen = { 0 };
+	*seen = (struct fuzz_seen){ 0, 0xcbf29ce484222325ull };
 	struct dd_lang_sink sink = { .cataloger = "fuzz", .location = "fuzz/input", .layer = 0,
-				     .on_pkg = fuzz_check_pkg, .ud = &seen };
+				     .on_pkg = fuzz_check_pkg, .ud = seen };
 	struct dd_err err;
 	dd_err_clear(&err);
 	dd_code rc = fn(data, size, &sink, &err);
-	if (seen.n != sink.count)
+	if (seen->n != sink.count)
 		abort();
 	if (rc != DD_OK && err.msg[0] == '\0')
 		abort(); /* every failure names its cause */
+	return rc;
+}
+
+static inline int fuzz_lang_run(fuzz_parse_fn fn, const uint8_t *data, size_t size)
+{
+	struct fuzz_seen seen;
+	fuzz_lang_parse(fn, data, size, &seen);
+	return 0;
+}
+
+static inline int fuzz_lang_run_elf(fuzz_parse_fn fn, const uint8_t *data, size_t size)
+{
+	struct fuzz_seen whole, kept;
+	dd_code rc = fuzz_lang_parse(fn, data, size, &whole);
+	if (!dd_elf_maybe_program(data, size))
+		return 0; /* the image reader keeps no such file */
+	struct dd_arena *a = dd_arena_new(1u << 16);
+	const unsigned char *out;
+	size_t outlen;
+	struct dd_err err;
+	if (!a || dd_catalog_reduce(data, size, false, a, &out, &outlen, &err)) {
+		dd_arena_free(a);
+		return 0; /* out of memory */
+	}
+	if (!out && whole.n)
+		abort(); /* dropped a binary that had packages */
+	if (out && out != data) {
+		dd_code rk = fuzz_lang_parse(fn, out, outlen, &kept);
+		if (kept.n != whole.n || kept.sum != whole.sum || (rk == DD_OK) != (rc == DD_OK))
+			abort();
+	}
+	dd_arena_free(a);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "image/layer.h"
 #include "image/source.h"
+#include "util/arena.h"
 #include "util/buf.h"
 #include "util/path.h"
 
@@ -26,6 +27,26 @@ static bool magic(void *ud, const unsigned char *h, size_t n)
 {
 	(void)ud;
 	return n >= 2 && h[0] == 0x7f && h[1] == 'E';
+}
+
+/* Exercises the three outcomes of a reducer: drop, keep whole, keep part. */
+static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
+		      const unsigned char **out, size_t *outlen, struct dd_err *err)
+{
+	(void)ud;
+	*out = NULL;
+	*outlen = 0;
+	if (n % 3 == 0)
+		return DD_OK;
+	if (n % 3 == 1) {
+		*out = d;
+		*outlen = n;
+		return DD_OK;
+	}
+	*outlen = n < 16 ? n : 16;
+	if (!(*out = dd_arena_memdup(a, d, *outlen)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	return DD_OK;
 }
 
 static void check_canonical(const char *p)
@@ -45,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.entries = 20000;
 	lim.kept_total = 8u << 20;
 	dd_image_limits_set(&lim);
-	struct dd_fs_wants w = { want, magic, NULL, "fuzz" };
+	struct dd_fs_wants w = { .path = want, .magic = magic, .reduce = reduce, .fingerprint = "fuzz" };
 	_Atomic uint64_t kept = 0, total = 0;
 	struct dd_layer_opts o = { .wants = &w, .kept_total = &kept, .image_total = &total };
 	struct dd_blob_mem m;

@@ -4,8 +4,10 @@
  * matters only in that distro detection runs first (purls need the distro).
  */
 #include "catalog/catalog.h"
+#include "catalog/elf_section.h"
 #include "catalog/ownership.h"
 #include "util/alloc.h"
+#include "util/limits.h"
 
 extern const struct dd_cataloger dd_cataloger_python_dist;
 extern const struct dd_cataloger dd_cataloger_npm_package;
@@ -50,6 +52,41 @@ const struct dd_cataloger *const dd_catalogers[] = {
 	&dd_cataloger_dotnet_deps,
 	NULL,
 };
+
+dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err)
+{
+	struct dd_elf_part parts[8];
+	size_t np = 0;
+	size_t head = n < DD_MAGIC_BYTES ? n : DD_MAGIC_BYTES;
+	*out = NULL;
+	*outlen = 0;
+	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++) {
+		if ((os_only && (*c)->kind == DD_CATALOGER_LANG) || !(*c)->wants_magic ||
+		    !(*c)->wants_magic(d, head))
+			continue;
+		struct dd_catalog_part p;
+		struct dd_err e;
+		dd_err_clear(&e);
+		dd_code rc = (*c)->extract && np < sizeof parts / sizeof *parts
+				     ? (*c)->extract(d, n, a, &p, &e) : DD_EINVAL;
+		if (rc == DD_ENOMEM)
+			return dd_err_set(err, rc, "%s: %s", (*c)->name, e.msg);
+		if (rc == DD_ENOTFOUND)
+			continue;
+		if (rc) {
+			*out = d;
+			*outlen = n;
+			return DD_OK;
+		}
+		parts[np++] = (struct dd_elf_part){ p.section, p.data, p.len };
+	}
+	if (!np)
+		return DD_OK;
+	if (!(*out = dd_elf_build(a, parts, np, outlen)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	return DD_OK;
+}
 
 struct snapshot {
 	const struct dd_fs_file **v;

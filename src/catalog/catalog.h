@@ -34,12 +34,29 @@ enum dd_cataloger_kind {
 	DD_CATALOGER_LANG        /* language ecosystems; skipped with DD_IMAGE_OS_ONLY */
 };
 
+/* What a cataloger keeps of a file instead of the file: the bytes of one
+ * ELF section (the only magic-wanted files are ELF programs). */
+struct dd_catalog_part {
+	const char *section;
+	const unsigned char *data;
+	size_t len;
+};
+
+struct dd_arena;
+
 struct dd_cataloger {
 	const char *name;        /* "dpkg", "apk", "rpm-bdb", "python", ... */
 	unsigned version;        /* bump when output for the same input changes */
 	enum dd_cataloger_kind kind;
 	bool (*wants_path)(const char *path, size_t len);              /* canonical path */
 	bool (*wants_magic)(const unsigned char *head, size_t n);      /* may be NULL */
+	/* With wants_magic, may be NULL: called while the layer streams, on
+	 * the whole of a file the magic accepted, to take the one section
+	 * run() will read (copied into a). DD_ENOTFOUND when the file holds
+	 * nothing for this cataloger; another error keeps the file whole, so
+	 * that run() reports it as it would have. See dd_catalog_reduce. */
+	dd_code (*extract)(const unsigned char *d, size_t n, struct dd_arena *a,
+			   struct dd_catalog_part *out, struct dd_err *err);
 	dd_code (*run)(const struct dd_catalog_ctx *ctx, struct dd_err *err);
 };
 
@@ -50,6 +67,17 @@ struct dd_cataloger {
  * -1 when out of memory, else 0. */
 int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
 		    int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
+
+/* What the image keeps of a file that a cataloger's magic accepted (the
+ * reducer of struct dd_fs_wants): an executable is mostly code, and an
+ * image's executables are most of its bytes, so instead of the file each
+ * cataloger's extract() takes its section and the image keeps a minimal
+ * ELF of those sections (dd_elf_build), which run() reads as it would the
+ * whole binary. *out = NULL: nothing to keep. *out = d: keep the file
+ * whole (a cataloger without extract wants it, or one failed to read it).
+ * Otherwise *out is in a. DD_ENOMEM is the only error. */
+dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 
 /* NULL-terminated, in run order. */
 extern const struct dd_cataloger *const dd_catalogers[];

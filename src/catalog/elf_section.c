@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "catalog/elf_section.h"
+#include "util/arena.h"
 
 #define SHT_NOBITS 8u
 
@@ -161,4 +162,66 @@ const unsigned char *dd_elf_vaddr(const struct dd_elf *e, uint64_t addr, uint64_
 		return e->d + s.off + rel;
 	}
 	return NULL;
+}
+
+static void put_le(unsigned char *p, uint64_t v, unsigned width)
+{
+	for (unsigned i = 0; i < width; i++, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+/* Layout: the 64-byte file header, each section's bytes at an 8-byte
+ * aligned offset, the name table, then the section headers (null, the
+ * parts, the name table), as a linker lays them out. */
+unsigned char *dd_elf_build(struct dd_arena *a, const struct dd_elf_part *parts, size_t n,
+			    size_t *len)
+{
+	enum { EHDR = 64, SHDR = 64 };
+	size_t off = EHDR, names = 1 + sizeof ".shstrtab";
+	for (size_t i = 0; i < n; i++) {
+		off = (off + 7) & ~(size_t)7;
+		off += parts[i].len;
+		names += strlen(parts[i].name) + 1;
+	}
+	size_t stroff = off, shoff = (stroff + names + 7) & ~(size_t)7;
+	size_t total = shoff + (n + 2) * SHDR;
+	unsigned char *d = dd_arena_alloc(a, total);
+	if (!d)
+		return NULL;
+	memset(d, 0, total);
+	memcpy(d, "\x7f" "ELF", 4);
+	d[4] = 2;                        /* ELFCLASS64 */
+	d[5] = 1;                        /* ELFDATA2LSB */
+	d[6] = 1;                        /* EV_CURRENT */
+	put_le(d + 16, 2, 2);            /* e_type ET_EXEC */
+	put_le(d + 20, 1, 4);            /* e_version */
+	put_le(d + 40, shoff, 8);        /* e_shoff */
+	put_le(d + 52, EHDR, 2);         /* e_ehsize */
+	put_le(d + 58, SHDR, 2);         /* e_shentsize */
+	put_le(d + 60, n + 2, 2);        /* e_shnum */
+	put_le(d + 62, n + 1, 2);        /* e_shstrndx */
+	size_t at = EHDR, name = 1;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char *sh = d + shoff + (i + 1) * SHDR;
+		const char *nm = i < n ? parts[i].name : ".shstrtab";
+		size_t nl = strlen(nm) + 1;
+		memcpy(d + stroff + name, nm, nl);
+		put_le(sh, name, 4);                  /* sh_name */
+		put_le(sh + 4, i < n ? 1 : 3, 4);     /* SHT_PROGBITS / SHT_STRTAB */
+		name += nl;
+		if (i == n) {
+			put_le(sh + 24, stroff, 8);
+			put_le(sh + 32, names, 8);
+			break;
+		}
+		at = (at + 7) & ~(size_t)7;
+		if (parts[i].len)
+			memcpy(d + at, parts[i].data, parts[i].len);
+		put_le(sh + 24, at, 8);               /* sh_offset */
+		put_le(sh + 32, parts[i].len, 8);     /* sh_size */
+		put_le(sh + 48, 1, 8);                /* sh_addralign */
+		at += parts[i].len;
+	}
+	*len = total;
+	return d;
 }

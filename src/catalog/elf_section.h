@@ -17,6 +17,8 @@
 
 #include "dd/err.h"
 
+struct dd_arena;
+
 struct dd_elf {
 	const unsigned char *d;
 	size_t n;
@@ -52,6 +54,21 @@ bool dd_elf_section(const struct dd_elf *e, const char *name, struct dd_elf_shdr
 /* The file bytes of [addr, addr+len) in the process image, through the
  * section that contains them; NULL when unmapped or out of the file. */
 const unsigned char *dd_elf_vaddr(const struct dd_elf *e, uint64_t addr, uint64_t len);
+
+/* One section of a file built by dd_elf_build. */
+struct dd_elf_part {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+};
+
+/* Builds in `a` a minimal ELF64 little-endian executable (ET_EXEC) holding
+ * only the given sections (SHT_PROGBITS at address 0) and their name table:
+ * what the image reader keeps of a program instead of the program
+ * (dd_catalog_reduce), readable by dd_elf_open/dd_elf_section like any
+ * other ELF. NULL when out of memory. */
+unsigned char *dd_elf_build(struct dd_arena *a, const struct dd_elf_part *parts, size_t n,
+			    size_t *len);
 
 /* An unsigned integer of 1, 2, 4 or 8 bytes in the file's byte order. */
 uint64_t dd_elf_uint(bool be, const unsigned char *p, unsigned width);

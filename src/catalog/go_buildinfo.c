@@ -232,8 +232,14 @@ static const unsigned char *find_magic(const unsigned char *d, size_t n, size_t 
 	return NULL;
 }
 
-dd_code dd_lang_parse_go_elf(const unsigned char *d, size_t n, struct dd_lang_sink *s,
-			     struct dd_err *err)
+/* The build info of a Go binary: its 32-byte header, the toolchain version
+ * and the module info (with its sentinels), wherever the format keeps them. */
+struct go_info {
+	const unsigned char *hdr, *ver, *mod;
+	size_t verlen, modlen;
+};
+
+static dd_code go_locate(const unsigned char *d, size_t n, struct go_info *gi, struct dd_err *err)
 {
 	struct dd_elf e;
 	dd_code rc = dd_elf_open(&e, d, n, err);
@@ -252,23 +258,23 @@ dd_code dd_lang_parse_go_elf(const unsigned char *d, size_t n, struct dd_lang_si
 	}
 	if (!bi || bl < 32 || memcmp(bi, GO_MAGIC, GO_MAGIC_LEN) != 0)
 		return dd_err_set(err, DD_ENOTFOUND, "no Go build info");
+	gi->hdr = bi;
 	unsigned ptrsize = bi[14];
 	unsigned flags = bi[15];
 	bool be = flags & 1;
-	const unsigned char *ver, *mod;
-	size_t verlen = 0, modlen = 0;
+	gi->verlen = gi->modlen = 0;
 	if (flags & 2) {
 		size_t pos = 32;
 		uint64_t l;
 		if (!uvarint(bi, bl, &pos, &l) || l > GO_MAX_VERSION || l > bl - pos)
 			return dd_err_set(err, DD_EINVAL, ".go.buildinfo: bad version length");
-		ver = bi + pos;
-		verlen = (size_t)l;
-		pos += verlen;
+		gi->ver = bi + pos;
+		gi->verlen = (size_t)l;
+		pos += gi->verlen;
 		if (!uvarint(bi, bl, &pos, &l) || l > GO_MAX_MODINFO || l > bl - pos)
 			return dd_err_set(err, DD_EINVAL, ".go.buildinfo: bad module info length");
-		mod = bi + pos;
-		modlen = (size_t)l;
+		gi->mod = bi + pos;
+		gi->modlen = (size_t)l;
 	} else {
 		if (ptrsize != 4 && ptrsize != 8)
 			return dd_err_set(err, DD_EINVAL, ".go.buildinfo: pointer size %u", ptrsize);
@@ -276,15 +282,61 @@ dd_code dd_lang_parse_go_elf(const unsigned char *d, size_t n, struct dd_lang_si
 			return dd_err_set(err, DD_EINVAL, ".go.buildinfo: truncated");
 		uint64_t va = dd_elf_uint(be, bi + 16, ptrsize);
 		uint64_t ma = dd_elf_uint(be, bi + 16 + ptrsize, ptrsize);
-		ver = go_string(&e, be, ptrsize, va, GO_MAX_VERSION, &verlen);
-		if (!ver)
+		gi->ver = go_string(&e, be, ptrsize, va, GO_MAX_VERSION, &gi->verlen);
+		if (!gi->ver)
 			return dd_err_set(err, DD_EINVAL,
 					  ".go.buildinfo: version string at 0x%llx not in the file",
 					  (unsigned long long)va);
-		mod = go_string(&e, be, ptrsize, ma, GO_MAX_MODINFO, &modlen);
-		if (!mod)
-			modlen = 0;
+		gi->mod = go_string(&e, be, ptrsize, ma, GO_MAX_MODINFO, &gi->modlen);
+		if (!gi->mod)
+			gi->modlen = 0;
 	}
+	return DD_OK;
+}
+
+static size_t put_uvarint(unsigned char *p, uint64_t v)
+{
+	size_t i = 0;
+	for (; v >= 0x80; v >>= 7)
+		p[i++] = (unsigned char)(v | 0x80);
+	p[i++] = (unsigned char)v;
+	return i;
+}
+
+/* Keeps the build info in the Go 1.18+ inline form whatever the binary's
+ * format, so that the kept section needs nothing else of the file. */
+static dd_code go_extract(const unsigned char *d, size_t n, struct dd_arena *a,
+			  struct dd_catalog_part *out, struct dd_err *err)
+{
+	struct go_info gi;
+	dd_code rc = go_locate(d, n, &gi, err);
+	if (rc)
+		return rc;
+	unsigned char *b = dd_arena_alloc(a, 32 + 2 * 10 + gi.verlen + gi.modlen);
+	if (!b)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	memcpy(b, gi.hdr, 32);
+	b[15] |= 2;
+	size_t at = 32;
+	at += put_uvarint(b + at, gi.verlen);
+	memcpy(b + at, gi.ver, gi.verlen);
+	at += gi.verlen;
+	at += put_uvarint(b + at, gi.modlen);
+	if (gi.modlen)
+		memcpy(b + at, gi.mod, gi.modlen);
+	*out = (struct dd_catalog_part){ ".go.buildinfo", b, at + gi.modlen };
+	return DD_OK;
+}
+
+dd_code dd_lang_parse_go_elf(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+			     struct dd_err *err)
+{
+	struct go_info gi;
+	dd_code rc = go_locate(d, n, &gi, err);
+	if (rc)
+		return rc;
+	const unsigned char *ver = gi.ver, *mod = gi.mod;
+	size_t verlen = gi.verlen, modlen = gi.modlen;
 	if (verlen == 0)
 		return dd_err_set(err, DD_ENOTFOUND, "Go build info without a toolchain version");
 	if (modlen >= 33 && mod[modlen - 17] == '\n') {
@@ -308,8 +360,9 @@ static dd_code go_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 
 const struct dd_cataloger dd_cataloger_go_binary = {
 	.name = "go-binary",
-	.version = 1,
+	.version = 2,
 	.kind = DD_CATALOGER_LANG,
 	.wants_magic = dd_lang_wants_elf,
+	.extract = go_extract,
 	.run = go_run,
 };

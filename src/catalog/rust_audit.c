@@ -15,6 +15,7 @@
 #include "catalog/elf_section.h"
 #include "catalog/lang.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 
 /* The JSON of a large workspace is a few hundred KiB; cargo-auditable itself
  * refuses more than 8 MiB when reading. */
@@ -109,6 +110,25 @@ out:
 	return rc;
 }
 
+static dd_code rust_extract(const unsigned char *d, size_t n, struct dd_arena *a,
+			    struct dd_catalog_part *out, struct dd_err *err)
+{
+	struct dd_elf e;
+	dd_code rc = dd_elf_open(&e, d, n, err);
+	if (rc)
+		return rc;
+	struct dd_elf_shdr sh;
+	if (!dd_elf_section(&e, ".dep-v0", &sh))
+		return dd_err_set(err, DD_ENOTFOUND, "no .dep-v0 section");
+	if (sh.size > RUST_AUDIT_MAX)
+		return dd_err_set(err, DD_ELIMIT, ".dep-v0: %llu bytes, more than %u",
+				  (unsigned long long)sh.size, RUST_AUDIT_MAX);
+	unsigned char *b = dd_arena_memdup(a, d + sh.off, (size_t)sh.size);
+	if (!b && sh.size)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	*out = (struct dd_catalog_part){ ".dep-v0", b, (size_t)sh.size };
+	return DD_OK;
+}
 
 static dd_code rust_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 {
@@ -117,8 +137,9 @@ static dd_code rust_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 
 const struct dd_cataloger dd_cataloger_rust_binary = {
 	.name = "rust-binary",
-	.version = 1,
+	.version = 2,
 	.kind = DD_CATALOGER_LANG,
 	.wants_magic = dd_lang_wants_elf,
+	.extract = rust_extract,
 	.run = rust_run,
 };

@@ -41,6 +41,13 @@ static bool want_magic(void *ud, const unsigned char *head, size_t n)
 	return false;
 }
 
+static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
+		      const unsigned char **out, size_t *outlen, struct dd_err *err)
+{
+	const struct wants_ud *w = ud;
+	return dd_catalog_reduce(d, n, w->os_only, a, out, outlen, err);
+}
+
 static void on_warn(void *ud, const char *msg)
 {
 	dd_sbom_warn(ud, "%s", msg);
@@ -114,7 +121,8 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		goto done;
 	}
 	struct wants_ud wu = { os_only };
-	struct dd_fs_wants w = { want_path, want_magic, &wu, fp.data };
+	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
+				 .ud = &wu, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
 		goto done;
 	copy_info(s->arena, &s->image, dd_image_info(img));

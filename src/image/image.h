@@ -32,6 +32,11 @@ struct dd_fs_wants {
 	bool (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */
 	void *ud;
 	const char *fingerprint;
+	/* May be NULL: given the whole of a file the magic accepted, what to
+	 * keep instead (dd_catalog_reduce): *out NULL drops the file, *out == d
+	 * keeps it whole, else *out is *outlen bytes in a. */
+	dd_code (*reduce)(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 };
 
 /* Opens IMAGE. Errors name the image: "docker-archive:x.tar: manifest.json:

@@ -83,6 +83,7 @@ void dd_layer_free(struct dd_layer *l)
 	free(l->whiteouts);
 	free(l->opaques);
 	free(l->seen);
+	free(l->scratch);
 	dd_arena_free(l->arena);
 	free(l);
 }
@@ -91,6 +92,9 @@ void dd_layer_finish(struct dd_layer *l)
 {
 	dd_map_release(&l->index);
 	l->indexed = false;
+	free(l->scratch);
+	l->scratch = NULL;
+	l->scratch_cap = 0;
 }
 
 static uint64_t seen_key_of(uint64_t h, bool dir)
@@ -266,6 +270,17 @@ static void warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char 
 	o->warn(o->warn_ud, msg);
 }
 
+/* Counts n more kept bytes (contents, hard-link names) against the image's total. */
+static dd_code charge_kept(const struct dd_layer_opts *o, const char *path, uint64_t n,
+			   struct dd_err *err)
+{
+	uint64_t max = dd_image_limits_get()->kept_total;
+	if (o->kept_total && atomic_fetch_add(o->kept_total, n) + n > max)
+		return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept files exceed %llu bytes in total",
+				  path, (unsigned long long)max);
+	return DD_OK;
+}
+
 dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 			  uint32_t mode, uint64_t size,
 			  ssize_t (*rd)(void *ud, void *buf, size_t n, struct dd_err *err),
@@ -275,7 +290,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	bool fresh;
 	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
 		return rc;
-	bool keep = wants_path(o, path);
+	bool keep = wants_path(o, path), by_magic = false;
 	unsigned char head[DD_MAGIC_BYTES];
 	size_t hn = 0;
 	if (!keep && o->wants && o->wants->magic && size > 0) {
@@ -287,7 +302,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 				break;
 			hn += (size_t)r;
 		}
-		keep = o->wants->magic(o->wants->ud, head, hn);
+		keep = by_magic = o->wants->magic(o->wants->ud, head, hn);
 	}
 	if (!keep)
 		return gone_seen(l, path, fresh, err);
@@ -297,13 +312,30 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		      path, (unsigned long long)size, (unsigned long long)lim->kept_file);
 		return gone_seen(l, path, fresh, err);
 	}
-	if (o->kept_total && atomic_fetch_add(o->kept_total, size) + size > lim->kept_total)
-		return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept files exceed %llu bytes in total",
-				  path, (unsigned long long)lim->kept_total);
-	unsigned char *data = dd_arena_alloc(l->arena, size ? size : 1);
-	if (!data)
-		return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
-				  (unsigned long long)size);
+	bool reduce = by_magic && o->wants->reduce;
+	unsigned char *data;
+	if (reduce) {
+		/* Read whole into the layer's scratch buffer, keep what the
+		 * reducer returns: the largest such file, not their sum, is
+		 * what this layer holds at once. */
+		if (size > l->scratch_cap) {
+			free(l->scratch);
+			l->scratch_cap = 0;
+			if (!(l->scratch = dd_malloc(size)))
+				return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes",
+						  path, (unsigned long long)size);
+			l->scratch_cap = size;
+		}
+		data = l->scratch;
+	} else {
+		if ((rc = charge_kept(o, path, size, err)))
+			return rc;
+		data = dd_arena_alloc(l->arena, size ? size : 1);
+		if (!data)
+			return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
+					  (unsigned long long)size);
+	}
+	const unsigned char *kept = data;
 	memcpy(data, head, hn);
 	size_t got = hn;
 	while (got < size) {
@@ -317,8 +349,23 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	if (got != size)
 		return dd_err_set(err, DD_EINVAL, "entry %.160s: %zu bytes of content, the header says %llu",
 				  path, got, (unsigned long long)size);
+	if (reduce) {
+		const unsigned char *out;
+		size_t outlen;
+		if (o->wants->reduce(o->wants->ud, data, size, l->arena, &out, &outlen, err))
+			return dd_err_prefix(err, "entry %.160s: ", path);
+		if (!out)
+			return gone_seen(l, path, fresh, err);
+		if ((rc = charge_kept(o, path, outlen, err)))
+			return rc;
+		if (out == data && !(out = dd_arena_memdup(l->arena, data, size ? size : 1)))
+			return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
+					  (unsigned long long)size);
+		kept = out;
+		size = outlen;
+	}
 	l->kept_bytes += size;
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size, .data = data };
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size, .data = kept };
 	return put_ent_seen(l, &e, fresh, err);
 }
 
@@ -720,10 +767,8 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 			if ((rc = count_entry(l, err)) ||
 			    (rc = dd_layer_seen_add(l, seen_key(path, strlen(path), false), err)))
 				return rc;
-			size_t cost = strlen(path) + strlen(tgt);
-			if (o->kept_total &&
-			    atomic_fetch_add(o->kept_total, cost) + cost > dd_image_limits_get()->kept_total)
-				return dd_err_set(err, DD_ELIMIT, "entry %.160s: kept entries exceed the limit", path);
+			if ((rc = charge_kept(o, path, strlen(path) + strlen(tgt), err)))
+				return rc;
 			struct dd_layer_ent ne = {
 				.path = path, .mode = archive_entry_perm(e),
 				.type = wants_path(o, path) ? DD_LENT_HLINK : DD_LENT_HLINK_CHECK,

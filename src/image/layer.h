@@ -62,6 +62,8 @@ struct dd_layer {
 	unsigned warnings;           /* rate limit for per-entry warnings */
 	struct dd_map index;         /* path -> ents index + 1, while building */
 	bool indexed;                /* index built (on the first repeated path) */
+	unsigned char *scratch;      /* a file being reduced (wants->reduce), whole */
+	size_t scratch_cap;
 };
 
 /* Limits for one image read. Defaults come from util/limits.h; tests lower

@@ -27,7 +27,7 @@ static bool elf(void *ud, const unsigned char *h, size_t n)
 	return n >= 4 && h[0] == 0x7f && h[1] == 'E' && h[2] == 'L' && h[3] == 'F';
 }
 
-static const struct dd_fs_wants wants = { debian_path, elf, NULL, "test-realdata-v1" };
+static const struct dd_fs_wants wants = { .path = debian_path, .magic = elf, .fingerprint = "test-realdata-v1" };
 
 static struct dd_fs *load(const char *ref, unsigned flags, struct dd_image **imgp)
 {

@@ -26,7 +26,7 @@ static bool want_path(void *ud, const char *p, size_t n)
 	       dd_path_match("etc/alpine-release", p, n) || dd_path_match("app/package*.json", p, n);
 }
 
-static const struct dd_fs_wants wants = { want_path, NULL, NULL, "test-registry-source-v1" };
+static const struct dd_fs_wants wants = { .path = want_path, .fingerprint = "test-registry-source-v1" };
 
 struct loaded {
 	struct dd_image *img;

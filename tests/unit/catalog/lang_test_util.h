@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/catalog.h"
 #include "catalog/lang.h"
 #include "dd/sbom.h"
 #include "dd_test.h"
 #include "image/fs.h"
+#include "util/arena.h"
 
 static inline struct dd_sbom *new_sbom(struct dd_lang_sink *s, const char *loc)
 {
@@ -133,6 +135,34 @@ static inline unsigned char *make_elf(int is64, int be, const struct elf_sec *se
 	}
 	*n = total;
 	return d;
+}
+
+/* What the image reader keeps of the binary elf (dd_catalog_reduce) gives
+ * parse the same result and packages as the binary. Returns the kept
+ * length: 0 when dropped, n when kept whole. */
+static inline size_t expect_reduce_same(const unsigned char *elf, size_t n, dd_lang_elf_parser parse)
+{
+	struct dd_arena *a = dd_arena_new(1u << 16);
+	const unsigned char *out;
+	size_t outlen;
+	struct dd_err err;
+	ASSERT_OK(dd_catalog_reduce(elf, n, false, a, &out, &outlen, &err), &err);
+	struct dd_lang_sink s1, s2;
+	struct dd_sbom *whole = new_sbom(&s1, "bin/x"), *kept = new_sbom(&s2, "bin/x");
+	dd_code r1 = parse(elf, n, &s1, &err);
+	if (!out) {
+		EXPECT_EQ_INT(whole->npkgs, 0);
+	} else {
+		dd_code r2 = parse(out, outlen, &s2, &err);
+		EXPECT_EQ_INT(r1 == DD_OK, r2 == DD_OK);
+		EXPECT_EQ_INT(whole->npkgs, kept->npkgs);
+		for (size_t i = 0; i < whole->npkgs; i++)
+			EXPECT_HAS(kept, whole->pkgs[i].name, whole->pkgs[i].version);
+	}
+	dd_sbom_free(whole);
+	dd_sbom_free(kept);
+	dd_arena_free(a);
+	return out ? outlen : 0;
 }
 
 #endif

@@ -46,6 +46,8 @@ DD_TEST(cargo_auditable)
 	EXPECT_EQ_INT(sb->npkgs, 3);
 	EXPECT_HAS(sb, "rand", "0.8.5");
 	EXPECT_TRUE(pkg(sb, "cc", NULL)->flags & DD_PKG_DEV);
+	size_t kept = expect_reduce_same(elf, n, dd_lang_parse_rust_elf);
+	EXPECT_TRUE(kept > 0 && kept < n);
 	/* Damaged compressed data is an error naming the section. */
 	for (size_t i = 0; i < n; i++)
 		if (!memcmp(elf + i, "\x78\x9c", 2)) {
@@ -55,6 +57,7 @@ DD_TEST(cargo_auditable)
 		}
 	dd_code rc = dd_lang_parse_rust_elf(elf, n, &s, &err);
 	EXPECT_TRUE(rc != DD_OK);
+	expect_reduce_same(elf, n, dd_lang_parse_rust_elf); /* the kept section fails alike */
 	free(elf);
 	struct elf_sec none[] = { { ".text", 0x1000, "\xc3", 1 } };
 	elf = make_elf(0, 1, none, 1, &n);

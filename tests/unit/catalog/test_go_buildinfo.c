@@ -56,6 +56,10 @@ DD_TEST(inline_format_modules_and_replacement)
 	struct dd_err err;
 	ASSERT_OK(dd_lang_parse_go_elf(elf, n, &s, &err), &err);
 	EXPECT_EQ_INT(sb->npkgs, 5);
+	/* The image keeps the build info, not the code. */
+	size_t kept = expect_reduce_same(elf, n, dd_lang_parse_go_elf);
+	EXPECT_TRUE(kept > 0 && kept < n);
+	EXPECT_EQ_INT(expect_reduce_same(elf, n, dd_lang_parse_rust_elf), kept);
 	EXPECT_HAS(sb, "stdlib", "1.21.3");
 	EXPECT_HAS(sb, "example.com", "v1.2.3");
 	EXPECT_HAS(sb, "golang.org/x/net", "v0.1.0");
@@ -116,6 +120,9 @@ DD_TEST(pointer_format_elf32_big_endian)
 	EXPECT_HAS(sb, "x.org/y", "v0.9.0");
 	EXPECT_HAS(sb, "z.org/w", "v2.0.0+incompatible");
 	dd_sbom_free(sb);
+	/* Kept in the inline form: the strings the pointers name, not .rodata. */
+	size_t kept = expect_reduce_same(elf, n, dd_lang_parse_go_elf);
+	EXPECT_TRUE(kept > 0 && kept < n);
 
 	/* A pointer outside every section is an error, not a read. */
 	put_uint(bi + 16, 0x9000, 4, 1);
@@ -124,6 +131,8 @@ DD_TEST(pointer_format_elf32_big_endian)
 	sb = new_sbom(&s, "bin/y");
 	EXPECT_EQ_INT(dd_lang_parse_go_elf(elf, n, &s, &err), DD_EINVAL);
 	EXPECT_EQ_INT(sb->npkgs, 0);
+	/* Kept whole, so that the scan warns about it as it would have. */
+	EXPECT_EQ_INT(expect_reduce_same(elf, n, dd_lang_parse_go_elf), n);
 	dd_sbom_free(sb);
 	free(elf);
 }
@@ -137,12 +146,14 @@ DD_TEST(not_go_and_damaged)
 	size_t n;
 	unsigned char *elf = make_elf(1, 0, text, 1, &n);
 	EXPECT_EQ_INT(dd_lang_parse_go_elf(elf, n, &s, &err), DD_ENOTFOUND);
+	EXPECT_EQ_INT(expect_reduce_same(elf, n, dd_lang_parse_go_elf), 0); /* not kept */
 	/* Every truncation of a valid binary fails cleanly. */
 	free(elf);
 	elf = inline_elf("go1.21.0", "mod\ta.b/c\tv1.0.0\t\n", &n);
 	for (size_t cut = 0; cut < n; cut += 7) {
 		dd_code rc = dd_lang_parse_go_elf(elf, cut, &s, &err);
 		EXPECT_TRUE(rc != DD_OK && rc != DD_ENOMEM);
+		expect_reduce_same(elf, cut, dd_lang_parse_go_elf);
 	}
 	EXPECT_EQ_INT(sb->npkgs, 0);
 	EXPECT_EQ_INT(dd_lang_parse_go_elf(S("not an elf"), &s, &err), DD_ENOTFOUND);

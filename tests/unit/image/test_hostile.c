@@ -28,7 +28,7 @@ static bool want_elf(void *ud, const unsigned char *h, size_t n)
 	return n >= 4 && !memcmp(h, "\177ELF", 4);
 }
 
-static const struct dd_fs_wants wants = { want_path, want_elf, NULL, "hostile-v1" };
+static const struct dd_fs_wants wants = { .path = want_path, .magic = want_elf, .fingerprint = "hostile-v1" };
 
 static char warnings[4096];
 static bool warm_pass;

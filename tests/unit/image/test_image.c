@@ -87,7 +87,7 @@ static bool want_path(void *ud, const char *p, size_t n)
 	return dd_path_match("var/lib/dpkg/**", p, n) || dd_path_match("etc/**", p, n);
 }
 
-static const struct dd_fs_wants wants = { want_path, NULL, NULL, "unit-v1" };
+static const struct dd_fs_wants wants = { .path = want_path, .fingerprint = "unit-v1" };
 
 static dd_code read_layer(const unsigned char *p, size_t n, const char *expect_diff,
 			  struct dd_layer **out, struct dd_err *err)
