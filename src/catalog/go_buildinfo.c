@@ -20,7 +20,10 @@
  * version) and the toolchain as module "stdlib" with the version without
  * its "go" prefix and GOEXPERIMENT suffix ("go1.22.1 X:loopvar" -> 1.22.1),
  * which is the form OSV's Go records use for stdlib. Binaries are found by
- * ELF magic; files that are ELF but not Go are skipped silently.
+ * ELF magic; files that are ELF but not Go are skipped silently. While the
+ * image streams, go_extract keeps only the build info, rewritten in the
+ * inline form (so the pointers' targets need not be kept), which this
+ * reader then finds in the minimal ELF the image holds (catalog.h).
  */
 #include <string.h>
 

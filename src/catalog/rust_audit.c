@@ -7,7 +7,8 @@
  * listed package is one cargo package; "kind":"build" marks a build-time
  * dependency, which is not linked into the binary (DD_PKG_DEV). Binaries
  * without the section are skipped silently: plain Rust binaries carry no
- * dependency list at all.
+ * dependency list at all. While the image streams, rust_extract keeps only
+ * the section, still compressed (catalog.h, dd_catalog_reduce).
  */
 #include <string.h>
 #include <zlib.h>
