@@ -57,10 +57,18 @@ dd_code dd_registry_parse_link_next(const char *s, size_t n, char url[DD_LINK_UR
 
 /* Looks up `registry` (as in a reference: "docker.io", "host:port") in the
  * docker config at path (`auths` → base64 "user:password" in `auth`, or
- * `username`/`password`). Docker Hub is also found under its historical
- * key "https://index.docker.io/v1/". *user and *pass are malloc'd (free()).
- * DD_ENOTFOUND when the file or the entry is absent. */
+ * `username`/`password`), after the credential helper the config names
+ * for it (`credHelpers`, else `credsStore`), as docker does. Docker Hub is
+ * also found under its historical key "https://index.docker.io/v1/". *user
+ * and *pass are malloc'd (free()). DD_ENOTFOUND when the file, the entry
+ * and the helper's answer are all absent. */
 dd_code dd_registry_config_creds(const char *path, const char *registry, char **user,
+				 char **pass, struct dd_err *err);
+/* Asks the docker credential helper `docker-credential-HELPER` (on PATH)
+ * for server's credentials (registry_credhelper.c). DD_ENOTFOUND when it has
+ * none or is not installed; other errors when it fails or answers nonsense.
+ * *user and *pass are malloc'd. */
+dd_code dd_registry_helper_creds(const char *helper, const char *server, char **user,
 				 char **pass, struct dd_err *err);
 /* Standard base64 (RFC 4648 §4) with optional padding; DD_EINVAL on other
  * characters. out needs n * 3 / 4 + 3 bytes; NUL-terminated. */

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dd/log.h"
 #include "image/registry.h"
@@ -60,6 +61,7 @@ struct dd_registry {
 	struct dd_registry_opts opts;
 	char *basic;  /* "Authorization: Basic ..." or NULL (secret) */
 	bool have_creds;
+	char creds_note[400];  /* "; CONFIG: no credentials for R (...)" or "" */
 	pthread_mutex_t lock; /* tokens, challenge, stats */
 	struct dd_www_auth challenge; /* from the ping; scheme NONE when open */
 	struct token tokens[MAX_TOKENS];
@@ -621,7 +623,8 @@ static dd_code authenticate(struct dd_registry *reg, const struct dd_www_auth *c
 		if (!reg->have_creds)
 			return dd_err_set(err, DD_ENET,
 					  "%s: authentication required and no credentials (docker "
-					  "login, or --username with --password-stdin)", reg->registry);
+					  "login, or --username with --password-stdin)%s", reg->registry,
+					  reg->creds_note);
 		return DD_OK;
 	}
 	return dd_err_set(err, DD_EUNSUPPORTED, "%s: unsupported authentication scheme '%s'",
@@ -864,6 +867,10 @@ dd_code dd_registry_open(const char *registry, const struct dd_registry_opts *op
 			rc = dd_registry_config_creds(path, registry, &user, &pass, err);
 			if (rc && rc != DD_ENOTFOUND)
 				goto fail;
+			/* Why a config that exists gave nothing (no entry, a
+			 * helper missing): said if the registry wants credentials. */
+			if (rc == DD_ENOTFOUND && access(path, F_OK) == 0)
+				snprintf(reg->creds_note, sizeof reg->creds_note, "; %s", err->msg);
 		}
 	}
 	if (user) {

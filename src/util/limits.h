@@ -95,6 +95,12 @@
 /* A cached layer or archive record read back from the cache dir. */
 #define DD_LIMIT_CACHE_FILE_BYTES (1ull << 30)
 
+/* A docker credential helper's answer is one small JSON object (a cloud
+ * token is a few KiB); ecr-login and gcloud may call out to the network,
+ * so they get half a minute before they are killed. */
+#define DD_LIMIT_CRED_HELPER_OUTPUT (1 << 20)
+#define DD_LIMIT_CRED_HELPER_SECONDS 30
+
 /* A VEX document (OpenVEX, CycloneDX VEX): vendors' files are KB to a few MiB
  * even for whole distributions. */
 #define DD_LIMIT_VEX_BYTES (64u << 20)

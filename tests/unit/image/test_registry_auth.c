@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * WWW-Authenticate and Link parsing (table-driven, with format → parse
- * round trips), base64, and credentials from a docker config written here.
+ * round trips), base64, and credentials from a docker config written here,
+ * including credential helpers played by shell scripts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dd_test.h"
 #include "image/registry.h"
@@ -205,5 +207,73 @@ DD_TEST(docker_config_every_allocation_failure)
 			dd_test_fail(__FILE__, __LINE__, "never succeeded");
 			break;
 		}
+	}
+}
+
+/* Credential helpers: shell scripts on a PATH of our own play
+ * docker-credential-NAME, answering for the server they read on stdin. */
+static void helper(const char *name, const char *body)
+{
+	char rel[128];
+	snprintf(rel, sizeof rel, "bin/docker-credential-%s", name);
+	char script[2048];
+	snprintf(script, sizeof script, "#!/bin/sh\n[ \"$1\" = get ] || exit 9\nserver=$(cat)\n%s\n", body);
+	const char *p = dd_test_write(rel, script, strlen(script));
+	chmod(p, 0755);
+}
+
+DD_TEST(docker_credential_helpers)
+{
+	helper("good", "case $server in\n"
+		       "  reg.example:5000) echo '{\"ServerURL\":\"reg.example:5000\",\"Username\":\"hu\",\"Secret\":\"hs3cret\"}' ;;\n"
+		       "  https://index.docker.io/v1/) echo '{\"Username\":\"hub\",\"Secret\":\"hubpw\"}' ;;\n"
+		       "  *) echo 'credentials not found in native keychain'; exit 1 ;;\n"
+		       "esac");
+	helper("other", "echo '{\"Username\":\"other\",\"Secret\":\"otherpw\"}'");
+	helper("garbage", "echo 'not json hs3cret'");
+	helper("fails", "echo 'error: keychain locked'; echo more >&2; exit 3");
+	helper("token", "echo '{\"Username\":\"<token>\",\"Secret\":\"refresh-hs3cret\"}'");
+	helper("nosecret", "echo '{\"Username\":\"u\"}'");
+	helper("deaf", "echo '{\"Username\":\"deaf\",\"Secret\":\"d\"}'"); /* never reads stdin... */
+	char bin[4096], path[8192];
+	snprintf(bin, sizeof bin, "%s/bin", dd_test_tmpdir());
+	const char *old = getenv("PATH");
+	char *saved = old ? strdup(old) : NULL;
+	snprintf(path, sizeof path, "%s:%s", bin, old ? old : "/usr/bin:/bin");
+	setenv("PATH", path, 1);
+
+	const char *store = "{\"auths\":{\"reg.example:5000\":{},\"fallback.io\":{\"auth\":\"Ym9iOnBhOnNz\"}},"
+			    "\"credsStore\":\"good\",\"credHelpers\":{\"special.io\":\"other\"}}";
+	creds_case(store, "reg.example:5000", DD_OK, "hu", "hs3cret");
+	creds_case(store, "docker.io", DD_OK, "hub", "hubpw");
+	creds_case(store, "special.io", DD_OK, "other", "otherpw");  /* credHelpers first */
+	creds_case(store, "fallback.io", DD_OK, "bob", "pa:ss");      /* helper has none: auths */
+	creds_case(store, "none.io", DD_ENOTFOUND, NULL, NULL);
+	creds_case("{\"credsStore\":\"garbage\"}", "x.io", DD_EINVAL, NULL, "hs3cret");
+	creds_case("{\"credsStore\":\"fails\"}", "x.io", DD_EIO, NULL, NULL);
+	creds_case("{\"credsStore\":\"token\"}", "x.io", DD_EUNSUPPORTED, NULL, "refresh-hs3cret");
+	creds_case("{\"credsStore\":\"nosecret\"}", "x.io", DD_EINVAL, NULL, NULL);
+	creds_case("{\"credsStore\":\"deaf\"}", "x.io", DD_OK, "deaf", "d");
+	/* A name that could be a path is refused; a helper not installed
+	 * leaves auths to answer, and says so when they cannot. */
+	creds_case("{\"credsStore\":\"../../bin/sh\"}", "x.io", DD_EINVAL, NULL, NULL);
+	creds_case("{\"credsStore\":\"absent\",\"auths\":{\"x.io\":{\"auth\":\"Ym9iOnBhOnNz\"}}}", "x.io",
+		   DD_OK, "bob", "pa:ss");
+	char *u = NULL, *p = NULL;
+	struct dd_err err = { 0 };
+	const char *cfg = "{\"credsStore\":\"absent\"}";
+	char cpath[4096];
+	snprintf(cpath, sizeof cpath, "%s", dd_test_write("absent.json", cfg, strlen(cfg)));
+	EXPECT_EQ_INT(dd_registry_config_creds(cpath, "x.io", &u, &p, &err), DD_ENOTFOUND);
+	EXPECT_TRUE(strstr(err.msg, "docker-credential-absent is not on PATH") != NULL);
+	/* The failing helper's own message is shown, its stderr is not. */
+	cfg = "{\"credsStore\":\"fails\"}";
+	snprintf(cpath, sizeof cpath, "%s", dd_test_write("fails.json", cfg, strlen(cfg)));
+	EXPECT_EQ_INT(dd_registry_config_creds(cpath, "x.io", &u, &p, &err), DD_EIO);
+	EXPECT_TRUE(strstr(err.msg, "exit status 3: error: keychain locked") != NULL);
+	EXPECT_TRUE(strstr(err.msg, "more") == NULL);
+	if (saved) {
+		setenv("PATH", saved, 1);
+		free(saved);
 	}
 }
