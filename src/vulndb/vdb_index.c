@@ -639,7 +639,7 @@ static dd_code build_views(sqlite3 *db, struct dd_err *err)
 	dd_code rc = DD_OK;
 	if (sqlite3_exec(db, "DELETE FROM advisory_view", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT id, vid FROM advisories ORDER BY id", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO advisory_view(adv, view) VALUES(?1, ?2)", -1, &ins, NULL) !=
+	    sqlite3_prepare_v2(db, "INSERT INTO advisory_view(vid, adv, view) VALUES(?2, ?1, ?3)", -1, &ins, NULL) !=
 		    SQLITE_OK) {
 		rc = db_err(db, err, "building advisory views");
 		goto out;
@@ -666,7 +666,8 @@ static dd_code build_views(sqlite3 *db, struct dd_err *err)
 			if (rc)
 				dd_err_prefix(err, "advisory view of %s", vid);
 			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(sel, 0));
-			sqlite3_bind_blob(ins, 2, b.data, (int)b.len, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, vid, -1, SQLITE_STATIC);
+			sqlite3_bind_blob(ins, 3, b.data, (int)b.len, SQLITE_STATIC);
 			if (!rc && sqlite3_step(ins) != SQLITE_DONE)
 				rc = db_err(db, err, "writing advisory views");
 			sqlite3_reset(ins);

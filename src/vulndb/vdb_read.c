@@ -138,8 +138,10 @@ dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char
 			       -1, SQLITE_PREPARE_PERSISTENT, &db->aff, NULL) != SQLITE_OK)
 		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
 	char key[512];
-	sqlite3_bind_text(db->aff, 1, ns, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(db->aff, 2, vdb_package_key(ns, package, key, sizeof key), -1, SQLITE_TRANSIENT);
+	/* Both strings outlive the statement's use: it is reset before we
+	 * return, so SQLite need not copy them (SQLITE_STATIC). */
+	sqlite3_bind_text(db->aff, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(db->aff, 2, vdb_package_key(ns, package, key, sizeof key), -1, SQLITE_STATIC);
 	dd_code rc = DD_OK;
 	int r = sqlite3_step(db->aff);
 	if (r == SQLITE_DONE) {
@@ -482,11 +484,11 @@ dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena
 			   struct dd_vulndb_advisory *out, struct dd_err *err)
 {
 	sqlite3_stmt *s = cached(db, 7, "SELECT v.vid, v.summary, v.details, v.published, v.modified,"
-				   " v.withdrawn, w.view FROM advisories v JOIN advisory_view w ON w.adv = v.id"
-				   " WHERE v.vid = ?1");
+				   " v.withdrawn, w.view FROM advisory_view w JOIN advisories v ON v.id = w.adv"
+				   " WHERE w.vid = ?1");
 	if (!s)
 		return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC); /* reset (done) before we return */
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		done(s);
 		return vdb_advisory_merged(db, id, a, out, err);
