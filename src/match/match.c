@@ -363,13 +363,15 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		return DD_OK;
 	const char **canon = dd_calloc(m->nhits, sizeof *canon);
 	size_t *order = dd_calloc(m->nhits, sizeof *order);
+	const struct dd_vulndb_advisory **advs = dd_calloc(m->nhits, sizeof *advs);
 	const char *ns = dd_arena_strdup(ar, m->key->namespace_);
-	if (!canon || !order || !ns) {
+	if (!canon || !order || !advs || !ns) {
 		rc = DD_ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < m->nhits && !rc; i++) {
-		canon[i] = canonical_id(m->hits[i].id, advisory(db, cache, ar, m->hits[i].id, &rc));
+		advs[i] = advisory(db, cache, ar, m->hits[i].id, &rc);
+		canon[i] = canonical_id(m->hits[i].id, advs[i]);
 		order[i] = i;
 	}
 	/* Hits grouped by canonical id, each group in hit order: one finding
@@ -402,7 +404,7 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		size_t nids = 0;
 		for (size_t o = g; o < end; o++) {
 			size_t j = order[o];
-			const struct dd_vulndb_advisory *a = advisory(db, cache, ar, m->hits[j].id, &rc);
+			const struct dd_vulndb_advisory *a = advs[j];
 			if (nids < 256)
 				ids[nids++] = m->hits[j].id;
 			for (size_t k = 0; a && k < a->naliases && nids < 256; k++)
@@ -436,7 +438,7 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		 * aliases (NVD data under the CVE, KEV, EPSS), so the first hit's
 		 * record enriches the finding; when the hit has no record of its own
 		 * (a distro feed naming a bare CVE), the canonical id is asked. */
-		const struct dd_vulndb_advisory *ea = advisory(db, cache, ar, m->hits[i].id, &rc);
+		const struct dd_vulndb_advisory *ea = advs[i];
 		if (!rc)
 			rc = enrich(f, ea ? ea : advisory(db, cache, ar, f->id, &rc), ar);
 		if (f->score >= 0)
@@ -448,21 +450,51 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 out:
 	free(canon);
 	free(order);
+	free(advs);
 	return rc;
 }
 
+/* Package indices by (name, index). */
+static int cmp_pkg_name(const void *x, const void *y, void *ud)
+{
+	const struct dd_sbom *s = ud;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c = strcmp(s->pkgs[a].name, s->pkgs[b].name);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* Findings by (package name, package index, id): `rank` is each package's
+ * place in that package order, computed once, so that comparing findings
+ * of different packages does not compare their names again (tens of
+ * thousands of findings: most comparisons). */
 static int cmp_finding_ctx_sort(const void *x, const void *y, void *ud)
 {
 	const struct dd_finding *a = x, *b = y;
-	const struct dd_sbom *s = ud;
-	if (a->pkg != b->pkg) {
-		const struct dd_package *pa = &s->pkgs[a->pkg], *pb = &s->pkgs[b->pkg];
-		int c = strcmp(pa->name, pb->name);
-		if (c)
-			return c;
-		return a->pkg < b->pkg ? -1 : 1;
-	}
+	const size_t *rank = ud;
+	if (a->pkg != b->pkg)
+		return rank[a->pkg] < rank[b->pkg] ? -1 : 1;
 	return strcmp(a->id, b->id);
+}
+
+static dd_code sort_findings(struct dd_scan_result *r)
+{
+	const struct dd_sbom *s = r->sbom;
+	size_t *idx = dd_calloc(s->npkgs ? s->npkgs : 1, sizeof *idx);
+	size_t *rank = dd_calloc(s->npkgs ? s->npkgs : 1, sizeof *rank);
+	if (!idx || !rank) {
+		free(idx);
+		free(rank);
+		return DD_ENOMEM;
+	}
+	for (size_t i = 0; i < s->npkgs; i++)
+		idx[i] = i;
+	qsort_r(idx, s->npkgs, sizeof *idx, cmp_pkg_name, (void *)s);
+	for (size_t i = 0; i < s->npkgs; i++)
+		rank[idx[i]] = i;
+	qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, rank);
+	free(idx);
+	free(rank);
+	return DD_OK;
 }
 
 /*
@@ -593,8 +625,8 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 			dd_scan_warn(r, "the vulnerability DB has no data for %s: %zu packages not "
 				     "assessed (import or update that feed)", slot->key, (size_t)(v - 2));
 	}
-	if (!rc && r->nfindings > 1)
-		qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, s);
+	if (!rc && r->nfindings > 1 && (rc = sort_findings(r)))
+		dd_err_set(err, rc, "out of memory");
 	dd_vulndb_batch_end(db);
 	free(m.hits);
 	dd_map_release(&cache.map);
