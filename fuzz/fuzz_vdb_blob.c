@@ -2,10 +2,11 @@
 /*
  * The readers of the vulnerability DB's derived blobs (src/vulndb/
  * vdb_index.c) on arbitrary bytes: a DB file is untrusted input, and a
- * corrupt match_index or advisory_view row must be an error, never a crash
- * or a huge allocation. The first byte picks the reader (even: a
- * match_index `entries` blob, odd: an advisory_view `view` blob); the rest
- * is the blob. Properties checked: every decoded entry is well-formed
+ * corrupt match_index, advisory_view or match_filter row must be an error,
+ * never a crash or a huge allocation. The first byte picks the reader (2: a
+ * match_filter blob, other even: a match_index `entries` blob, odd: an
+ * advisory_view `view` blob); the rest is the blob. Properties checked:
+ * the filter has no false negatives, every decoded entry is well-formed
  * (known status and event kinds, the strings the matcher dereferences are
  * there), and what decodes re-encodes stably (encode → decode → encode
  * gives the same bytes). Corpus: fuzz/gen_vdb_blob_corpus.py.
@@ -123,11 +124,40 @@ static void view(const uint8_t *p, size_t n)
 	dd_arena_free(a);
 }
 
+/* match_filter: any blob opens or is refused, probes stay inside it, and a
+ * filter built from hashes (the input's 8-byte words) has every one of
+ * them: no false negatives, which would hide vulnerabilities. */
+static void filter(const uint8_t *p, size_t n)
+{
+	struct vdb_filter f;
+	uint64_t h;
+	if (vdb_filter_open(&f, p, n) == DD_OK)
+		for (size_t i = 0; i + 8 <= n; i += 8) {
+			memcpy(&h, p + i, 8);
+			(void)vdb_filter_may_have(&f, h);
+		}
+	size_t nh = n / 8;
+	uint64_t *hs = malloc((nh ? nh : 1) * sizeof *hs);
+	struct dd_buf b;
+	dd_buf_init(&b, 1u << 26);
+	check(hs != NULL, "out of memory");
+	for (size_t i = 0; i < nh; i++)
+		memcpy(&hs[i], p + 8 * i, 8);
+	check(vdb_filter_build(&b, hs, nh, NULL) == DD_OK && vdb_filter_open(&f, b.data, b.len) == DD_OK,
+	      "built filter does not open");
+	for (size_t i = 0; i < nh; i++)
+		check(vdb_filter_may_have(&f, hs[i]), "filter misses a key it was built with");
+	dd_buf_release(&b);
+	free(hs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	if (data[0] & 1)
+	if (data[0] == 2)
+		filter(data + 1, size - 1);
+	else if (data[0] & 1)
 		view(data + 1, size - 1);
 	else
 		entries(data + 1, size - 1);

@@ -3,7 +3,7 @@
 """Writes the seed corpus of fuzz/fuzz_vdb_blob.c (fuzz/corpus/vdb_blob/):
 match_index and advisory_view blobs in the encoding of src/vulndb/vdb_index.c
 (docs/internals/vulndb.md, "Blob encoding"), valid ones and broken ones.
-The first byte of each file picks the reader (0 entries, 1 view). Every
+The first byte of each file picks the reader (0 entries, 1 view, 2 filter). Every
 value is made up here. Run it from the repository root after changing the
 encoding; the output is committed.
 """
@@ -105,3 +105,8 @@ write("view-truncated", view(aliases=["CVE-1"])[:-3])
 write("view-count-too-big", b"\1\1" + uv(1 << 33))
 write("view-bad-kev-flags", view(kev=8))
 write("view-nan-score", view(sevs=[("nvd", "CVSS_V2", "2.0", "AV:N", float("nan"), None, None)]))
+write("filter-empty", b"\2\1\4" + bytes(128))
+write("filter-some-bits", b"\2\1\4" + bytes(range(256)) + struct.pack("<QQ", 1 << 63, 12345))
+write("filter-bad-size", b"\2\1\4" + bytes(100))
+write("filter-bad-probes", b"\2\1\0" + bytes(128))
+write("filter-bad-format", b"\2\7\4" + bytes(128))

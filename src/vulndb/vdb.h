@@ -196,6 +196,20 @@ int vdb_entries_next(struct vdb_entries *it, struct dd_arena *a, struct dd_vulnd
 dd_code vdb_view_encode(struct dd_buf *b, const struct dd_vulndb_advisory *v, struct dd_err *err);
 dd_code vdb_view_decode(const void *blob, size_t n, struct dd_arena *a, struct dd_vulndb_advisory *v);
 
+/* match_filter: a Bloom filter of match_index's (namespace, pkg_key)
+ * keys. build: from the keys' vdb_filter_hash values. open: DD_EDB when the
+ * blob is malformed (views into it, which must outlive f). may_have: false
+ * means the key is certainly absent. */
+struct vdb_filter {
+	const unsigned char *bits;
+	uint64_t mask;
+	unsigned probes;
+};
+uint64_t vdb_filter_hash(const char *ns, const char *key);
+dd_code vdb_filter_build(struct dd_buf *out, const uint64_t *hashes, size_t n, struct dd_err *err);
+dd_code vdb_filter_open(struct vdb_filter *f, const void *blob, size_t n);
+bool vdb_filter_may_have(const struct vdb_filter *f, uint64_t h);
+
 /* A reader on a connection someone else owns (the import's), for
  * vdb_advisory_merged; release finalises its statements only. */
 struct dd_vulndb *vdb_reader_borrow(sqlite3 *db);

@@ -19,6 +19,7 @@
 #include "dd/log.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/limits.h"
 #include "vulndb/vdb.h"
 
 struct dd_vulndb {
@@ -28,6 +29,11 @@ struct dd_vulndb {
 	sqlite3_stmt *q[8]; /* dd_vulndb_advisory's, prepared on first use */
 	int batch;
 	char built_at[40];
+	/* match_filter, loaded by the first lookup: 0 not yet, 1 loaded, 2 the
+	 * DB has none (every lookup seeks) */
+	int filter_state;
+	unsigned char *filter_blob;
+	struct vdb_filter filter;
 };
 
 char *dd_vulndb_default_path(struct dd_err *err)
@@ -100,6 +106,7 @@ void dd_vulndb_close(struct dd_vulndb *db)
 		sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
 	if (!db->borrowed)
 		sqlite3_close(db->db);
+	free(db->filter_blob);
 	free(db);
 }
 
@@ -128,6 +135,39 @@ static const char *col(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
+/* Loads match_filter once per connection (a few bytes per key: 40 KiB
+ * for the shared feeds). */
+static dd_code load_filter(struct dd_vulndb *db, struct dd_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	dd_code rc = DD_OK;
+	db->filter_state = 2;
+	if (sqlite3_prepare_v2(db->db, "SELECT bits FROM match_filter WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		const void *b = sqlite3_column_blob(s, 0);
+		if (n > DD_LIMIT_VDB_INDEX_BYTES || !b) {
+			rc = dd_err_set(err, DD_EDB, "vulnerability DB: match_filter is corrupt; run 'drydock db"
+					" update' to rebuild the DB");
+		} else if (!(db->filter_blob = dd_malloc(n))) {
+			rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+		} else {
+			memcpy(db->filter_blob, b, n);
+			if (vdb_filter_open(&db->filter, db->filter_blob, n) != DD_OK)
+				rc = dd_err_set(err, DD_EDB, "vulnerability DB: match_filter is corrupt; run"
+						" 'drydock db update' to rebuild the DB");
+			else
+				db->filter_state = 1;
+		}
+	} else if (r != SQLITE_DONE) {
+		rc = dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char *package,
 				dd_vulndb_affected_fn fn, void *ud, struct dd_err *err)
 {
@@ -138,10 +178,16 @@ dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char
 			       -1, SQLITE_PREPARE_PERSISTENT, &db->aff, NULL) != SQLITE_OK)
 		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
 	char key[512];
+	vdb_package_key(ns, package, key, sizeof key);
+	dd_code frc = db->filter_state ? DD_OK : load_filter(db, err);
+	if (frc)
+		return frc;
+	if (db->filter_state == 1 && !vdb_filter_may_have(&db->filter, vdb_filter_hash(ns, key)))
+		return DD_OK; /* no feed names this package */
 	/* Both strings outlive the statement's use: it is reset before we
 	 * return, so SQLite need not copy them (SQLITE_STATIC). */
 	sqlite3_bind_text(db->aff, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(db->aff, 2, vdb_package_key(ns, package, key, sizeof key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(db->aff, 2, key, -1, SQLITE_STATIC);
 	dd_code rc = DD_OK;
 	int r = sqlite3_step(db->aff);
 	if (r == SQLITE_DONE) {
