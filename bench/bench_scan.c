@@ -33,7 +33,7 @@
  * The worst case does not fit 100 ms and is printed anyway: each of its
  * ~67,000 findings is decoded, decided, folded with its aliases and
  * enriched from its advisory (CVSS, CWEs, KEV, EPSS, references copied into
- * the result), about 2-3 us each (docs/internals/match.md, "Cost").
+ * the result), about 2.3-3 us each (docs/internals/match.md, "Cost").
  *
  * Then `scan` / `sbom` of the Debian image, both cold (no layer cache):
  * target <= 1.1. And the DB open time (target <= 5 ms).
