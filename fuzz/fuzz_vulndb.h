@@ -5,8 +5,10 @@
  * hold for any input: the import never fails for bad data (only a database
  * or memory failure may stop it), the DB passes SQLite's integrity check,
  * every affected row names a namespace, a package and a known status, every
- * stored ranges/versions column is a JSON array, and no more rows were
- * written than records were counted.
+ * stored ranges/versions column is a JSON array, no more rows were
+ * written than records were counted, and the derived tables built at the
+ * end of an import (vdb_index.c) decode without a fault, with no more
+ * match_index entries than affected rows.
  */
 #ifndef DD_FUZZ_VULNDB_H
 #define DD_FUZZ_VULNDB_H
@@ -73,6 +75,43 @@ static void fuzz_check_json_arrays(sqlite3 *db)
 	sqlite3_finalize(s);
 }
 
+static void fuzz_check_derived(sqlite3 *db)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t entries = 0;
+	if (sqlite3_prepare_v2(db, "SELECT entries FROM match_index", -1, &s, NULL) != SQLITE_OK)
+		abort();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct vdb_entries it;
+		if (vdb_entries_open(&it, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0)))
+			abort();
+		struct dd_arena *a = dd_arena_new(0);
+		struct dd_vulndb_affected row;
+		int k;
+		while ((k = vdb_entries_next(&it, a, &row)) != 0) {
+			if (k != 1) {
+				fprintf(stderr, "match_index entry does not decode\n");
+				abort();
+			}
+			entries++;
+		}
+		dd_arena_free(a);
+	}
+	sqlite3_finalize(s);
+	if (entries > fuzz_count(db, "SELECT count(*) FROM affected"))
+		abort();
+	if (sqlite3_prepare_v2(db, "SELECT view FROM advisory_view", -1, &s, NULL) != SQLITE_OK)
+		abort();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct dd_arena *a = dd_arena_new(0);
+		struct dd_vulndb_advisory v;
+		if (vdb_view_decode(sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), a, &v))
+			abort();
+		dd_arena_free(a);
+	}
+	sqlite3_finalize(s);
+}
+
 static int fuzz_import(const char *importer, const char *name, const uint8_t *data, size_t size)
 {
 	sqlite3 *db = NULL;
@@ -90,6 +129,10 @@ static int fuzz_import(const char *importer, const char *name, const uint8_t *da
 	dd_code rc = vdb_import_stream(&c, imp, &in, &err);
 	if (rc != DD_OK) {
 		fprintf(stderr, "import failed on bad input: %s\n", err.msg);
+		abort();
+	}
+	if (vdb_build_index(&w, &err) != DD_OK) {
+		fprintf(stderr, "building the derived tables failed: %s\n", err.msg);
 		abort();
 	}
 	if (vdb_exec(&w, "COMMIT", &err) != DD_OK)
@@ -110,6 +153,7 @@ static int fuzz_import(const char *importer, const char *name, const uint8_t *da
 	if (st.records == 0 && fuzz_count(db, "SELECT count(*) FROM affected") != 0)
 		abort();
 	fuzz_check_json_arrays(db);
+	fuzz_check_derived(db);
 	vdb_close(&w);
 	return 0;
 }

@@ -32,7 +32,7 @@
 #include "dd/err.h"
 
 /* The schema this build reads and writes (meta.schema_version). */
-#define DD_VULNDB_SCHEMA 1
+#define DD_VULNDB_SCHEMA 2
 
 struct dd_vulndb;
 struct dd_arena;
@@ -117,12 +117,14 @@ typedef int (*dd_vulndb_affected_fn)(const struct dd_vulndb_affected *a, void *u
 /* Calls fn for every affected entry of `package` in `namespace_`, grouped
  * by advisory (in the DB's advisory order, which is stable for a given file
  * but is not the order of the ids: sort findings yourself), entries of one
- * advisory in feed order. Straight from the index, no sort: ~0.2-0.3 ms for
- * packages with 100+ entries (bench/bench_vulndb_import.c). Names are compared as the ecosystem does: PyPI by its PEP 503
+ * advisory in feed order. One seek in the derived match_index table (schema
+ * 2, docs/internals/vulndb.md): a few µs per package (bench/bench_scan.c).
+ * Names are compared as the ecosystem does: PyPI by its PEP 503
  * normalised form, NuGet and Packagist case-insensitively, everything else
  * exactly (npm and Go are case-sensitive). Namespaces are exact strings
- * ("alpine:v3.10"; see dd_vulndb_namespace_for_distro()). Entries whose JSON
- * columns are unreadable are skipped with a warning in the log. */
+ * ("alpine:v3.10"; see dd_vulndb_namespace_for_distro()). A malformed
+ * entry in a corrupt file is skipped with a warning in the log naming its
+ * advisory; a broken row is DD_EDB naming it. */
 dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *namespace_, const char *package,
 				dd_vulndb_affected_fn fn, void *ud, struct dd_err *err);
 
@@ -181,7 +183,8 @@ struct dd_vulndb_advisory {
 	const char *epss_date;
 };
 
-/* Looks up `id` as an advisory id, else as an alias of one (so "CVE-X" finds
+/* Looks up `id` as an advisory id (its merged view is stored at import: one
+ * query), else as an alias of one (so "CVE-X" finds
  * a GHSA record that lists it). Enrichment follows aliases one step: NVD
  * CVSS/CWE stored under CVE-X are returned for GHSA-Y aliasing CVE-X, and KEV
  * and EPSS for any CVE among the ids. An id known only to KEV/EPSS still

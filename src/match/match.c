@@ -52,6 +52,10 @@ static bool go_other_os_only(const char *ecosystem_specific, const char *os)
 {
 	if (!ecosystem_specific || !os)
 		return false;
+	/* Without a "goos" key anywhere, no import is limited: skip the parse
+	 * (most Go entries; this ran for every one of them). */
+	if (!strstr(ecosystem_specific, "\"goos\""))
+		return false;
 	struct dd_json_doc doc;
 	if (dd_json_doc_parse(&doc, ecosystem_specific, strlen(ecosystem_specific), NULL)) {
 		dd_json_doc_release(&doc);
@@ -88,11 +92,14 @@ static int add_hit(struct pkg_match *m, const struct dd_vulndb_affected *a, cons
 	struct dd_arena *ar = m->r->arena;
 	/* One advisory, several matching entries (GHSA lists a fix per
 	 * release line: node-fetch 0-2.6.7 and 1.0-3.1.1): the nearest fix
-	 * above the installed version is the one to show. */
-	for (size_t i = 0; i < m->nhits; i++) {
-		struct hit *h = &m->hits[i];
+	 * above the installed version is the one to show. Entries come grouped
+	 * by advisory (dd_vulndb_each_affected), so an earlier hit of the same
+	 * advisory is the last one: looking further back made packages with
+	 * thousands of advisories (Debian's linux) quadratic. */
+	if (m->nhits) {
+		struct hit *h = &m->hits[m->nhits - 1];
 		if (strcmp(h->id, a->advisory))
-			continue;
+			goto add;
 		int c;
 		if (fixed && (!h->fixed ||
 			      (!dd_version_compare_n(m->key->scheme, fixed, strlen(fixed), h->fixed,
@@ -102,6 +109,7 @@ static int add_hit(struct pkg_match *m, const struct dd_vulndb_affected *a, cons
 		}
 		return 0;
 	}
+add:
 	if (dd_grow(&m->hits, &m->cap, m->nhits + 1, sizeof *m->hits)) {
 		m->rc = DD_ENOMEM;
 		return 1;
@@ -126,11 +134,17 @@ static int ranges_verdict(struct pkg_match *m, const struct dd_vulndb_affected *
 	size_t nev = 0;
 	for (size_t i = 0; i < a->nranges; i++)
 		nev += a->ranges[i].nevents;
-	struct dd_osv_range *ranges = dd_calloc(a->nranges ? a->nranges : 1, sizeof *ranges);
-	struct dd_osv_event *events = dd_calloc(nev ? nev : 1, sizeof *events);
+	/* Nearly every entry has a range or two of a few events: no heap. */
+	struct dd_osv_range r_local[4];
+	struct dd_osv_event e_local[16];
+	bool heap = a->nranges > 4 || nev > 16;
+	struct dd_osv_range *ranges = heap ? dd_calloc(a->nranges, sizeof *ranges) : r_local;
+	struct dd_osv_event *events = heap ? dd_calloc(nev ? nev : 1, sizeof *events) : e_local;
 	if (!ranges || !events) {
-		free(ranges);
-		free(events);
+		if (heap) {
+			free(ranges);
+			free(events);
+		}
 		m->rc = DD_ENOMEM;
 		return 1;
 	}
@@ -168,8 +182,10 @@ static int ranges_verdict(struct pkg_match *m, const struct dd_vulndb_affected *
 	} else if (v.affected) {
 		stop = add_hit(m, a, v.fixed, v.fixed ? DD_FIX_FIXED : DD_FIX_NOT_FIXED);
 	}
-	free(ranges);
-	free(events);
+	if (heap) {
+		free(ranges);
+		free(events);
+	}
 	return stop;
 }
 
@@ -327,6 +343,15 @@ static dd_code enrich(struct dd_finding *f, const struct dd_vulndb_advisory *a, 
 	return DD_OK;
 }
 
+/* Hit indices by (canonical id, index). */
+static int cmp_canon(const void *x, const void *y, void *ud)
+{
+	const char *const *canon = ud;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c = strcmp(canon[a], canon[b]);
+	return c ? c : (a > b) - (a < b);
+}
+
 /* Adds one finding per canonical id from m's hits, for package index pkg. */
 static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct pkg_match *m,
 			 size_t pkg)
@@ -334,17 +359,30 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 	struct dd_scan_result *r = m->r;
 	struct dd_arena *ar = r->arena;
 	dd_code rc = DD_OK;
-	const char **canon = dd_calloc(m->nhits ? m->nhits : 1, sizeof *canon);
-	bool *done = dd_calloc(m->nhits ? m->nhits : 1, sizeof *done);
-	if (!canon || !done) {
+	if (!m->nhits)
+		return DD_OK;
+	const char **canon = dd_calloc(m->nhits, sizeof *canon);
+	size_t *order = dd_calloc(m->nhits, sizeof *order);
+	const struct dd_vulndb_advisory **advs = dd_calloc(m->nhits, sizeof *advs);
+	const char *ns = dd_arena_strdup(ar, m->key->namespace_);
+	if (!canon || !order || !advs || !ns) {
 		rc = DD_ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; i < m->nhits && !rc; i++)
-		canon[i] = canonical_id(m->hits[i].id, advisory(db, cache, ar, m->hits[i].id, &rc));
 	for (size_t i = 0; i < m->nhits && !rc; i++) {
-		if (done[i])
-			continue;
+		advs[i] = advisory(db, cache, ar, m->hits[i].id, &rc);
+		canon[i] = canonical_id(m->hits[i].id, advs[i]);
+		order[i] = i;
+	}
+	/* Hits grouped by canonical id, each group in hit order: one finding
+	 * per group, made from its first hit. (Comparing every pair instead was
+	 * quadratic in the hits of one package.) */
+	if (!rc)
+		qsort_r(order, m->nhits, sizeof *order, cmp_canon, canon);
+	for (size_t g = 0, end; g < m->nhits && !rc; g = end) {
+		size_t i = order[g];
+		for (end = g + 1; end < m->nhits && !strcmp(canon[order[end]], canon[i]); end++)
+			;
 		if (dd_grow(&r->findings, &r->cap, r->nfindings + 1, sizeof *r->findings)) {
 			rc = DD_ENOMEM;
 			break;
@@ -354,7 +392,7 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		f->id = canon[i];
 		f->pkg = pkg;
 		f->installed = m->key->version;
-		f->namespace_ = dd_arena_strdup(ar, m->key->namespace_);
+		f->namespace_ = ns;
 		f->data_source = m->hits[i].source;
 		f->state = m->hits[i].state;
 		f->fixed = m->hits[i].fixed;
@@ -364,11 +402,9 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		/* ids of every hit folded here, and their aliases */
 		const char *ids[256];
 		size_t nids = 0;
-		for (size_t j = i; j < m->nhits; j++) {
-			if (done[j] || strcmp(canon[j], canon[i]))
-				continue;
-			done[j] = true;
-			const struct dd_vulndb_advisory *a = advisory(db, cache, ar, m->hits[j].id, &rc);
+		for (size_t o = g; o < end; o++) {
+			size_t j = order[o];
+			const struct dd_vulndb_advisory *a = advs[j];
 			if (nids < 256)
 				ids[nids++] = m->hits[j].id;
 			for (size_t k = 0; a && k < a->naliases && nids < 256; k++)
@@ -402,7 +438,7 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 		 * aliases (NVD data under the CVE, KEV, EPSS), so the first hit's
 		 * record enriches the finding; when the hit has no record of its own
 		 * (a distro feed naming a bare CVE), the canonical id is asked. */
-		const struct dd_vulndb_advisory *ea = advisory(db, cache, ar, m->hits[i].id, &rc);
+		const struct dd_vulndb_advisory *ea = advs[i];
 		if (!rc)
 			rc = enrich(f, ea ? ea : advisory(db, cache, ar, f->id, &rc), ar);
 		if (f->score >= 0)
@@ -413,22 +449,52 @@ static dd_code fold_hits(struct dd_vulndb *db, struct adv_cache *cache, struct p
 	}
 out:
 	free(canon);
-	free(done);
+	free(order);
+	free(advs);
 	return rc;
 }
 
+/* Package indices by (name, index). */
+static int cmp_pkg_name(const void *x, const void *y, void *ud)
+{
+	const struct dd_sbom *s = ud;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c = strcmp(s->pkgs[a].name, s->pkgs[b].name);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* Findings by (package name, package index, id): `rank` is each package's
+ * place in that package order, computed once, so that comparing findings
+ * of different packages does not compare their names again (tens of
+ * thousands of findings: most comparisons). */
 static int cmp_finding_ctx_sort(const void *x, const void *y, void *ud)
 {
 	const struct dd_finding *a = x, *b = y;
-	const struct dd_sbom *s = ud;
-	if (a->pkg != b->pkg) {
-		const struct dd_package *pa = &s->pkgs[a->pkg], *pb = &s->pkgs[b->pkg];
-		int c = strcmp(pa->name, pb->name);
-		if (c)
-			return c;
-		return a->pkg < b->pkg ? -1 : 1;
-	}
+	const size_t *rank = ud;
+	if (a->pkg != b->pkg)
+		return rank[a->pkg] < rank[b->pkg] ? -1 : 1;
 	return strcmp(a->id, b->id);
+}
+
+static dd_code sort_findings(struct dd_scan_result *r)
+{
+	const struct dd_sbom *s = r->sbom;
+	size_t *idx = dd_calloc(s->npkgs ? s->npkgs : 1, sizeof *idx);
+	size_t *rank = dd_calloc(s->npkgs ? s->npkgs : 1, sizeof *rank);
+	if (!idx || !rank) {
+		free(idx);
+		free(rank);
+		return DD_ENOMEM;
+	}
+	for (size_t i = 0; i < s->npkgs; i++)
+		idx[i] = i;
+	qsort_r(idx, s->npkgs, sizeof *idx, cmp_pkg_name, (void *)s);
+	for (size_t i = 0; i < s->npkgs; i++)
+		rank[idx[i]] = i;
+	qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, rank);
+	free(idx);
+	free(rank);
+	return DD_OK;
 }
 
 /*
@@ -559,8 +625,8 @@ dd_code dd_scan_match(struct dd_vulndb *db, struct dd_scan_result *r, struct dd_
 			dd_scan_warn(r, "the vulnerability DB has no data for %s: %zu packages not "
 				     "assessed (import or update that feed)", slot->key, (size_t)(v - 2));
 	}
-	if (!rc && r->nfindings > 1)
-		qsort_r(r->findings, r->nfindings, sizeof *r->findings, cmp_finding_ctx_sort, s);
+	if (!rc && r->nfindings > 1 && (rc = sort_findings(r)))
+		dd_err_set(err, rc, "out of memory");
 	dd_vulndb_batch_end(db);
 	free(m.hits);
 	dd_map_release(&cache.map);

@@ -109,5 +109,9 @@
 #define DD_LIMIT_EVIDENCE_BYTES (16u << 20)
 /* Statements in one VEX document. */
 #define DD_LIMIT_VEX_STATEMENTS 1000000u
+/* One blob of the vulnerability DB's derived tables (vdb_index.c): every
+ * feed entry of one package, or one advisory's merged view. The largest
+ * real package (Debian's linux, a few thousand entries) needs about 1 MiB. */
+#define DD_LIMIT_VDB_INDEX_BYTES (64u << 20)
 
 #endif

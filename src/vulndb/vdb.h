@@ -165,6 +165,59 @@ const char *vdb_debian_release(const char *codename);
 /* Synthesized OSV range JSON for a distro fix: [{"type":"ECOSYSTEM","events":
  * [{"introduced":"0"},{"fixed":F}]}] (or without the fixed event). */
 dd_code vdb_range_fixed(struct dd_buf *b, const char *fixed, struct dd_err *err);
+/* ------------------------------------- derived tables (vdb_index.c) -- */
+
+/* Rebuilds match_index and advisory_view from the other tables; run by
+ * every import just before its COMMIT (schema 2, docs/internals/vulndb.md). */
+dd_code vdb_build_index(struct vdb *w, struct dd_err *err);
+
+/* One entry of a match_index blob appended to b (the entry body, without
+ * its length prefix), and a blob framed from `count` length-prefixed
+ * bodies. For the builder and the fuzz target's round trip. */
+dd_code vdb_entry_encode(struct dd_buf *b, const struct dd_vulndb_affected *a, struct dd_err *err);
+dd_code vdb_entries_frame(struct dd_buf *out, const struct dd_buf *body, size_t count, struct dd_err *err);
+
+/* Walks a match_index blob (untrusted: a DB file may be corrupt). open:
+ * DD_EDB when the header is wrong. next: 1 an entry (strings point into
+ * the blob, arrays come from `a`), 0 the end, -1 the framing is broken
+ * (stop: the rest is unreadable), -2 this entry is malformed (skip it;
+ * out->advisory is set when it was readable). */
+struct vdb_entries {
+	const unsigned char *p, *end;
+	size_t left;
+};
+dd_code vdb_entries_open(struct vdb_entries *it, const void *blob, size_t n);
+int vdb_entries_next(struct vdb_entries *it, struct dd_arena *a, struct dd_vulndb_affected *out);
+
+/* An advisory_view blob: the merged fields of struct dd_vulndb_advisory
+ * (not id, summary, details, published, modified, withdrawn: those are
+ * the advisories row). decode copies strings into a; DD_EDB when the blob
+ * is malformed, DD_ENOMEM. */
+dd_code vdb_view_encode(struct dd_buf *b, const struct dd_vulndb_advisory *v, struct dd_err *err);
+dd_code vdb_view_decode(const void *blob, size_t n, struct dd_arena *a, struct dd_vulndb_advisory *v);
+
+/* match_filter: a Bloom filter of match_index's (namespace, pkg_key)
+ * keys. build: from the keys' vdb_filter_hash values. open: DD_EDB when the
+ * blob is malformed (views into it, which must outlive f). may_have: false
+ * means the key is certainly absent. */
+struct vdb_filter {
+	const unsigned char *bits;
+	uint64_t mask;
+	unsigned probes;
+};
+uint64_t vdb_filter_hash(const char *ns, const char *key);
+dd_code vdb_filter_build(struct dd_buf *out, const uint64_t *hashes, size_t n, struct dd_err *err);
+dd_code vdb_filter_open(struct vdb_filter *f, const void *blob, size_t n);
+bool vdb_filter_may_have(const struct vdb_filter *f, uint64_t h);
+
+/* A reader on a connection someone else owns (the import's), for
+ * vdb_advisory_merged; release finalises its statements only. */
+struct dd_vulndb *vdb_reader_borrow(sqlite3 *db);
+void vdb_reader_release(struct dd_vulndb *db);
+/* dd_vulndb_advisory computed from the normalised tables (no view). */
+dd_code vdb_advisory_merged(struct dd_vulndb *db, const char *id, struct dd_arena *arena,
+			    struct dd_vulndb_advisory *out, struct dd_err *err);
+
 /* CVSS v3.x / v2 base score from a vector, -1 when not computable. */
 double vdb_cvss_score(const char *vector);
 

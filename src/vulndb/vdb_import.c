@@ -376,6 +376,9 @@ static dd_code import_path(struct vdb_ctx *c, const char *path, int depth, struc
 
 static dd_code finish(struct vdb *w, dd_code rc, struct dd_err *err)
 {
+	/* The derived tables scans read, from everything the DB now holds. */
+	if (rc == DD_OK)
+		rc = vdb_build_index(w, err);
 	if (rc == DD_OK) {
 		char now[32];
 		vdb_now(now);

@@ -3,8 +3,11 @@
  * The read side of the vulnerability DB: what the matcher and `db status`
  * use (include/dd/vulndb.h). Opening is one query (schema version and
  * built time), so a scan pays well under the 5 ms budget; statements are
- * prepared on first use. Lookups go through the affected_by_pkg index
- * (namespace, pkg_key). Range JSON is parsed per row into a per-call arena.
+ * prepared on first use. Scans read the derived tables vdb_index.c builds
+ * at import: a package's entries are one match_index blob, an advisory's
+ * merged enrichment one advisory_view blob; the query path that computes
+ * that view (vdb_advisory_merged) stays here, for ids that are only
+ * aliases and for the builder.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,14 +19,21 @@
 #include "dd/log.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/limits.h"
 #include "vulndb/vdb.h"
 
 struct dd_vulndb {
 	sqlite3 *db;
+	bool borrowed; /* vdb_reader_borrow: the connection is not ours */
 	sqlite3_stmt *aff, *has_ns;
 	sqlite3_stmt *q[8]; /* dd_vulndb_advisory's, prepared on first use */
 	int batch;
 	char built_at[40];
+	/* match_filter, loaded by the first lookup: 0 not yet, 1 loaded, 2 the
+	 * DB has none (every lookup seeks) */
+	int filter_state;
+	unsigned char *filter_blob;
+	struct vdb_filter filter;
 };
 
 char *dd_vulndb_default_path(struct dd_err *err)
@@ -66,6 +76,12 @@ dd_code dd_vulndb_open(const char *path, struct dd_vulndb **out, struct dd_err *
 	sqlite3_busy_timeout(db->db, 5000);
 	if ((rc = vdb_check_schema(db->db, path, err)) != DD_OK)
 		goto fail;
+	/* Read pages straight from the OS page cache instead of copying each
+	 * into SQLite's own cache with pread(2): a scan is a fresh connection
+	 * whose cache starts cold, and copying pages was ~10 % of matching
+	 * (bench/bench_scan.c). SQLite maps at most this much; larger files
+	 * read the rest with pread (https://sqlite.org/mmap.html). */
+	sqlite3_exec(db->db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key = 'built_at'", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
@@ -88,8 +104,25 @@ void dd_vulndb_close(struct dd_vulndb *db)
 		sqlite3_finalize(db->q[i]);
 	if (db->batch > 0)
 		sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_close(db->db);
+	if (!db->borrowed)
+		sqlite3_close(db->db);
+	free(db->filter_blob);
 	free(db);
+}
+
+struct dd_vulndb *vdb_reader_borrow(sqlite3 *conn)
+{
+	struct dd_vulndb *db = dd_calloc(1, sizeof *db);
+	if (db) {
+		db->db = conn;
+		db->borrowed = true;
+	}
+	return db;
+}
+
+void vdb_reader_release(struct dd_vulndb *db)
+{
+	dd_vulndb_close(db);
 }
 
 const char *dd_vulndb_built_at(const struct dd_vulndb *db)
@@ -102,197 +135,105 @@ static const char *col(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-static enum dd_vulndb_status status_from(const char *s)
+/* Loads match_filter once per connection (a few bytes per key: 40 KiB
+ * for the shared feeds). */
+static dd_code load_filter(struct dd_vulndb *db, struct dd_err *err)
 {
-	for (int i = DD_VULNDB_RANGES; i <= DD_VULNDB_UNDETERMINED; i++)
-		if (s && strcmp(s, dd_vulndb_status_name((enum dd_vulndb_status)i)) == 0)
-			return (enum dd_vulndb_status)i;
-	return DD_VULNDB_UNDETERMINED;
-}
-
-/* ranges JSON → structs in `a`. false when the text is not OSV-shaped. */
-static bool parse_ranges(struct dd_arena *a, const char *text, struct dd_vulndb_affected *out)
-{
-	if (!text)
-		return true;
-	struct dd_err e;
-	struct fj *root = fj_parse(a, text, strlen(text), &e);
-	if (!fj_is(root, FJ_ARR))
-		return false;
-	struct dd_vulndb_range *rs = dd_arena_alloc(a, (root->n ? root->n : 1) * sizeof *rs);
-	if (!rs)
-		return false;
-	size_t nr = 0;
-	for (const struct fj *r = root->first; r; r = r->next) {
-		const struct fj *evs = fj_get(r, "events");
-		struct dd_vulndb_range *R = &rs[nr++];
-		R->type = fj_gets(r, "type");
-		R->repo = fj_gets(r, "repo");
-		size_t ne = fj_is(evs, FJ_ARR) ? evs->n : 0;
-		struct dd_vulndb_event *ev = dd_arena_alloc(a, (ne ? ne : 1) * sizeof *ev);
-		if (!ev)
-			return false;
-		size_t k = 0;
-		for (const struct fj *e2 = ne ? evs->first : NULL; e2; e2 = e2->next) {
-			const struct fj *m = fj_is(e2, FJ_OBJ) ? e2->first : NULL;
-			if (!m || !fj_str(m))
-				continue;
-			enum dd_vulndb_event_kind kind;
-			if (strcmp(m->key, "introduced") == 0)
-				kind = DD_VULNDB_INTRODUCED;
-			else if (strcmp(m->key, "fixed") == 0)
-				kind = DD_VULNDB_FIXED_AT;
-			else if (strcmp(m->key, "last_affected") == 0)
-				kind = DD_VULNDB_LAST_AFFECTED;
-			else if (strcmp(m->key, "limit") == 0)
-				kind = DD_VULNDB_LIMIT;
+	sqlite3_stmt *s = NULL;
+	dd_code rc = DD_OK;
+	db->filter_state = 2;
+	if (sqlite3_prepare_v2(db->db, "SELECT bits FROM match_filter WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 0);
+		const void *b = sqlite3_column_blob(s, 0);
+		if (n > DD_LIMIT_VDB_INDEX_BYTES || !b) {
+			rc = dd_err_set(err, DD_EDB, "vulnerability DB: match_filter is corrupt; run 'drydock db"
+					" update' to rebuild the DB");
+		} else if (!(db->filter_blob = dd_malloc(n))) {
+			rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+		} else {
+			memcpy(db->filter_blob, b, n);
+			if (vdb_filter_open(&db->filter, db->filter_blob, n) != DD_OK)
+				rc = dd_err_set(err, DD_EDB, "vulnerability DB: match_filter is corrupt; run"
+						" 'drydock db update' to rebuild the DB");
 			else
-				continue;
-			ev[k++] = (struct dd_vulndb_event){ kind, fj_str(m) };
+				db->filter_state = 1;
 		}
-		R->events = ev;
-		R->nevents = k;
+	} else if (r != SQLITE_DONE) {
+		rc = dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
 	}
-	out->ranges = rs;
-	out->nranges = nr;
-	return true;
-}
-
-/* The versions column is written by fj_write(): a compact array of strings
- * whose only escapes are \" \\ and \u00XX / \ufffd. Decoding that shape
- * directly is ~10x faster than a general parse, and PyPI records list
- * hundreds of versions; anything else takes the general path. */
-static bool fast_versions(struct dd_arena *a, const char *t, struct dd_vulndb_affected *out)
-{
-	size_t n = 0, len = strlen(t);
-	if (len < 2 || t[0] != '[' || t[len - 1] != ']')
-		return false;
-	for (const char *p = t; *p; p++)
-		n += *p == '"';
-	const char **v = dd_arena_alloc(a, (n / 2 + 1) * sizeof *v);
-	char *buf = dd_arena_alloc(a, len + 1);
-	if (!v || !buf)
-		return false;
-	size_t nv = 0, o = 0;
-	const char *p = t + 1;
-	while (*p != ']') {
-		if (*p != '"')
-			return false;
-		p++;
-		v[nv] = buf + o;
-		while (*p != '"') {
-			if (!*p)
-				return false;
-			if (*p == '\\') {
-				if (p[1] == '"' || p[1] == '\\') {
-					buf[o++] = p[1];
-					p += 2;
-					continue;
-				}
-				return false; /* \u escapes: the general path */
-			}
-			buf[o++] = *p++;
-		}
-		buf[o++] = '\0';
-		nv++;
-		p++;
-		if (*p == ',')
-			p++;
-		else if (*p != ']')
-			return false;
-	}
-	out->versions = v;
-	out->nversions = nv;
-	return p[1] == '\0';
-}
-
-static bool parse_versions(struct dd_arena *a, const char *text, struct dd_vulndb_affected *out)
-{
-	if (!text)
-		return true;
-	if (fast_versions(a, text, out))
-		return true;
-	struct dd_err e;
-	struct fj *root = fj_parse(a, text, strlen(text), &e);
-	if (!fj_is(root, FJ_ARR))
-		return false;
-	const char **v = dd_arena_alloc(a, (root->n ? root->n : 1) * sizeof *v);
-	if (!v)
-		return false;
-	size_t n = 0;
-	for (const struct fj *x = root->first; x; x = x->next)
-		if (fj_str(x))
-			v[n++] = fj_str(x);
-	out->versions = v;
-	out->nversions = n;
-	return true;
+	sqlite3_finalize(s);
+	return rc;
 }
 
 dd_code dd_vulndb_each_affected(struct dd_vulndb *db, const char *ns, const char *package,
 				dd_vulndb_affected_fn fn, void *ud, struct dd_err *err)
 {
+	/* One seek: the package's entries are one blob of match_index, in
+	 * (advisory, feed) order, built at import (vdb_index.c). */
 	if (!db->aff &&
-	    sqlite3_prepare_v3(db->db,
-			       "SELECT v.vid, a.source, a.namespace, a.package, a.purl, a.status, a.fixed,"
-			       " a.severity, a.ranges, a.versions, a.ecosystem_specific, a.database_specific,"
-			       " v.withdrawn FROM affected a JOIN advisories v ON v.id = a.adv"
-			       " WHERE a.namespace = ?1 AND a.pkg_key = ?2 ORDER BY a.adv, a.id",
+	    sqlite3_prepare_v3(db->db, "SELECT entries FROM match_index WHERE namespace = ?1 AND pkg_key = ?2",
 			       -1, SQLITE_PREPARE_PERSISTENT, &db->aff, NULL) != SQLITE_OK)
 		return dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
 	char key[512];
-	sqlite3_bind_text(db->aff, 1, ns, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(db->aff, 2, vdb_package_key(ns, package, key, sizeof key), -1, SQLITE_TRANSIENT);
+	vdb_package_key(ns, package, key, sizeof key);
+	dd_code frc = db->filter_state ? DD_OK : load_filter(db, err);
+	if (frc)
+		return frc;
+	if (db->filter_state == 1 && !vdb_filter_may_have(&db->filter, vdb_filter_hash(ns, key)))
+		return DD_OK; /* no feed names this package */
+	/* Both strings outlive the statement's use: it is reset before we
+	 * return, so SQLite need not copy them (SQLITE_STATIC). */
+	sqlite3_bind_text(db->aff, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(db->aff, 2, key, -1, SQLITE_STATIC);
 	dd_code rc = DD_OK;
-	struct dd_arena *a = NULL;
-	int r = SQLITE_DONE;
-	/* One arena per call: rows of one package are bounded (the largest,
-	 * Debian's linux, has a few thousand). */
-	a = dd_arena_new(0);
-	if (!a)
+	int r = sqlite3_step(db->aff);
+	if (r == SQLITE_DONE) {
+		sqlite3_reset(db->aff);
+		return DD_OK;
+	}
+	if (r != SQLITE_ROW) {
+		rc = dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
+		sqlite3_reset(db->aff);
+		return rc;
+	}
+	/* The blob stays valid until the statement is reset; one arena per
+	 * call holds the range arrays (a package's entries are bounded: the
+	 * largest, Debian's linux, has a few thousand). */
+	const void *blob = sqlite3_column_blob(db->aff, 0);
+	size_t n = (size_t)sqlite3_column_bytes(db->aff, 0);
+	struct vdb_entries it;
+	struct dd_arena *a = dd_arena_new(0);
+	if (!a) {
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
-	while (rc == DD_OK && (r = sqlite3_step(db->aff)) == SQLITE_ROW) {
-		struct dd_vulndb_affected row = {
-			.advisory = col(db->aff, 0),
-			.source = col(db->aff, 1),
-			.namespace_ = col(db->aff, 2),
-			.package = col(db->aff, 3),
-			.purl = col(db->aff, 4),
-			.status = status_from(col(db->aff, 5)),
-			.fixed = col(db->aff, 6),
-			.severity = col(db->aff, 7),
-			.ecosystem_specific = col(db->aff, 10),
-			.database_specific = col(db->aff, 11),
-			.withdrawn = col(db->aff, 12) != NULL,
-		};
-		/* Distro rows carry the one synthesized range [0, fixed): build it
-		 * from the fixed column instead of parsing its JSON (most rows). */
-		bool synth = row.status != DD_VULNDB_RANGES && col(db->aff, 8) && !col(db->aff, 9);
-		if (synth) {
-			struct dd_vulndb_range *R = dd_arena_alloc(a, sizeof *R);
-			struct dd_vulndb_event *ev = dd_arena_alloc(a, 2 * sizeof *ev);
-			if (!R || !ev) {
-				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
-				break;
-			}
-			ev[0] = (struct dd_vulndb_event){ DD_VULNDB_INTRODUCED, "0" };
-			ev[1] = (struct dd_vulndb_event){ DD_VULNDB_FIXED_AT, row.fixed };
-			*R = (struct dd_vulndb_range){ "ECOSYSTEM", NULL, ev, row.fixed ? 2 : 1 };
-			row.ranges = R;
-			row.nranges = 1;
-		} else if (!parse_ranges(a, col(db->aff, 8), &row) || !parse_versions(a, col(db->aff, 9), &row)) {
+	} else if (vdb_entries_open(&it, blob, n) != DD_OK) {
+		rc = dd_err_set(err, DD_EDB, "vulnerability DB: match_index row %s/%s is corrupt; run 'drydock db"
+			       " update' to rebuild the DB", ns, key);
+	} else {
+		struct dd_vulndb_affected row;
+		int k;
+		while ((k = vdb_entries_next(&it, a, &row)) != 0) {
 			if (dd_arena_status(a) == DD_ENOMEM) {
 				rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 				break;
 			}
-			dd_log(DD_LOG_WARN, "vulnerability DB: %s %s/%s: unreadable ranges; entry skipped",
-			       row.advisory, ns, package);
-			continue;
+			if (k == -1) {
+				rc = dd_err_set(err, DD_EDB, "vulnerability DB: match_index row %s/%s is corrupt;"
+					       " run 'drydock db update' to rebuild the DB", ns, key);
+				break;
+			}
+			if (k == -2) {
+				dd_log(DD_LOG_WARN, "vulnerability DB: match_index row %s/%s: entry of %s is"
+				       " corrupt; entry skipped", ns, key, row.advisory ? row.advisory : "?");
+				continue;
+			}
+			row.namespace_ = ns;
+			if (fn(&row, ud) != 0)
+				break;
 		}
-		if (fn(&row, ud) != 0)
-			break;
 	}
-	if (rc == DD_OK && r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = dd_err_set(err, DD_EDB, "vulnerability DB lookup: %s", sqlite3_errmsg(db->db));
 	dd_arena_free(a);
 	sqlite3_reset(db->aff);
 	return rc;
@@ -318,7 +259,7 @@ void dd_vulndb_batch_end(struct dd_vulndb *db)
 
 bool dd_vulndb_has_namespace(struct dd_vulndb *db, const char *ns)
 {
-	if (!db->has_ns && sqlite3_prepare_v3(db->db, "SELECT 1 FROM affected WHERE namespace = ?1 LIMIT 1", -1,
+	if (!db->has_ns && sqlite3_prepare_v3(db->db, "SELECT 1 FROM match_index WHERE namespace = ?1 LIMIT 1", -1,
 					      SQLITE_PREPARE_PERSISTENT, &db->has_ns, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(db->has_ns, 1, ns, -1, SQLITE_TRANSIENT);
@@ -416,8 +357,8 @@ static void done(sqlite3_stmt *s)
 	sqlite3_clear_bindings(s);
 }
 
-dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena *a,
-			   struct dd_vulndb_advisory *out, struct dd_err *err)
+dd_code vdb_advisory_merged(struct dd_vulndb *db, const char *id, struct dd_arena *a,
+			    struct dd_vulndb_advisory *out, struct dd_err *err)
 {
 	memset(out, 0, sizeof *out);
 	out->epss = out->epss_percentile = -1;
@@ -446,6 +387,8 @@ dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena
 		out->id = dd_arena_strdup(a, id);
 	}
 	done(s);
+	if (!out->id) /* the arena failed: not an advisory without an id */
+		return dd_err_set(err, DD_ENOMEM, "vulnerability DB: out of memory reading %s", id);
 	/* Related ids: its aliases, and advisories naming it (or `id`) as an alias. */
 	strv_add(a, &ids, out->id);
 	if (strcmp(id, out->id) != 0)
@@ -577,6 +520,41 @@ dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena
 	out->ncwes = cwes.n;
 	if (!found)
 		return dd_err_set(err, DD_ENOTFOUND, "%s: not in the vulnerability database", id);
+	return DD_OK;
+}
+
+/* An advisory id (not an alias) has its merged view stored at import
+ * (advisory_view): one query instead of ~10. Anything else (an alias, a
+ * CVE known only to KEV or EPSS) takes the query path. */
+dd_code dd_vulndb_advisory(struct dd_vulndb *db, const char *id, struct dd_arena *a,
+			   struct dd_vulndb_advisory *out, struct dd_err *err)
+{
+	sqlite3_stmt *s = cached(db, 7, "SELECT v.vid, v.summary, v.details, v.published, v.modified,"
+				   " v.withdrawn, w.view FROM advisory_view w JOIN advisories v ON v.id = w.adv"
+				   " WHERE w.vid = ?1");
+	if (!s)
+		return dd_err_set(err, DD_EDB, "vulnerability DB: %s", sqlite3_errmsg(db->db));
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC); /* reset (done) before we return */
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		done(s);
+		return vdb_advisory_merged(db, id, a, out, err);
+	}
+	memset(out, 0, sizeof *out);
+	dd_code rc = vdb_view_decode(sqlite3_column_blob(s, 6), (size_t)sqlite3_column_bytes(s, 6), a, out);
+	out->id = dd_arena_strdup(a, col(s, 0));
+	out->summary = dd_arena_strdup(a, col(s, 1));
+	out->details = dd_arena_strdup(a, col(s, 2));
+	out->published = dd_arena_strdup(a, col(s, 3));
+	out->modified = dd_arena_strdup(a, col(s, 4));
+	out->withdrawn = dd_arena_strdup(a, col(s, 5));
+	done(s);
+	if (rc == DD_OK && dd_arena_status(a) != DD_OK)
+		rc = DD_ENOMEM;
+	if (rc == DD_ENOMEM)
+		return dd_err_set(err, rc, "vulnerability DB: out of memory reading %s", id);
+	if (rc)
+		return dd_err_set(err, DD_EDB, "vulnerability DB: advisory_view of %s is corrupt; run 'drydock db"
+				  " update' to rebuild the DB", id);
 	return DD_OK;
 }
 

@@ -42,7 +42,13 @@ const char vdb_schema_sql[] =
 	"  ransomware INTEGER NOT NULL DEFAULT 0, vendor TEXT, product TEXT, name TEXT,\n"
 	"  action TEXT, notes TEXT);\n"
 	"CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL,\n"
-	"  date TEXT);\n";
+	"  date TEXT);\n"
+	/* Derived, rebuilt by every import (vdb_index.c): what scans read. */
+	"CREATE TABLE match_index(namespace TEXT NOT NULL, pkg_key TEXT NOT NULL,\n"
+	"  entries BLOB NOT NULL, PRIMARY KEY(namespace, pkg_key)) WITHOUT ROWID;\n"
+	"CREATE TABLE match_filter(id INTEGER PRIMARY KEY CHECK (id = 1), bits BLOB NOT NULL);\n"
+	"CREATE TABLE advisory_view(vid TEXT PRIMARY KEY, adv INTEGER NOT NULL, view BLOB NOT NULL)\n"
+	"  WITHOUT ROWID;\n";
 
 enum {
 	S_ADV_UPSERT,
