@@ -580,6 +580,9 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 		     struct dd_err *err)
 {
 	struct dd_layer *l = layers[i];
+	dd_code rrc = dd_fs_reserve(fs, l->nents, err);
+	if (rrc)
+		return rrc;
 	for (size_t k = 0; k < l->nopq; k++)
 		dd_fs_opaque(fs, l->opaques[k], i);
 	for (size_t k = 0; k < l->nwh; k++)
