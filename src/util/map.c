@@ -180,6 +180,12 @@ void *dd_map_get(const struct dd_map *m, const char *key, size_t klen)
 	return s ? s->value : NULL;
 }
 
+void dd_map_prefetch(const struct dd_map *m, const char *key, size_t klen)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(map_hash(key, klen) & HASH_MASK) & (m->cap - 1)], 1);
+}
+
 void *dd_map_del(struct dd_map *m, const char *key, size_t klen)
 {
 	struct dd_map_slot *s = find(m, key, klen, (uint32_t)map_hash(key, klen) & HASH_MASK, NULL);

@@ -51,6 +51,10 @@ dd_code dd_map_put(struct dd_map *m, const char *key, size_t klen, void *value,
 void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 		  struct dd_err *err);
 void *dd_map_get(const struct dd_map *m, const char *key, size_t klen);
+/* Starts loading the slot where key's probe begins into the cache, for a
+ * caller about to look up or insert many keys at random places in a big
+ * table: issued a few keys ahead, the lookup then finds it there. */
+void dd_map_prefetch(const struct dd_map *m, const char *key, size_t klen);
 /* Removes and returns the value, or NULL. */
 void *dd_map_del(struct dd_map *m, const char *key, size_t klen);
 
