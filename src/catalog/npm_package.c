@@ -26,14 +26,21 @@
 #define NM "node_modules/"
 #define NM_LEN 13
 
-/* Offset of the last "node_modules/" component in path, or -1. */
+/* Offset of the last "node_modules/" component in path, or -1. Walks the
+ * components from the end: wants_path asks this of every package.json. */
 static long last_nm(const char *path, size_t len)
 {
-	long at = -1;
-	for (size_t i = 0; i + NM_LEN <= len; i++)
-		if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, NM, NM_LEN) == 0)
-			at = (long)i;
-	return at;
+	size_t end = len;
+	for (;;) {
+		const char *s = end ? memrchr(path, '/', end) : NULL;
+		size_t start = s ? (size_t)(s - path) + 1 : 0;
+		/* [start, end) is a component; end < len means a '/' follows it. */
+		if (end < len && end - start == NM_LEN - 1 && memcmp(path + start, NM, NM_LEN - 1) == 0)
+			return (long)start;
+		if (!s)
+			return -1;
+		end = (size_t)(s - path);
+	}
 }
 
 static bool installed_manifest(const char *path, size_t len)
@@ -120,6 +127,16 @@ struct pj_state {
 	char name[512], version[256];
 	bool has_name, has_version;
 };
+
+/* Only the scalars: name and version are read only once has_* says they
+ * were written (the two buffers are most of the struct, which is set up
+ * once per package.json). */
+static void pj_init(struct pj_state *st)
+{
+	st->depth = 0;
+	st->key = 0;
+	st->has_name = st->has_version = false;
+}
 
 static int pj_map_start(void *ud)
 {
@@ -445,9 +462,10 @@ static dd_code pj_emit(const struct pj_state *st, bool dev, struct dd_lang_sink 
 dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
 				  struct dd_lang_sink *s, struct dd_err *err)
 {
-	struct pj_state st = { 0 };
+	struct pj_state st;
+	pj_init(&st);
 	if (!pj_fast(d, n, &st)) {
-		memset(&st, 0, sizeof st);
+		pj_init(&st);
 		dd_code rc = pj_yajl(d, n, &st, err);
 		if (rc)
 			return rc;
@@ -458,18 +476,26 @@ dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
 dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool dev,
 				       struct dd_lang_sink *s, struct dd_err *err)
 {
-	struct pj_state st = { 0 };
+	struct pj_state st;
+	pj_init(&st);
 	dd_code rc = pj_yajl(d, n, &st, err);
 	return rc ? rc : pj_emit(&st, dev, s, err);
 }
+
+struct manifest {
+	const struct dd_fs_file *f;
+	bool dev;
+};
 
 struct run_state {
 	const struct dd_catalog_ctx *ctx;
 	struct devinfo *di;
 	struct dd_map projects;   /* directories holding installed node_modules */
-	bool roots;               /* second pass: project manifests */
-	/* Project manifests seen by the first pass, in path order, for the
-	 * second: it need not walk every file again. */
+	/* The walk only sorts the files: installed manifests (with their dev
+	 * flag) and project manifests, each in path order. They are parsed
+	 * afterwards, when the SBOM can make room for all of them at once. */
+	struct manifest *inst;
+	size_t ninst, instcap;
 	const struct dd_fs_file **cand;
 	size_t ncand, candcap;
 	dd_code rc;
@@ -482,57 +508,57 @@ static int npm_cb(const struct dd_fs_file *f, void *ud)
 	if (f->type != DD_FS_REG || !f->data)
 		return 0;
 	size_t len = strlen(f->path);
-	bool inst = !st->roots && installed_manifest(f->path, len);
-	bool dev = false;
-	if (!st->roots) {
-		if (!inst) {
-			if (!dd_lang_base_is(f->path, len, "package.json") ||
-			    dd_lang_has_component(f->path, len, "node_modules"))
-				return 0;
-			if (dd_grow(&st->cand, &st->candcap, st->ncand + 1, sizeof *st->cand)) {
-				st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");
-				return 1;
-			}
-			st->cand[st->ncand++] = f;
+	if (!installed_manifest(f->path, len)) {
+		if (!dd_lang_base_is(f->path, len, "package.json") ||
+		    dd_lang_has_component(f->path, len, "node_modules"))
 			return 0;
+		if (dd_grow(&st->cand, &st->candcap, st->ncand + 1, sizeof *st->cand)) {
+			st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");
+			return 1;
 		}
-		/* The project owning this node_modules: before the first one. */
-		long first = -1;
-		for (size_t i = 0; i + NM_LEN <= len && first < 0; i++)
-			if ((i == 0 || f->path[i - 1] == '/') && memcmp(f->path + i, NM, NM_LEN) == 0)
-				first = (long)i;
-		size_t pl = first > 0 ? (size_t)first - 1 : 0;
-		if (pl < sizeof st->di->prefix) {
-			load_dev(st->di, st->ctx->fs, f->path, pl);
-			const char *key = f->path + (first > 0 ? first : 0);
-			size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
-			dev = dd_map_get(&st->di->dev, key, kl) != NULL;
-			if (!dd_map_get(&st->projects, f->path, pl))
-				dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
-		}
-	} else {
-		/* One of st->cand: package.json outside node_modules. */
-		size_t pl = len - strlen("package.json");
-		pl = pl ? pl - 1 : 0;
-		if (!dd_map_get(&st->projects, f->path, pl))
-			return 0;
+		st->cand[st->ncand++] = f;
+		return 0;
 	}
+	bool dev = false;
+	/* The project owning this node_modules: before the first one. */
+	long first = -1;
+	for (size_t i = 0; i + NM_LEN <= len && first < 0; i++)
+		if ((i == 0 || f->path[i - 1] == '/') && memcmp(f->path + i, NM, NM_LEN) == 0)
+			first = (long)i;
+	size_t pl = first > 0 ? (size_t)first - 1 : 0;
+	if (pl < sizeof st->di->prefix) {
+		load_dev(st->di, st->ctx->fs, f->path, pl);
+		const char *key = f->path + (first > 0 ? first : 0);
+		size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
+		dev = dd_map_get(&st->di->dev, key, kl) != NULL;
+		if (!dd_map_get(&st->projects, f->path, pl))
+			dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
+	}
+	if (dd_grow(&st->inst, &st->instcap, st->ninst + 1, sizeof *st->inst)) {
+		st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");
+		return 1;
+	}
+	st->inst[st->ninst++] = (struct manifest){ f, dev };
+	return 0;
+}
+
+static dd_code parse_one(struct run_state *st, const struct dd_fs_file *f, bool dev,
+			 const char *cataloger)
+{
 	struct dd_lang_sink sink = {
 		.sbom = st->ctx->sbom,
-		.cataloger = st->roots ? "npm-app" : "npm-package",
+		.cataloger = cataloger,
 		.location = f->path,
 		.layer = f->layer,
 	};
 	struct dd_err e;
 	dd_err_clear(&e);
 	dd_code rc = dd_lang_parse_npm_package(f->data, f->size, dev, &sink, &e);
-	if (rc == DD_ENOMEM) {
-		st->rc = dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
-		return 1;
-	}
+	if (rc == DD_ENOMEM)
+		return dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
 	if (rc)
 		dd_sbom_warn(st->ctx->sbom, "npm-package: %s: %s", f->path, e.msg);
-	return 0;
+	return DD_OK;
 }
 
 static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
@@ -544,10 +570,20 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	struct run_state st = { .ctx = ctx, .di = di, .err = err };
 	dd_map_init(&st.projects);
 	dd_catalog_walk(ctx, npm_cb, &st);
-	st.roots = true;
-	for (size_t i = 0; i < st.ncand && !st.rc; i++)
-		if (npm_cb(st.cand[i], &st))
-			break;
+	if (!st.rc && ctx->sbom)
+		st.rc = dd_sbom_reserve(ctx->sbom, ctx->sbom->npkgs + st.ninst + st.ncand, err);
+	for (size_t i = 0; i < st.ninst && !st.rc; i++)
+		st.rc = parse_one(&st, st.inst[i].f, st.inst[i].dev, "npm-package");
+	for (size_t i = 0; i < st.ncand && !st.rc; i++) {
+		/* A package.json outside node_modules is the project's own when
+		 * a node_modules with packages lies next to it. */
+		const struct dd_fs_file *f = st.cand[i];
+		size_t pl = strlen(f->path) - strlen("package.json");
+		pl = pl ? pl - 1 : 0;
+		if (dd_map_get(&st.projects, f->path, pl))
+			st.rc = parse_one(&st, f, false, "npm-app");
+	}
+	free(st.inst);
 	free(st.cand);
 	dd_map_release(&st.projects);
 	dd_map_release(&di->dev);
