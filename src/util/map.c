@@ -52,6 +52,8 @@ void dd_map_release(struct dd_map *m)
 	m->borrow = borrow;
 }
 
+/* Slots keep 31 bits of the hash (the 32nd is the tombstone flag): enough
+ * to index any table that fits in memory and to skip most key compares. */
 #define HASH_MASK 0x7fffffffu
 
 static struct dd_map_slot *find(const struct dd_map *m, const char *key, size_t klen,
@@ -165,7 +167,7 @@ dd_code dd_map_put(struct dd_map *m, const char *key, size_t klen, void *value,
 		*old = NULL;
 	void **v = dd_map_ref(m, key, klen, NULL, err);
 	if (!v)
-		return DD_ENOMEM; /* the only failure; err is set */
+		return klen > UINT32_MAX ? DD_ELIMIT : DD_ENOMEM; /* err is set */
 	if (old)
 		*old = *v;
 	*v = value;
