@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fuzz target: installed package.json (dd_lang_parse_npm_package). Properties: see fuzz_lang.h. */
+/*
+ * Fuzz target: installed package.json (dd_lang_parse_npm_package).
+ * Properties: those of fuzz_lang.h, and that the yajl-free fast path gives
+ * exactly what yajl alone gives (dd_lang_parse_npm_package_yajl): the same
+ * result code, message, package and purl.
+ */
+#include <stdio.h>
+
 #include "fuzz_lang.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -9,7 +16,39 @@ static dd_code parse(const unsigned char *d, size_t n, struct dd_lang_sink *s, s
 	return dd_lang_parse_npm_package(d, n, n % 2, s, err);
 }
 
+struct got {
+	size_t n;
+	char pkg[2048];
+};
+
+static void keep(void *ud, const struct dd_package *p)
+{
+	struct got *g = ud;
+	g->n++;
+	snprintf(g->pkg, sizeof g->pkg, "%s|%s|%s|%s|%u", p->name, p->version ? p->version : "-",
+		 p->namespace_ ? p->namespace_ : "-", p->purl, p->flags);
+}
+
+static void one(dd_code (*fn)(const unsigned char *, size_t, bool, struct dd_lang_sink *,
+			      struct dd_err *),
+		const uint8_t *data, size_t size, struct got *g, dd_code *rc, struct dd_err *err)
+{
+	struct dd_lang_sink sink = { .cataloger = "fuzz", .location = "fuzz/input",
+				     .on_pkg = keep, .ud = g };
+	dd_err_clear(err);
+	*rc = fn(data, size, size % 2, &sink, err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_lang_run(parse, data, size);
+	fuzz_lang_run(parse, data, size);
+	struct got a = { 0 }, b = { 0 };
+	struct dd_err ea, eb;
+	dd_code ra, rb;
+	one(dd_lang_parse_npm_package, data, size, &a, &ra, &ea);
+	one(dd_lang_parse_npm_package_yajl, data, size, &b, &rb, &eb);
+	if (ra != rb || a.n != b.n || strcmp(a.pkg, b.pkg) != 0 ||
+	    (ra && strcmp(ea.msg, eb.msg) != 0))
+		abort();
+	return 0;
 }

@@ -94,6 +94,9 @@ void dd_sbom_free(struct dd_sbom *s);
 
 /* Copies *p (and every string and file it points to) into the SBOM. */
 dd_code dd_sbom_add(struct dd_sbom *s, const struct dd_package *p, struct dd_err *err);
+/* Makes room for n packages in all (a cataloger that knows how many it will
+ * add), so that adding them does not grow the array step by step. DD_ENOMEM only. */
+dd_code dd_sbom_reserve(struct dd_sbom *s, size_t n, struct dd_err *err);
 /* Records a warning (copied); out of memory is sticky in the arena. */
 void dd_sbom_warn(struct dd_sbom *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sorts packages by (type, name, version, arch, location) so output diffs cleanly. */

@@ -46,13 +46,15 @@ struct java_state {
 	size_t nseen, cap;
 };
 
+/* Asked of every path in every layer: the '.' first, then the three
+ * letters in any case. */
 static bool java_ext(const char *name, size_t len)
 {
-	static const char *const exts[] = { ".jar", ".war", ".ear", ".par" };
-	if (len < 5)
+	static const char *const exts[] = { "jar", "war", "ear", "par" };
+	if (len < 5 || name[len - 4] != '.')
 		return false;
 	for (size_t i = 0; i < 4; i++)
-		if (strncasecmp(name + len - 4, exts[i], 4) == 0)
+		if (strncasecmp(name + len - 3, exts[i], 3) == 0)
 			return true;
 	return false;
 }

@@ -158,12 +158,6 @@ const char *dd_lang_basename(const char *path)
 	return s ? s + 1 : path;
 }
 
-bool dd_lang_ends_with(const char *path, size_t len, const char *suffix)
-{
-	size_t sl = strlen(suffix);
-	return len >= sl && memcmp(path + len - sl, suffix, sl) == 0;
-}
-
 bool dd_lang_has_component(const char *path, size_t len, const char *comp)
 {
 	size_t cl = strlen(comp);
@@ -208,11 +202,4 @@ bool dd_lang_toml_str(const char *l, size_t n, const char *key, const char **v, 
 	*v = l + i;
 	*vl = (size_t)(q - *v);
 	return true;
-}
-
-bool dd_lang_base_is(const char *path, size_t len, const char *name)
-{
-	size_t nl = strlen(name);
-	return len >= nl && memcmp(path + len - nl, name, nl) == 0 &&
-	       (len == nl || path[len - nl - 1] == '/');
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "catalog/catalog.h"
 #include "util/json.h"
@@ -76,8 +77,6 @@ bool dd_lang_next_line(const unsigned char *data, size_t n, size_t *pos, const c
 /* A TOML line `key = "value"` (as cargo, poetry and uv write them): the
  * value between the quotes, escapes left as they are. */
 bool dd_lang_toml_str(const char *l, size_t n, const char *key, const char **v, size_t *vl);
-/* True when the path's last component is exactly name. */
-bool dd_lang_base_is(const char *path, size_t len, const char *name);
 
 /* PEP 503 normalised name: lower case, runs of "-", "_", "." become one "-".
  * Writes at most cap-1 bytes and a NUL; returns out. */
@@ -85,8 +84,25 @@ char *dd_lang_pep503(const char *name, size_t n, char *out, size_t cap);
 
 /* Last path component of a canonical path. */
 const char *dd_lang_basename(const char *path);
+
+/* The path tests below run in every cataloger's wants_path, for every file
+ * of every layer: inline, so that with a literal argument strlen() folds to
+ * a constant and memcmp() to a few compares. */
+
 /* True when path ends with suffix. */
-bool dd_lang_ends_with(const char *path, size_t len, const char *suffix);
+static inline bool dd_lang_ends_with(const char *path, size_t len, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+	return len >= sl && memcmp(path + len - sl, suffix, sl) == 0;
+}
+
+/* True when the path's last component is exactly name. */
+static inline bool dd_lang_base_is(const char *path, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	return len >= nl && memcmp(path + len - nl, name, nl) == 0 &&
+	       (len == nl || path[len - nl - 1] == '/');
+}
 /* True when some component of path equals comp. */
 bool dd_lang_has_component(const char *path, size_t len, const char *comp);
 
@@ -98,6 +114,10 @@ dd_code dd_lang_parse_python_meta(const unsigned char *d, size_t n, struct dd_la
 /* npm package.json of an installed package (one) or of the root app. */
 dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
 				  struct dd_lang_sink *s, struct dd_err *err);
+/* The same, always with yajl: the reference that tests and the fuzz target
+ * hold dd_lang_parse_npm_package's yajl-free fast path to. */
+dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool dev,
+				       struct dd_lang_sink *s, struct dd_err *err);
 /* One npm package: "@scope/name" gets the scope as purl namespace. */
 dd_code dd_lang_npm_emit(struct dd_lang_sink *s, const char *name, size_t nl, const char *version,
 			 unsigned flags, struct dd_err *err);

@@ -26,14 +26,21 @@
 #define NM "node_modules/"
 #define NM_LEN 13
 
-/* Offset of the last "node_modules/" component in path, or -1. */
+/* Offset of the last "node_modules/" component in path, or -1. Walks the
+ * components from the end: wants_path asks this of every package.json. */
 static long last_nm(const char *path, size_t len)
 {
-	long at = -1;
-	for (size_t i = 0; i + NM_LEN <= len; i++)
-		if ((i == 0 || path[i - 1] == '/') && memcmp(path + i, NM, NM_LEN) == 0)
-			at = (long)i;
-	return at;
+	size_t end = len;
+	for (;;) {
+		const char *s = end ? memrchr(path, '/', end) : NULL;
+		size_t start = s ? (size_t)(s - path) + 1 : 0;
+		/* [start, end) is a component; end < len means a '/' follows it. */
+		if (end < len && end - start == NM_LEN - 1 && memcmp(path + start, NM, NM_LEN - 1) == 0)
+			return (long)start;
+		if (!s)
+			return -1;
+		end = (size_t)(s - path);
+	}
 }
 
 static bool installed_manifest(const char *path, size_t len)
@@ -121,6 +128,16 @@ struct pj_state {
 	bool has_name, has_version;
 };
 
+/* Only the scalars: name and version are read only once has_* says they
+ * were written (the two buffers are most of the struct, which is set up
+ * once per package.json). */
+static void pj_init(struct pj_state *st)
+{
+	st->depth = 0;
+	st->key = 0;
+	st->has_name = st->has_version = false;
+}
+
 static int pj_map_start(void *ud)
 {
 	((struct pj_state *)ud)->depth++;
@@ -194,11 +211,227 @@ static const yajl_callbacks pj_callbacks = {
 	.yajl_end_array = pj_end,
 };
 
-dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
-				  struct dd_lang_sink *s, struct dd_err *err)
+/* ---- the common case without yajl ---------------------------------------
+ *
+ * A node_modules tree holds thousands of package.json files, nearly all of
+ * them small objects in plain ASCII, and yajl's per-document set-up and
+ * byte-wise lexer were most of the cost of cataloging them. pj_fast()
+ * reads exactly the strict RFC 8259 subset below and reports the same
+ * events to the pj_* callbacks that yajl would, so the state it leaves is
+ * the one yajl leaves. Anything outside the subset makes it return false
+ * and the caller parses with yajl from the start, which then also decides
+ * whether the document is valid and words the error:
+ *   - a top level that is not an object; nesting deeper than PJ_FAST_DEPTH;
+ *   - any byte outside 0x20-0x7e in a string (yajl checks UTF-8 and
+ *     rejects control characters), whitespace other than space, tab, CR, LF;
+ *   - an escape in a top-level key or in the string value of "name" or
+ *     "version" (the callbacks would need it decoded; elsewhere they ignore
+ *     the text, so only the escape's syntax is checked);
+ *   - any syntax error (yajl's messages stay the ones users see).
+ * Numbers follow yajl_lex_number's grammar; their text is never used
+ * (pj_number), as with yajl's number callback, which never overflows. */
+#define PJ_FAST_DEPTH 64
+
+static bool pj_ws(unsigned char c)
 {
-	struct pj_state st = { 0 };
-	yajl_handle h = yajl_alloc(&pj_callbacks, NULL, &st);
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool pj_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool pj_hex(unsigned char c)
+{
+	return pj_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The string whose opening quote is d[*i]: its raw bytes, and whether it
+ * holds escapes; *i moves past the closing quote. */
+static bool fast_string(const unsigned char *d, size_t n, size_t *i, const unsigned char **s,
+			size_t *l, bool *esc)
+{
+	size_t k = *i + 1;
+	*esc = false;
+	while (k < n) {
+		unsigned char c = d[k];
+		if (c == '"') {
+			*s = d + *i + 1;
+			*l = k - *i - 1;
+			*i = k + 1;
+			return true;
+		}
+		if (c < 0x20 || c > 0x7e)
+			return false;
+		if (c != '\\') {
+			k++;
+			continue;
+		}
+		*esc = true;
+		if (k + 1 >= n)
+			return false;
+		unsigned char e = d[k + 1];
+		if (e == 'u') {
+			if (n - k < 6 || !pj_hex(d[k + 2]) || !pj_hex(d[k + 3]) || !pj_hex(d[k + 4]) ||
+			    !pj_hex(d[k + 5]))
+				return false;
+			k += 6;
+		} else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
+			   e == 'r' || e == 't') {
+			k += 2;
+		} else {
+			return false;
+		}
+	}
+	return false;
+}
+
+static bool fast_number(const unsigned char *d, size_t n, size_t *i)
+{
+	size_t k = *i;
+	if (k < n && d[k] == '-')
+		k++;
+	if (k < n && d[k] == '0') {
+		k++;
+	} else if (k < n && d[k] >= '1' && d[k] <= '9') {
+		while (k < n && pj_digit(d[k]))
+			k++;
+	} else {
+		return false;
+	}
+	if (k < n && d[k] == '.') {
+		size_t s = ++k;
+		while (k < n && pj_digit(d[k]))
+			k++;
+		if (k == s)
+			return false;
+	}
+	if (k < n && (d[k] == 'e' || d[k] == 'E')) {
+		k++;
+		if (k < n && (d[k] == '+' || d[k] == '-'))
+			k++;
+		size_t s = k;
+		while (k < n && pj_digit(d[k]))
+			k++;
+		if (k == s)
+			return false;
+	}
+	*i = k;
+	return true;
+}
+
+static bool fast_word(const unsigned char *d, size_t n, size_t *i, const char *w)
+{
+	size_t wl = strlen(w);
+	if (n - *i < wl || memcmp(d + *i, w, wl) != 0)
+		return false;
+	*i += wl;
+	return true;
+}
+
+/* A member's key and the ':' after it; d[*i] is past the '{' or ','. */
+static bool fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
+{
+	while (*i < n && pj_ws(d[*i]))
+		(*i)++;
+	const unsigned char *s;
+	size_t l;
+	bool esc;
+	if (*i >= n || d[*i] != '"' || !fast_string(d, n, i, &s, &l, &esc) ||
+	    (esc && st->depth == 1))
+		return false;
+	pj_key(st, s, l);
+	while (*i < n && pj_ws(d[*i]))
+		(*i)++;
+	if (*i >= n || d[*i] != ':')
+		return false;
+	(*i)++;
+	return true;
+}
+
+static bool pj_fast(const unsigned char *d, size_t n, struct pj_state *st)
+{
+	char open[PJ_FAST_DEPTH]; /* '{' or '[' of each level */
+	unsigned depth = 0;
+	size_t i = 0;
+	while (i < n && pj_ws(d[i]))
+		i++;
+	if (i >= n || d[i] != '{')
+		return false;
+	bool want_value = true;
+	for (;;) {
+		while (i < n && pj_ws(d[i]))
+			i++;
+		if (want_value) {
+			if (i >= n)
+				return false;
+			unsigned char c = d[i];
+			if (c == '{' || c == '[') {
+				if (depth == PJ_FAST_DEPTH)
+					return false;
+				open[depth++] = (char)c;
+				pj_map_start(st);
+				i++;
+				while (i < n && pj_ws(d[i]))
+					i++;
+				if (i < n && d[i] == (c == '{' ? '}' : ']')) {
+					i++;
+					depth--;
+					pj_end(st);
+					want_value = false;
+				} else if (c == '{' && !fast_key(d, n, &i, st)) {
+					return false;
+				}
+				continue;
+			}
+			if (c == '"') {
+				const unsigned char *s;
+				size_t l;
+				bool esc;
+				if (!fast_string(d, n, &i, &s, &l, &esc) || (esc && st->depth == 1 && st->key))
+					return false;
+				pj_string(st, s, l);
+			} else if (c == 't' || c == 'f') {
+				if (!fast_word(d, n, &i, c == 't' ? "true" : "false"))
+					return false;
+				pj_bool(st, c == 't');
+			} else if (c == 'n') {
+				if (!fast_word(d, n, &i, "null"))
+					return false;
+				pj_scalar(st);
+			} else {
+				size_t start = i;
+				if (!fast_number(d, n, &i))
+					return false;
+				pj_number(st, (const char *)d + start, i - start);
+			}
+			want_value = false;
+			continue;
+		}
+		/* After a value: the end of the document, a ',' or a closing bracket. */
+		if (depth == 0)
+			return i == n;
+		if (i >= n)
+			return false;
+		if (d[i] == ',') {
+			i++;
+			if (open[depth - 1] == '{' && !fast_key(d, n, &i, st))
+				return false;
+			want_value = true;
+		} else if (d[i] == (open[depth - 1] == '{' ? '}' : ']')) {
+			i++;
+			depth--;
+			pj_end(st);
+		} else {
+			return false;
+		}
+	}
+}
+
+static dd_code pj_yajl(const unsigned char *d, size_t n, struct pj_state *st, struct dd_err *err)
+{
+	yajl_handle h = yajl_alloc(&pj_callbacks, NULL, st);
 	if (!h)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	yajl_status ys = yajl_parse(h, d, n);
@@ -214,17 +447,57 @@ dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
 		return rc;
 	}
 	yajl_free(h);
-	if (!st.has_name || !st.name[0])
+	return DD_OK;
+}
+
+static dd_code pj_emit(const struct pj_state *st, bool dev, struct dd_lang_sink *s,
+		       struct dd_err *err)
+{
+	if (!st->has_name || !st->name[0])
 		return dd_err_set(err, DD_EINVAL, "package.json has no \"name\"");
-	return dd_lang_npm_emit(s, st.name, strlen(st.name), st.has_version ? st.version : NULL,
+	return dd_lang_npm_emit(s, st->name, strlen(st->name), st->has_version ? st->version : NULL,
 				dev ? DD_PKG_DEV : 0, err);
 }
+
+dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
+				  struct dd_lang_sink *s, struct dd_err *err)
+{
+	struct pj_state st;
+	pj_init(&st);
+	if (!pj_fast(d, n, &st)) {
+		pj_init(&st);
+		dd_code rc = pj_yajl(d, n, &st, err);
+		if (rc)
+			return rc;
+	}
+	return pj_emit(&st, dev, s, err);
+}
+
+dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool dev,
+				       struct dd_lang_sink *s, struct dd_err *err)
+{
+	struct pj_state st;
+	pj_init(&st);
+	dd_code rc = pj_yajl(d, n, &st, err);
+	return rc ? rc : pj_emit(&st, dev, s, err);
+}
+
+struct manifest {
+	const struct dd_fs_file *f;
+	bool dev;
+};
 
 struct run_state {
 	const struct dd_catalog_ctx *ctx;
 	struct devinfo *di;
 	struct dd_map projects;   /* directories holding installed node_modules */
-	bool roots;               /* second pass: project manifests */
+	/* The walk only sorts the files: installed manifests (with their dev
+	 * flag) and project manifests, each in path order. They are parsed
+	 * afterwards, when the SBOM can make room for all of them at once. */
+	struct manifest *inst;
+	size_t ninst, instcap;
+	const struct dd_fs_file **cand;
+	size_t ncand, candcap;
 	dd_code rc;
 	struct dd_err *err;
 };
@@ -235,50 +508,57 @@ static int npm_cb(const struct dd_fs_file *f, void *ud)
 	if (f->type != DD_FS_REG || !f->data)
 		return 0;
 	size_t len = strlen(f->path);
-	bool inst = installed_manifest(f->path, len);
-	bool dev = false;
-	if (!st->roots) {
-		if (!inst)
-			return 0;
-		/* The project owning this node_modules: before the first one. */
-		long first = -1;
-		for (size_t i = 0; i + NM_LEN <= len && first < 0; i++)
-			if ((i == 0 || f->path[i - 1] == '/') && memcmp(f->path + i, NM, NM_LEN) == 0)
-				first = (long)i;
-		size_t pl = first > 0 ? (size_t)first - 1 : 0;
-		if (pl < sizeof st->di->prefix) {
-			load_dev(st->di, st->ctx->fs, f->path, pl);
-			const char *key = f->path + (first > 0 ? first : 0);
-			size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
-			dev = dd_map_get(&st->di->dev, key, kl) != NULL;
-			if (!dd_map_get(&st->projects, f->path, pl))
-				dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
-		}
-	} else {
-		if (inst || !dd_lang_base_is(f->path, len, "package.json") ||
+	if (!installed_manifest(f->path, len)) {
+		if (!dd_lang_base_is(f->path, len, "package.json") ||
 		    dd_lang_has_component(f->path, len, "node_modules"))
 			return 0;
-		size_t pl = len - strlen("package.json");
-		pl = pl ? pl - 1 : 0;
-		if (!dd_map_get(&st->projects, f->path, pl))
-			return 0;
+		if (dd_grow(&st->cand, &st->candcap, st->ncand + 1, sizeof *st->cand)) {
+			st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");
+			return 1;
+		}
+		st->cand[st->ncand++] = f;
+		return 0;
 	}
+	bool dev = false;
+	/* The project owning this node_modules: before the first one. */
+	long first = -1;
+	for (size_t i = 0; i + NM_LEN <= len && first < 0; i++)
+		if ((i == 0 || f->path[i - 1] == '/') && memcmp(f->path + i, NM, NM_LEN) == 0)
+			first = (long)i;
+	size_t pl = first > 0 ? (size_t)first - 1 : 0;
+	if (pl < sizeof st->di->prefix) {
+		load_dev(st->di, st->ctx->fs, f->path, pl);
+		const char *key = f->path + (first > 0 ? first : 0);
+		size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
+		dev = dd_map_get(&st->di->dev, key, kl) != NULL;
+		if (!dd_map_get(&st->projects, f->path, pl))
+			dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
+	}
+	if (dd_grow(&st->inst, &st->instcap, st->ninst + 1, sizeof *st->inst)) {
+		st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");
+		return 1;
+	}
+	st->inst[st->ninst++] = (struct manifest){ f, dev };
+	return 0;
+}
+
+static dd_code parse_one(struct run_state *st, const struct dd_fs_file *f, bool dev,
+			 const char *cataloger)
+{
 	struct dd_lang_sink sink = {
 		.sbom = st->ctx->sbom,
-		.cataloger = st->roots ? "npm-app" : "npm-package",
+		.cataloger = cataloger,
 		.location = f->path,
 		.layer = f->layer,
 	};
 	struct dd_err e;
 	dd_err_clear(&e);
 	dd_code rc = dd_lang_parse_npm_package(f->data, f->size, dev, &sink, &e);
-	if (rc == DD_ENOMEM) {
-		st->rc = dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
-		return 1;
-	}
+	if (rc == DD_ENOMEM)
+		return dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
 	if (rc)
 		dd_sbom_warn(st->ctx->sbom, "npm-package: %s: %s", f->path, e.msg);
-	return 0;
+	return DD_OK;
 }
 
 static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
@@ -290,10 +570,21 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	struct run_state st = { .ctx = ctx, .di = di, .err = err };
 	dd_map_init(&st.projects);
 	dd_catalog_walk(ctx, npm_cb, &st);
-	if (!st.rc) {
-		st.roots = true;
-		dd_catalog_walk(ctx, npm_cb, &st);
+	if (!st.rc && ctx->sbom)
+		st.rc = dd_sbom_reserve(ctx->sbom, ctx->sbom->npkgs + st.ninst + st.ncand, err);
+	for (size_t i = 0; i < st.ninst && !st.rc; i++)
+		st.rc = parse_one(&st, st.inst[i].f, st.inst[i].dev, "npm-package");
+	for (size_t i = 0; i < st.ncand && !st.rc; i++) {
+		/* A package.json outside node_modules is the project's own when
+		 * a node_modules with packages lies next to it. */
+		const struct dd_fs_file *f = st.cand[i];
+		size_t pl = strlen(f->path) - strlen("package.json");
+		pl = pl ? pl - 1 : 0;
+		if (dd_map_get(&st.projects, f->path, pl))
+			st.rc = parse_one(&st, f, false, "npm-app");
 	}
+	free(st.inst);
+	free(st.cand);
 	dd_map_release(&st.projects);
 	dd_map_release(&di->dev);
 	free(di);

@@ -54,7 +54,7 @@ dd_code dd_catalog_ownership(struct dd_sbom *s, struct dd_err *err)
 	dd_map_init(&files);
 	dd_code rc = DD_OK;
 	bool any_lang = false;
-	for (size_t i = 0; i < s->npkgs; i++)
+	for (size_t i = 0; i < s->npkgs && !any_lang; i++)
 		if (!dd_catalog_is_os_type(s->pkgs[i].type) && s->pkgs[i].location)
 			any_lang = true;
 	if (!any_lang)

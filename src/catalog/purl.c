@@ -12,17 +12,56 @@
 #include "util/buf.h"
 #include "util/arena.h"
 
-static void put_enc(struct dd_buf *b, const char *s, int keep_slash)
+/* Output goes to a stack buffer; only a purl longer than that (hardly ever)
+ * moves to a dd_buf, which keeps the 64 KiB cap: one malloc and a few
+ * reallocs per package were a fifth of cataloging 50,000 manifests. */
+struct pw {
+	char small[512];
+	size_t len;
+	bool big;
+	struct dd_buf buf;
+};
+
+static void pw_put(struct pw *w, const char *s, size_t n)
+{
+	if (!w->big) {
+		if (w->len + n < sizeof w->small) {
+			memcpy(w->small + w->len, s, n);
+			w->len += n;
+			return;
+		}
+		w->big = true;
+		dd_buf_init(&w->buf, 64 * 1024);
+		dd_buf_append(&w->buf, w->small, w->len, NULL);
+	}
+	dd_buf_append(&w->buf, s, n, NULL);
+}
+
+static void pw_putc(struct pw *w, char c)
+{
+	pw_put(w, &c, 1);
+}
+
+/* The spec's unreserved set is ASCII: isalnum() would follow the locale. */
+static bool unreserved(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~' || c == ':';
+}
+
+static void put_enc(struct pw *w, const char *s, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' ||
-		    (keep_slash && c == '/')) {
-			dd_buf_putc(b, (char)c, NULL);
+		if (unreserved(c) || (keep_slash && c == '/')) {
+			if (!w->big && w->len + 1 < sizeof w->small)
+				w->small[w->len++] = (char)c;
+			else
+				pw_putc(w, (char)c);
 		} else {
 			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-			dd_buf_append(b, e, 3, NULL);
+			pw_put(w, e, 3);
 		}
 	}
 }
@@ -38,35 +77,39 @@ char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace
 		     const char *name, const char *version,
 		     const struct dd_purl_qualifier *q, size_t nq)
 {
-	struct dd_buf b;
-	dd_buf_init(&b, 64 * 1024);
-	dd_buf_puts(&b, "pkg:", NULL);
+	struct pw w;
+	w.len = 0;
+	w.big = false;
+	pw_put(&w, "pkg:", 4);
 	for (const char *t = type; *t; t++)
-		dd_buf_putc(&b, (char)tolower((unsigned char)*t), NULL);
-	dd_buf_putc(&b, '/', NULL);
+		pw_putc(&w, (char)tolower((unsigned char)*t));
+	pw_putc(&w, '/');
 	if (namespace_ && *namespace_) {
-		put_enc(&b, namespace_, 1);
-		dd_buf_putc(&b, '/', NULL);
+		put_enc(&w, namespace_, 1);
+		pw_putc(&w, '/');
 	}
-	put_enc(&b, name, 0);
+	put_enc(&w, name, 0);
 	if (version && *version) {
-		dd_buf_putc(&b, '@', NULL);
-		put_enc(&b, version, 0);
+		pw_putc(&w, '@');
+		put_enc(&w, version, 0);
 	}
 	const struct dd_purl_qualifier *sorted[32];
 	size_t ns = 0;
 	for (size_t i = 0; i < nq && ns < 32; i++)
 		if (q[i].value && *q[i].value)
 			sorted[ns++] = &q[i];
-	qsort(sorted, ns, sizeof *sorted, cmp_q);
+	if (ns > 1)
+		qsort(sorted, ns, sizeof *sorted, cmp_q);
 	for (size_t i = 0; i < ns; i++) {
-		dd_buf_putc(&b, i ? '&' : '?', NULL);
-		dd_buf_puts(&b, sorted[i]->key, NULL);
-		dd_buf_putc(&b, '=', NULL);
-		put_enc(&b, sorted[i]->value, 0);
+		pw_putc(&w, i ? '&' : '?');
+		pw_put(&w, sorted[i]->key, strlen(sorted[i]->key));
+		pw_putc(&w, '=');
+		put_enc(&w, sorted[i]->value, 0);
 	}
-	char *out = b.data ? dd_arena_strndup(a, b.data, b.len) : NULL;
-	dd_buf_release(&b);
+	if (!w.big)
+		return dd_arena_strndup(a, w.small, w.len);
+	char *out = w.buf.data ? dd_arena_strndup(a, w.buf.data, w.buf.len) : NULL;
+	dd_buf_release(&w.buf);
 	return out;
 }
 

@@ -174,7 +174,8 @@ static bool is_requirements(const char *base)
 static bool pylock_wants(const char *path, size_t len)
 {
 	if (!dd_lang_base_is(path, len, "poetry.lock") && !dd_lang_base_is(path, len, "uv.lock") &&
-	    !dd_lang_base_is(path, len, "Pipfile.lock") && !is_requirements(dd_lang_basename(path)))
+	    !dd_lang_base_is(path, len, "Pipfile.lock") &&
+	    !(dd_lang_ends_with(path, len, ".txt") && is_requirements(dd_lang_basename(path))))
 		return false;
 	return !dd_lang_has_component(path, len, "site-packages") &&
 	       !dd_lang_has_component(path, len, "node_modules");

@@ -39,11 +39,16 @@ dd_code dd_sbom_add(struct dd_sbom *s, const struct dd_package *p, struct dd_err
 		return dd_err_set(err, DD_ENOMEM, "out of memory adding package %s", p->name);
 	struct dd_arena *a = s->arena;
 	struct dd_package *q = &s->pkgs[s->npkgs];
+	const struct dd_package *prev = s->npkgs ? &s->pkgs[s->npkgs - 1] : NULL;
 	*q = *p;
 #define DUP(f) q->f = dd_arena_strdup(a, p->f)
-	DUP(type); DUP(namespace_); DUP(name); DUP(version); DUP(arch);
-	DUP(source_name); DUP(source_version); DUP(license); DUP(purl);
-	DUP(cataloger); DUP(location); DUP(modularity); DUP(owner);
+	/* A cataloger adds its packages in a row, mostly with the same type,
+	 * namespace and cataloger: those share the previous package's copy. */
+#define SHARE(f) q->f = prev && prev->f && p->f && !strcmp(prev->f, p->f) ? prev->f : dd_arena_strdup(a, p->f)
+	SHARE(type); SHARE(namespace_); DUP(name); DUP(version); SHARE(arch);
+	DUP(source_name); DUP(source_version); SHARE(license); DUP(purl);
+	SHARE(cataloger); DUP(location); SHARE(modularity); DUP(owner);
+#undef SHARE
 #undef DUP
 	q->files = NULL;
 	if (p->nfiles) {
@@ -54,6 +59,13 @@ dd_code dd_sbom_add(struct dd_sbom *s, const struct dd_package *p, struct dd_err
 	if (dd_arena_status(a))
 		return dd_err_set(err, dd_arena_status(a), "out of memory adding package %s", p->name);
 	s->npkgs++;
+	return DD_OK;
+}
+
+dd_code dd_sbom_reserve(struct dd_sbom *s, size_t n, struct dd_err *err)
+{
+	if (dd_grow(&s->pkgs, &s->cap, n, sizeof *s->pkgs))
+		return dd_err_set(err, DD_ENOMEM, "out of memory for %zu packages", n);
 	return DD_OK;
 }
 
@@ -73,6 +85,8 @@ void dd_sbom_warn(struct dd_sbom *s, const char *fmt, ...)
 
 static int cmpstr(const char *a, const char *b)
 {
+	if (a == b)
+		return 0; /* NULL and NULL, or a string dd_sbom_add shared */
 	if (!a || !b)
 		return (a != NULL) - (b != NULL);
 	return strcmp(a, b);
@@ -91,6 +105,12 @@ static int cmp_pkg(const void *x, const void *y)
 
 void dd_sbom_sort(struct dd_sbom *s)
 {
-	if (s->npkgs > 1)
+	/* Catalogers walk the view in path order, which is often name order
+	 * already (node_modules/NAME): then there is nothing to do, and
+	 * glibc's qsort, a stable merge sort, would keep that order too. */
+	size_t i = 1;
+	while (i < s->npkgs && cmp_pkg(&s->pkgs[i - 1], &s->pkgs[i]) <= 0)
+		i++;
+	if (i < s->npkgs)
 		qsort(s->pkgs, s->npkgs, sizeof *s->pkgs, cmp_pkg);
 }

@@ -14,8 +14,15 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
+#define MAX_WANTS 64
+
 struct wants_ud {
 	bool os_only;
+	/* The wants_path of every cataloger taking part, gathered once: the
+	 * image reader asks for every entry of every layer. */
+	bool (*path[MAX_WANTS])(const char *path, size_t len);
+	size_t npath;
+	bool all;               /* more than MAX_WANTS: ask the list itself */
 };
 
 static bool included(const struct dd_cataloger *c, bool os_only)
@@ -23,11 +30,32 @@ static bool included(const struct dd_cataloger *c, bool os_only)
 	return !(os_only && c->kind == DD_CATALOGER_LANG);
 }
 
+static void wants_init(struct wants_ud *w, bool os_only)
+{
+	w->os_only = os_only;
+	w->npath = 0;
+	w->all = false;
+	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
+		if (included(*c, os_only) && (*c)->wants_path) {
+			if (w->npath == MAX_WANTS) {
+				w->all = true; /* a longer list than we planned for */
+				return;
+			}
+			w->path[w->npath++] = (*c)->wants_path;
+		}
+}
+
 static bool want_path(void *ud, const char *path, size_t len)
 {
 	const struct wants_ud *w = ud;
-	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
-		if (included(*c, w->os_only) && (*c)->wants_path && (*c)->wants_path(path, len))
+	if (w->all) {
+		for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
+			if (included(*c, w->os_only) && (*c)->wants_path && (*c)->wants_path(path, len))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < w->npath; i++)
+		if (w->path[i](path, len))
 			return true;
 	return false;
 }
@@ -120,7 +148,8 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 		goto done;
 	}
-	struct wants_ud wu = { os_only };
+	struct wants_ud wu;
+	wants_init(&wu, os_only);
 	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
 				 .ud = &wu, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))

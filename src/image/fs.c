@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Merged filesystem view (fs.h). Entries live in a hash map by path; each
- * keeps a chain of the versions lower layers wrote. A second map counts,
- * for every directory prefix, how many entries lie below it, so that a
- * whiteout or opaque marker of a directory with nothing kept below it (the
- * common case, and the hostile "a million whiteouts" case) costs one
- * lookup instead of a scan of the whole view.
+ * keeps a chain of the versions lower layers wrote. A second map knows
+ * every directory with entries below it (count_below), so that a whiteout
+ * or opaque marker of a directory with nothing kept below it (the common
+ * case, and the hostile "a million whiteouts" case) costs one lookup
+ * instead of a scan of the whole view.
  */
 #include "image/fs.h"
 #include "util/alloc.h"
@@ -13,6 +13,7 @@
 #include "util/limits.h"
 #include "util/map.h"
 #include "util/path.h"
+#include "util/strsort.h"
 
 struct dd_fs {
 	struct dd_map map;      /* path -> struct dd_fs_file * (top version) */
@@ -63,25 +64,36 @@ dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err)
 	return DD_OK;
 }
 
-/* Adds delta to the count of every proper prefix of path. */
-static dd_code count_prefixes(struct dd_fs *fs, const char *path, int delta, struct dd_err *err)
+/* fs->below holds, for each directory with something below it, the number
+ * of its children that count: entries directly in it, and subdirectories
+ * that are in fs->below themselves. A new entry so costs one lookup when
+ * its directory already has entries (the common case) and one more per
+ * directory level that it is the first below, instead of one per level. */
+static dd_code count_below(struct dd_fs *fs, const char *path, size_t n, struct dd_err *err)
 {
-	for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
-		size_t n = (size_t)(s - path);
-		if (delta > 0) {
-			void **v = dd_map_ref(&fs->below, path, n, NULL, err);
-			if (!v)
-				return DD_ENOMEM;
-			*v = (void *)((uintptr_t)*v + 1);
-			continue;
-		}
-		void **v = dd_map_ref(&fs->below, path, n, NULL, NULL);
-		if (!v || (uintptr_t)*v <= 1)
-			dd_map_del(&fs->below, path, n);
-		else
-			*v = (void *)((uintptr_t)*v - 1);
+	for (const char *s; (s = memrchr(path, '/', n)); n = (size_t)(s - path)) {
+		bool added;
+		void **v = dd_map_ref(&fs->below, path, (size_t)(s - path), &added, err);
+		if (!v)
+			return DD_ENOMEM;
+		*v = (void *)((uintptr_t)*v + 1);
+		if (!added)
+			break;
 	}
 	return DD_OK;
+}
+
+static void uncount_below(struct dd_fs *fs, const char *path, size_t n)
+{
+	for (const char *s; (s = memrchr(path, '/', n)); n = (size_t)(s - path)) {
+		size_t dn = (size_t)(s - path);
+		uintptr_t c = (uintptr_t)dd_map_get(&fs->below, path, dn);
+		if (c > 1) {
+			dd_map_put(&fs->below, path, dn, (void *)(c - 1), NULL, NULL);
+			break;
+		}
+		dd_map_del(&fs->below, path, dn); /* its parent loses a child */
+	}
 }
 
 static bool below(const char *path, size_t plen, const char *dir, size_t dlen)
@@ -105,7 +117,7 @@ static void del_entry(struct dd_fs *fs, const char *key, size_t klen)
 	memcpy(tmp, key, n); /* the key dies with the slot */
 	tmp[n] = '\0';
 	dd_map_del(&fs->map, key, klen);
-	count_prefixes(fs, tmp, -1, NULL);
+	uncount_below(fs, tmp, n);
 }
 
 static void remove_below(struct dd_fs *fs, const char *dir, size_t dlen, int below_layer)
@@ -132,7 +144,7 @@ static dd_code put(struct dd_fs *fs, struct dd_fs_file *e, struct dd_err *err)
 		return DD_ENOMEM;
 	e->lower = *v;
 	*v = e;
-	return e->lower ? DD_OK : count_prefixes(fs, e->path, +1, err);
+	return e->lower ? DD_OK : count_below(fs, e->path, n, err);
 }
 
 dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
@@ -147,6 +159,25 @@ dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *e
 	if (dd_arena_status(fs->arena))
 		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
 	return put(fs, e, err);
+}
+
+dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err)
+{
+	/* The directories are fewer than the paths, except in trees of one
+	 * file per directory (node_modules/NAME/package.json): room for as
+	 * many as paths spares those the growing, at 24 bytes a slot. */
+	dd_code rc = dd_map_reserve(&fs->map, fs->map.count + n, err);
+	return rc ? rc : dd_map_reserve(&fs->below, fs->below.count + n, err);
+}
+
+void dd_fs_prefetch(const struct dd_fs *fs, const char *path)
+{
+	size_t n = strlen(path);
+	dd_map_prefetch(&fs->map, path, n);
+	dd_map_prefetch(&fs->below, path, n);
+	const char *s = memrchr(path, '/', n);
+	if (s)
+		dd_map_prefetch(&fs->below, path, (size_t)(s - path));
 }
 
 dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
@@ -232,31 +263,22 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 	}
 }
 
-/* Sorted as (path, entry) pairs: the comparison reads the path without
- * first loading each entry (a cache miss apiece on a view of 50,000 files). */
-struct sort_item {
-	const char *path;
-	const struct dd_fs_file *f;
-};
-
-static int cmp_item(const void *a, const void *b)
-{
-	return strcmp(((const struct sort_item *)a)->path, ((const struct sort_item *)b)->path);
-}
-
+/* Path order by dd_strsort: the view's paths share long prefixes
+ * ("usr/lib/python3/dist-packages/", "app/node_modules/"), which a
+ * comparison sort reads again on every comparison. */
 int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
 {
 	size_t n = fs->map.count, k = 0;
-	struct sort_item *v = dd_malloc((n ? n : 1) * sizeof *v);
+	struct dd_strsort_item *v = dd_malloc((n ? n : 1) * sizeof *v);
 	if (!v)
 		return -1;
 	const struct dd_map_slot *s;
 	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
-		v[k++] = (struct sort_item){ s->key, s->value };
-	qsort(v, k, sizeof *v, cmp_item);
+		v[k++] = (struct dd_strsort_item){ .s = s->key, .len = s->klen, .ud = s->value };
+	dd_strsort(v, k);
 	int rc = 0;
 	for (size_t i = 0; i < k && !rc; i++)
-		rc = fn(v[i].f, ud);
+		rc = fn(v[i].ud, ud);
 	free(v);
 	return rc;
 }

@@ -46,6 +46,12 @@ dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *e
 /* Like dd_fs_put, but path, link and data are borrowed: they must live as
  * long as fs (e.g. in an arena handed over with dd_fs_adopt). */
 dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err);
+/* Makes room for n more paths (a layer's entries) in one step instead of
+ * growing the table while they arrive. DD_ENOMEM only. */
+dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err);
+/* A hint before putting path a few entries later: starts loading what the
+ * put will look at (the view's tables are bigger than the caches). */
+void dd_fs_prefetch(const struct dd_fs *fs, const char *path);
 /* fs takes over arena a and frees it with itself. */
 dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err);
 /* Removes every entry (with its lower versions) for which drop() is true. */

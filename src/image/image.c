@@ -580,12 +580,17 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 		     struct dd_err *err)
 {
 	struct dd_layer *l = layers[i];
+	dd_code rrc = dd_fs_reserve(fs, l->nents, err);
+	if (rrc)
+		return rrc;
 	for (size_t k = 0; k < l->nopq; k++)
 		dd_fs_opaque(fs, l->opaques[k], i);
 	for (size_t k = 0; k < l->nwh; k++)
 		dd_fs_remove(fs, l->whiteouts[k]);
 	for (size_t k = 0; k < l->nents; k++) {
 		const struct dd_layer_ent *e = &l->ents[k];
+		if (k + 8 < l->nents && l->ents[k + 8].type != DD_LENT_GONE)
+			dd_fs_prefetch(fs, l->ents[k + 8].path);
 		if (e->type == DD_LENT_GONE)
 			continue;
 		struct dd_fs_file f = {
@@ -626,8 +631,10 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 		if (rc)
 			return rc;
 	}
+	/* Nothing lies below the lowest layer for it to shadow. */
 	struct shadow_ctx c = { l, i };
-	dd_fs_remove_if(fs, shadowed, &c);
+	if (i > 0)
+		dd_fs_remove_if(fs, shadowed, &c);
 	struct dd_arena *a = l->arena;
 	l->arena = NULL;
 	return dd_fs_adopt(fs, a, err);

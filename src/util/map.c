@@ -52,12 +52,16 @@ void dd_map_release(struct dd_map *m)
 	m->borrow = borrow;
 }
 
+/* Slots keep 31 bits of the hash (the 32nd is the tombstone flag): enough
+ * to index any table that fits in memory and to skip most key compares. */
+#define HASH_MASK 0x7fffffffu
+
 static struct dd_map_slot *find(const struct dd_map *m, const char *key, size_t klen,
-				uint64_t h, struct dd_map_slot **free_slot)
+				uint32_t h, struct dd_map_slot **free_slot)
 {
 	if (free_slot)
 		*free_slot = NULL;
-	if (!m->cap)
+	if (!m->cap || klen > UINT32_MAX)
 		return NULL;
 	size_t mask = m->cap - 1;
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -103,19 +107,35 @@ static dd_code rehash(struct dd_map *m, size_t cap, struct dd_err *err)
 	return DD_OK;
 }
 
+/* The capacity for n live entries: below half full, so that a table grown
+ * here runs a while before the 0.7 limit (tombstones included) again. */
+static size_t cap_for(size_t cap, size_t n)
+{
+	if (!cap)
+		cap = 16;
+	while (n * 10 >= cap * 5)
+		cap *= 2;
+	return cap;
+}
+
+dd_code dd_map_reserve(struct dd_map *m, size_t n, struct dd_err *err)
+{
+	size_t cap = cap_for(m->cap, n);
+	return cap > m->cap ? rehash(m, cap, err) : DD_OK;
+}
+
 void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 		  struct dd_err *err)
 {
 	if (added)
 		*added = false;
-	if ((m->used + 1) * 10 >= m->cap * 7) {
-		size_t cap = m->cap ? m->cap : 16;
-		while ((m->count + 1) * 10 >= cap * 5)
-			cap *= 2;
-		if (rehash(m, cap, err))
-			return NULL;
+	if (klen > UINT32_MAX) {
+		dd_err_set(err, DD_ELIMIT, "map key of %zu bytes", klen);
+		return NULL;
 	}
-	uint64_t h = map_hash(key, klen);
+	if ((m->used + 1) * 10 >= m->cap * 7 && rehash(m, cap_for(m->cap, m->count + 1), err))
+		return NULL;
+	uint32_t h = (uint32_t)map_hash(key, klen) & HASH_MASK;
 	struct dd_map_slot *slot;
 	struct dd_map_slot *s = find(m, key, klen, h, &slot);
 	if (s)
@@ -130,7 +150,7 @@ void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 	else if (!slot->key)
 		m->used++;
 	slot->key = k;
-	slot->klen = klen;
+	slot->klen = (uint32_t)klen;
 	slot->hash = h;
 	slot->value = NULL;
 	slot->dead = 0;
@@ -147,7 +167,7 @@ dd_code dd_map_put(struct dd_map *m, const char *key, size_t klen, void *value,
 		*old = NULL;
 	void **v = dd_map_ref(m, key, klen, NULL, err);
 	if (!v)
-		return DD_ENOMEM; /* the only failure; err is set */
+		return klen > UINT32_MAX ? DD_ELIMIT : DD_ENOMEM; /* err is set */
 	if (old)
 		*old = *v;
 	*v = value;
@@ -156,13 +176,21 @@ dd_code dd_map_put(struct dd_map *m, const char *key, size_t klen, void *value,
 
 void *dd_map_get(const struct dd_map *m, const char *key, size_t klen)
 {
-	struct dd_map_slot *s = find(m, key, klen, map_hash(key, klen), NULL);
+	if (!m->count)
+		return NULL; /* without hashing the key */
+	struct dd_map_slot *s = find(m, key, klen, (uint32_t)map_hash(key, klen) & HASH_MASK, NULL);
 	return s ? s->value : NULL;
+}
+
+void dd_map_prefetch(const struct dd_map *m, const char *key, size_t klen)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[(map_hash(key, klen) & HASH_MASK) & (m->cap - 1)], 1);
 }
 
 void *dd_map_del(struct dd_map *m, const char *key, size_t klen)
 {
-	struct dd_map_slot *s = find(m, key, klen, map_hash(key, klen), NULL);
+	struct dd_map_slot *s = find(m, key, klen, (uint32_t)map_hash(key, klen) & HASH_MASK, NULL);
 	if (!s)
 		return NULL;
 	void *v = s->value;

@@ -15,13 +15,15 @@
 
 #include "dd/err.h"
 
+/* 24 bytes: the views of big images hold maps of a few hundred thousand
+ * slots, whose size is memory the scan touches (and page-faults) again. */
 struct dd_map_slot {
 	char *key;       /* NULL = empty; the map's NUL-terminated copy, or the
 			  * caller's bytes (borrowed: no NUL at klen promised) */
-	size_t klen;
-	uint64_t hash;
 	void *value;
-	int dead;        /* tombstone */
+	uint32_t klen;   /* keys are shorter than 4 GiB (dd_map_ref says so) */
+	uint32_t hash : 31;
+	uint32_t dead : 1; /* tombstone */
 };
 
 struct dd_map {
@@ -36,15 +38,23 @@ void dd_map_init(struct dd_map *m);
 void dd_map_init_borrowed(struct dd_map *m);
 void dd_map_release(struct dd_map *m); /* frees copied keys, not values; init state after */
 
+/* Makes room for n entries in all, so that inserting up to n grows the
+ * table at most once, here. DD_ENOMEM only. */
+dd_code dd_map_reserve(struct dd_map *m, size_t n, struct dd_err *err);
 /* Inserts or replaces; *old (may be NULL) receives the replaced value. */
 dd_code dd_map_put(struct dd_map *m, const char *key, size_t klen, void *value,
-		   void **old, struct dd_err *err);
+		   void **old, struct dd_err *err); /* errors as dd_map_ref */
 /* The value slot of key, inserted with value NULL when absent (*added, may
  * be NULL, says so): one lookup where get-then-put would do two. The pointer
- * is valid until the next insertion. NULL only when out of memory. */
+ * is valid until the next insertion. NULL when out of memory (DD_ENOMEM) or
+ * when the key is 4 GiB or longer (DD_ELIMIT; no such key is ever found). */
 void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 		  struct dd_err *err);
 void *dd_map_get(const struct dd_map *m, const char *key, size_t klen);
+/* Starts loading the slot where key's probe begins into the cache, for a
+ * caller about to look up or insert many keys at random places in a big
+ * table: issued a few keys ahead, the lookup then finds it there. */
+void dd_map_prefetch(const struct dd_map *m, const char *key, size_t klen);
 /* Removes and returns the value, or NULL. */
 void *dd_map_del(struct dd_map *m, const char *key, size_t klen);
 
