@@ -52,16 +52,26 @@ dd_code dd_lang_parse_rust_audit_json(const unsigned char *d, size_t n, struct d
 	return rc;
 }
 
-dd_code dd_lang_parse_rust_elf(const unsigned char *d, size_t n, struct dd_lang_sink *s,
-			       struct dd_err *err)
+/* The .dep-v0 section of an ELF file. */
+static dd_code dep_section(const unsigned char *d, size_t n, struct dd_elf_shdr *sh,
+			   struct dd_err *err)
 {
 	struct dd_elf e;
 	dd_code rc = dd_elf_open(&e, d, n, err);
 	if (rc)
 		return rc;
-	struct dd_elf_shdr sh;
-	if (!dd_elf_section(&e, ".dep-v0", &sh))
+	if (!dd_elf_section(&e, ".dep-v0", sh))
 		return dd_err_set(err, DD_ENOTFOUND, "no .dep-v0 section");
+	return DD_OK;
+}
+
+dd_code dd_lang_parse_rust_elf(const unsigned char *d, size_t n, struct dd_lang_sink *s,
+			       struct dd_err *err)
+{
+	struct dd_elf_shdr sh;
+	dd_code rc = dep_section(d, n, &sh, err);
+	if (rc)
+		return rc;
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
@@ -114,13 +124,10 @@ out:
 static dd_code rust_extract(const unsigned char *d, size_t n, struct dd_arena *a,
 			    struct dd_catalog_part *out, struct dd_err *err)
 {
-	struct dd_elf e;
-	dd_code rc = dd_elf_open(&e, d, n, err);
+	struct dd_elf_shdr sh;
+	dd_code rc = dep_section(d, n, &sh, err);
 	if (rc)
 		return rc;
-	struct dd_elf_shdr sh;
-	if (!dd_elf_section(&e, ".dep-v0", &sh))
-		return dd_err_set(err, DD_ENOTFOUND, "no .dep-v0 section");
 	if (sh.size > RUST_AUDIT_MAX)
 		return dd_err_set(err, DD_ELIMIT, ".dep-v0: %llu bytes, more than %u",
 				  (unsigned long long)sh.size, RUST_AUDIT_MAX);
