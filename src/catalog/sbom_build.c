@@ -7,6 +7,7 @@
  * the image described and zero packages.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "catalog/catalog.h"
 #include "image/image.h"
@@ -14,15 +15,12 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-#define MAX_WANTS 64
-
 struct wants_ud {
 	bool os_only;
 	/* The wants_path of every cataloger taking part, gathered once: the
 	 * image reader asks for every entry of every layer. */
-	bool (*path[MAX_WANTS])(const char *path, size_t len);
+	bool (**path)(const char *path, size_t len);
 	size_t npath;
-	bool all;               /* more than MAX_WANTS: ask the list itself */
 };
 
 static bool included(const struct dd_cataloger *c, bool os_only)
@@ -30,30 +28,24 @@ static bool included(const struct dd_cataloger *c, bool os_only)
 	return !(os_only && c->kind == DD_CATALOGER_LANG);
 }
 
-static void wants_init(struct wants_ud *w, bool os_only)
+static dd_code wants_init(struct wants_ud *w, bool os_only, struct dd_err *err)
 {
+	size_t n = 0;
+	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
+		n++;
 	w->os_only = os_only;
 	w->npath = 0;
-	w->all = false;
+	if (!(w->path = dd_calloc(n + 1, sizeof *w->path)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
-		if (included(*c, os_only) && (*c)->wants_path) {
-			if (w->npath == MAX_WANTS) {
-				w->all = true; /* a longer list than we planned for */
-				return;
-			}
+		if (included(*c, os_only) && (*c)->wants_path)
 			w->path[w->npath++] = (*c)->wants_path;
-		}
+	return DD_OK;
 }
 
 static bool want_path(void *ud, const char *path, size_t len)
 {
 	const struct wants_ud *w = ud;
-	if (w->all) {
-		for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
-			if (included(*c, w->os_only) && (*c)->wants_path && (*c)->wants_path(path, len))
-				return true;
-		return false;
-	}
 	for (size_t i = 0; i < w->npath; i++)
 		if (w->path[i](path, len))
 			return true;
@@ -139,6 +131,7 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	struct dd_image *img = NULL;
 	struct dd_sbom *s = NULL;
 	struct dd_fs *fs = NULL;
+	struct wants_ud wu = { 0 };
 	if (rc)
 		goto done;
 	if ((rc = dd_image_open_lazy(image, opts, &img, err)))
@@ -148,8 +141,8 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 		goto done;
 	}
-	struct wants_ud wu;
-	wants_init(&wu, os_only);
+	if ((rc = wants_init(&wu, os_only, err)))
+		goto done;
 	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
 				 .ud = &wu, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
@@ -169,5 +162,6 @@ done:
 	dd_image_close(img);
 	dd_sbom_free(s);
 	dd_buf_release(&fp);
+	free(wu.path);
 	return rc;
 }
