@@ -6,24 +6,8 @@
 #include "catalog/catalog.h"
 #include "catalog/os_pkgdb.h"
 #include "dd_test.h"
+#include "os_test_util.h"
 #include "util/alloc.h"
-
-static void put(struct dd_fs *fs, const char *path, const char *text, int layer)
-{
-	struct dd_err err;
-	struct dd_fs_file f = { .path = path, .type = DD_FS_REG, .layer = layer,
-				.data = (const unsigned char *)text, .size = strlen(text) };
-	ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
-}
-
-static struct dd_sbom *run(struct dd_fs *fs)
-{
-	struct dd_sbom *s = dd_sbom_new();
-	struct dd_err err;
-	ASSERT_OK(dd_catalog_run(fs, s, true, &err), &err);
-	dd_sbom_sort(s);
-	return s;
-}
 
 static const char db[] =
 	"C:Q1abc=\nP:musl\nV:1.1.22-r3\nA:x86_64\nS:1\nI:2\nT:the musl c library\nL:MIT\n"
@@ -34,10 +18,10 @@ static const char db[] =
 DD_TEST(fields_files_purl)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "etc/alpine-release", "3.10.4\n", 0);
-	put(fs, "etc/os-release", "ID=alpine\nVERSION_ID=3.10.4\n", 0);
-	put(fs, "lib/apk/db/installed", db, 0);
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "etc/alpine-release", "3.10.4\n", 0);
+	os_put(fs, "etc/os-release", "ID=alpine\nVERSION_ID=3.10.4\n", 0);
+	os_put(fs, "lib/apk/db/installed", db, 0);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 2);
 	EXPECT_EQ_INT(s->nwarnings, 0);
 	const struct dd_package *p = &s->pkgs[0];
@@ -66,13 +50,13 @@ DD_TEST(fields_files_purl)
 DD_TEST(malformed_records)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "lib/apk/db/installed",
-	    "this is a corrupt db\nP:x\nV:1\n\n"     /* 1: bad line, whole record out */
-	    "P:nover\nA:x86_64\n\n"                  /* 5 */
-	    "P:ok\nV:2\nR:topfile\nF:../../etc\nR:passwd\n\n" /* 8 */
-	    "\n\nV:1\n",                             /* 16: no name */
-	    0);
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "lib/apk/db/installed",
+	       "this is a corrupt db\nP:x\nV:1\n\n"     /* 1: bad line, whole record out */
+	       "P:nover\nA:x86_64\n\n"                  /* 5 */
+	       "P:ok\nV:2\nR:topfile\nF:../../etc\nR:passwd\n\n" /* 8 */
+	       "\n\nV:1\n",                             /* 16: no name */
+	       0);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 1);
 	EXPECT_STR_EQ(s->pkgs[0].name, "ok");
 	ASSERT_EQ_INT(s->pkgs[0].nfiles, 2);
@@ -106,8 +90,8 @@ DD_TEST(path_expansion_is_bounded)
 	}
 	text[o] = '\0';
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "lib/apk/db/installed", text, 0);
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "lib/apk/db/installed", text, 0);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 1);
 	size_t bytes = 0;
 	for (size_t i = 0; i < s->pkgs[0].nfiles; i++)
@@ -122,9 +106,9 @@ DD_TEST(path_expansion_is_bounded)
 DD_TEST(layers)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "lib/apk/db/installed", "P:a\nV:1\n\nP:b\nV:1\n", 0);
-	put(fs, "lib/apk/db/installed", "P:a\nV:1\n\nP:b\nV:2\n\nP:c\nV:1\n", 1);
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "lib/apk/db/installed", "P:a\nV:1\n\nP:b\nV:1\n", 0);
+	os_put(fs, "lib/apk/db/installed", "P:a\nV:1\n\nP:b\nV:2\n\nP:c\nV:1\n", 1);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 3);
 	EXPECT_EQ_INT(s->pkgs[0].layer, 0);
 	EXPECT_EQ_INT(s->pkgs[1].layer, 1);
@@ -136,25 +120,9 @@ DD_TEST(layers)
 DD_TEST(out_of_memory_at_each_allocation)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "etc/alpine-release", "3.10.4\n", 0);
-	put(fs, "lib/apk/db/installed", db, 0);
-	put(fs, "lib/apk/db/installed", db, 1);
-	unsigned failures = 0;
-	for (unsigned long n = 1; n < 2000; n++) {
-		struct dd_sbom *s = dd_sbom_new();
-		if (!s)
-			continue;
-		struct dd_err err;
-		dd_alloc_fail_at(n);
-		dd_code rc = dd_catalog_run(fs, s, true, &err);
-		unsigned long used = dd_alloc_count();
-		dd_alloc_fail_at(0);
-		EXPECT_TRUE(rc == DD_OK || rc == DD_ENOMEM);
-		failures += rc == DD_ENOMEM;
-		dd_sbom_free(s);
-		if (used < n)
-			break;
-	}
-	EXPECT_TRUE(failures > 0);
+	os_put(fs, "etc/alpine-release", "3.10.4\n", 0);
+	os_put(fs, "lib/apk/db/installed", db, 0);
+	os_put(fs, "lib/apk/db/installed", db, 1);
+	os_expect_every_allocation_failure(fs, 2000);
 	dd_fs_free(fs);
 }

@@ -3,15 +3,8 @@
 #include "catalog/catalog.h"
 #include "catalog/os_pkgdb.h"
 #include "dd_test.h"
+#include "os_test_util.h"
 #include "util/arena.h"
-
-static void put(struct dd_fs *fs, const char *path, const char *text)
-{
-	struct dd_err err;
-	struct dd_fs_file f = { .path = path, .type = DD_FS_REG,
-				.data = (const unsigned char *)text, .size = strlen(text) };
-	ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
-}
 
 static void link_(struct dd_fs *fs, const char *path, const char *target)
 {
@@ -20,23 +13,15 @@ static void link_(struct dd_fs *fs, const char *path, const char *target)
 	ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
 }
 
-static struct dd_sbom *run(struct dd_fs *fs)
-{
-	struct dd_sbom *s = dd_sbom_new();
-	struct dd_err err;
-	ASSERT_OK(dd_catalog_run(fs, s, true, &err), &err);
-	return s;
-}
-
 DD_TEST(os_release_symlink_and_debian_point_version)
 {
 	struct dd_fs *fs = dd_fs_new();
 	link_(fs, "etc/os-release", "../usr/lib/os-release");
-	put(fs, "usr/lib/os-release",
-	    "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
-	    "VERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n");
-	put(fs, "etc/debian_version", "12.15\n");
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "usr/lib/os-release",
+	       "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+	       "VERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n", 0);
+	os_put(fs, "etc/debian_version", "12.15\n", 0);
+	struct dd_sbom *s = os_run(fs);
 	EXPECT_STR_EQ(s->distro.id, "debian");
 	EXPECT_STR_EQ(s->distro.version_id, "12");
 	EXPECT_STR_EQ(s->distro.version, "12.15");
@@ -50,10 +35,10 @@ DD_TEST(os_release_symlink_and_debian_point_version)
 DD_TEST(ubuntu_keeps_debian_version_out)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "etc/os-release", "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"22.04\"\n"
-				  "VERSION_CODENAME=jammy\n");
-	put(fs, "etc/debian_version", "bookworm/sid\n");
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "etc/os-release", "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"22.04\"\n"
+				     "VERSION_CODENAME=jammy\n", 0);
+	os_put(fs, "etc/debian_version", "bookworm/sid\n", 0);
+	struct dd_sbom *s = os_run(fs);
 	EXPECT_STR_EQ(s->distro.id, "ubuntu");
 	EXPECT_STR_EQ(s->distro.id_like, "debian");
 	EXPECT_STR_EQ(s->distro.version_id, "22.04");
@@ -65,9 +50,9 @@ DD_TEST(ubuntu_keeps_debian_version_out)
 DD_TEST(alpine_release_gives_point_version)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "etc/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.10\n");
-	put(fs, "etc/alpine-release", "3.10.4\n");
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "etc/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.10\n", 0);
+	os_put(fs, "etc/alpine-release", "3.10.4\n", 0);
+	struct dd_sbom *s = os_run(fs);
 	EXPECT_STR_EQ(s->distro.id, "alpine");
 	EXPECT_STR_EQ(s->distro.version_id, "3.10.4");
 	dd_sbom_free(s);
@@ -75,8 +60,8 @@ DD_TEST(alpine_release_gives_point_version)
 
 	/* No os-release at all: alpine-release alone. */
 	fs = dd_fs_new();
-	put(fs, "etc/alpine-release", "3.10.4");
-	s = run(fs);
+	os_put(fs, "etc/alpine-release", "3.10.4", 0);
+	s = os_run(fs);
 	EXPECT_STR_EQ(s->distro.id, "alpine");
 	EXPECT_STR_EQ(s->distro.version_id, "3.10.4");
 	dd_sbom_free(s);
@@ -86,8 +71,8 @@ DD_TEST(alpine_release_gives_point_version)
 DD_TEST(debian_version_only)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put(fs, "etc/debian_version", "9.13\n");
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "etc/debian_version", "9.13\n", 0);
+	struct dd_sbom *s = os_run(fs);
 	EXPECT_STR_EQ(s->distro.id, "debian");
 	EXPECT_STR_EQ(s->distro.version_id, "9");
 	EXPECT_STR_EQ(s->distro.version, "9.13");
@@ -117,8 +102,8 @@ DD_TEST(redhat_release_and_friends)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct dd_fs *fs = dd_fs_new();
-		put(fs, cases[i].file, cases[i].text);
-		struct dd_sbom *s = run(fs);
+		os_put(fs, cases[i].file, cases[i].text, 0);
+		struct dd_sbom *s = os_run(fs);
 		EXPECT_STR_EQ(s->distro.id, cases[i].id);
 		EXPECT_STR_EQ(s->distro.version_id, cases[i].version);
 		if (cases[i].codename)
@@ -158,8 +143,8 @@ DD_TEST(symlink_loop_is_a_warning)
 	struct dd_fs *fs = dd_fs_new();
 	link_(fs, "etc/os-release", "os-release2");
 	link_(fs, "etc/os-release2", "os-release");
-	put(fs, "usr/lib/os-release", "ID=debian\nVERSION_ID=12\n");
-	struct dd_sbom *s = run(fs);
+	os_put(fs, "usr/lib/os-release", "ID=debian\nVERSION_ID=12\n", 0);
+	struct dd_sbom *s = os_run(fs);
 	EXPECT_STR_EQ(s->distro.id, "debian");
 	EXPECT_TRUE(s->nwarnings >= 1);
 	dd_sbom_free(s);
@@ -169,7 +154,7 @@ DD_TEST(symlink_loop_is_a_warning)
 DD_TEST(empty_image_has_no_distro)
 {
 	struct dd_fs *fs = dd_fs_new();
-	struct dd_sbom *s = run(fs);
+	struct dd_sbom *s = os_run(fs);
 	EXPECT_TRUE(s->distro.id == NULL);
 	EXPECT_EQ_INT(s->npkgs, 0);
 	EXPECT_EQ_INT(s->nwarnings, 0);

@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "catalog/os_pkgdb.h"
 #include "dd_test.h"
+#include "os_test_util.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -30,41 +31,19 @@ static struct dd_buf corpus(const char *rel)
 	return b;
 }
 
-static void put_bytes(struct dd_fs *fs, const char *path, const void *data, size_t n, int layer)
-{
-	struct dd_err err;
-	struct dd_fs_file f = { .path = path, .type = DD_FS_REG, .layer = layer,
-				.data = data, .size = n };
-	ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
-}
-
 static void put_corpus(struct dd_fs *fs, const char *path, const char *rel, int layer)
 {
 	struct dd_buf b = corpus(rel);
-	put_bytes(fs, path, b.data, b.len, layer);
+	os_put_bytes(fs, path, b.data, b.len, layer);
 	dd_buf_release(&b);
-}
-
-static void put_text(struct dd_fs *fs, const char *path, const char *text)
-{
-	put_bytes(fs, path, text, strlen(text), 0);
-}
-
-static struct dd_sbom *run(struct dd_fs *fs)
-{
-	struct dd_sbom *s = dd_sbom_new();
-	struct dd_err err;
-	ASSERT_OK(dd_catalog_run(fs, s, true, &err), &err);
-	dd_sbom_sort(s);
-	return s;
 }
 
 DD_TEST(bdb_inline_and_overflow)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put_text(fs, "etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"9.3\"\n");
+	os_put(fs, "etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"9.3\"\n", 0);
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/two", 0);
-	struct dd_sbom *s = run(fs);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 2);
 	EXPECT_EQ_INT(s->nwarnings, 0);
 	const struct dd_package *p = &s->pkgs[0];
@@ -95,7 +74,7 @@ DD_TEST(bdb_layers_and_damage)
 	struct dd_fs *fs = dd_fs_new();
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/two", 0);
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/overflow-two", 2);
-	struct dd_sbom *s = run(fs);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 2);
 	EXPECT_STR_EQ(s->pkgs[0].name, "bash");
 	EXPECT_EQ_INT(s->pkgs[0].layer, 0);
@@ -108,7 +87,7 @@ DD_TEST(bdb_layers_and_damage)
 	/* Written on a big-endian host: same packages. */
 	fs = dd_fs_new();
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/big-endian", 0);
-	s = run(fs);
+	s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 2);
 	EXPECT_STR_EQ(s->pkgs[0].name, "bash");
 	EXPECT_STR_EQ(s->pkgs[1].name, "glibc");
@@ -119,7 +98,7 @@ DD_TEST(bdb_layers_and_damage)
 	/* An overflow page that points at itself: the record is skipped. */
 	fs = dd_fs_new();
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/overflow-loop", 0);
-	s = run(fs);
+	s = os_run(fs);
 	EXPECT_EQ_INT(s->npkgs, 0);
 	ASSERT_EQ_INT(s->nwarnings, 1);
 	EXPECT_STR_EQ(s->warnings[0], "var/lib/rpm/Packages: page 2 item 3: overflow chain: page 1 "
@@ -130,8 +109,8 @@ DD_TEST(bdb_layers_and_damage)
 	/* Not a Berkeley DB at all. */
 	fs = dd_fs_new();
 	static const char junk[1024] = "junk";
-	put_bytes(fs, "var/lib/rpm/Packages", junk, sizeof junk, 0);
-	s = run(fs);
+	os_put_bytes(fs, "var/lib/rpm/Packages", junk, sizeof junk, 0);
+	s = os_run(fs);
 	EXPECT_EQ_INT(s->npkgs, 0);
 	ASSERT_EQ_INT(s->nwarnings, 1);
 	EXPECT_STR_EQ(s->warnings[0], "var/lib/rpm/Packages: not a Berkeley DB hash file (magic 00000000)");
@@ -143,7 +122,7 @@ DD_TEST(ndb)
 {
 	struct dd_fs *fs = dd_fs_new();
 	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/two", 0);
-	struct dd_sbom *s = run(fs);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 2);
 	EXPECT_STR_EQ(s->pkgs[0].name, "bash");
 	EXPECT_STR_EQ(s->pkgs[1].name, "glibc");
@@ -154,7 +133,7 @@ DD_TEST(ndb)
 
 	fs = dd_fs_new();
 	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/overlap", 0);
-	s = run(fs);
+	s = os_run(fs);
 	EXPECT_EQ_INT(s->npkgs, 1);
 	ASSERT_EQ_INT(s->nwarnings, 1);
 	EXPECT_STR_EQ(s->warnings[0], "usr/lib/sysimage/rpm/Packages.db: slot 1 (pkgidx 2): bad blob header at offset 4096, skipped");
@@ -164,7 +143,7 @@ DD_TEST(ndb)
 	/* Two slots naming the same blob: read once. */
 	fs = dd_fs_new();
 	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/dup-slot", 0);
-	s = run(fs);
+	s = os_run(fs);
 	EXPECT_EQ_INT(s->npkgs, 1);
 	ASSERT_EQ_INT(s->nwarnings, 1);
 	EXPECT_STR_EQ(s->warnings[0], "usr/lib/sysimage/rpm/Packages.db: slot 1 (pkgidx 1): blocks overlap another blob, skipped");
@@ -173,7 +152,7 @@ DD_TEST(ndb)
 
 	fs = dd_fs_new();
 	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/truncated", 0);
-	s = run(fs);
+	s = os_run(fs);
 	EXPECT_EQ_INT(s->npkgs, 0);
 	ASSERT_EQ_INT(s->nwarnings, 1);
 	EXPECT_TRUE(strstr(s->warnings[0], "outside the file") != NULL);
@@ -217,12 +196,12 @@ DD_TEST(sqlite_from_memory)
 {
 	struct dd_buf b = make_sqlite(true);
 	struct dd_fs *fs = dd_fs_new();
-	put_text(fs, "etc/os-release", "ID=rocky\nVERSION_ID=\"8.9\"\n");
-	put_bytes(fs, "var/lib/rpm/rpmdb.sqlite", b.data, b.len, 0);
+	os_put(fs, "etc/os-release", "ID=rocky\nVERSION_ID=\"8.9\"\n", 0);
+	os_put_bytes(fs, "var/lib/rpm/rpmdb.sqlite", b.data, b.len, 0);
 	/* Also a Packages file in the same directory: sqlite wins. */
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/two", 0);
 	dd_buf_release(&b);
-	struct dd_sbom *s = run(fs);
+	struct dd_sbom *s = os_run(fs);
 	ASSERT_EQ_INT(s->npkgs, 2);
 	EXPECT_STR_EQ(s->pkgs[0].name, "bash");
 	EXPECT_STR_EQ(s->pkgs[0].location, "var/lib/rpm/rpmdb.sqlite");
@@ -236,8 +215,8 @@ DD_TEST(sqlite_from_memory)
 
 	/* Not SQLite, and SQLite without the table. */
 	fs = dd_fs_new();
-	put_text(fs, "usr/share/rpm/rpmdb.sqlite", "SQLite format 3 but not really, no...........................................................................................");
-	s = run(fs);
+	os_put(fs, "usr/share/rpm/rpmdb.sqlite", "SQLite format 3 but not really, no...........................................................................................", 0);
+	s = os_run(fs);
 	EXPECT_EQ_INT(s->npkgs, 0);
 	EXPECT_EQ_INT(s->nwarnings, 1);
 	dd_sbom_free(s);
@@ -262,26 +241,10 @@ DD_TEST(wants_paths)
 DD_TEST(out_of_memory_at_each_allocation)
 {
 	struct dd_fs *fs = dd_fs_new();
-	put_text(fs, "etc/os-release", "ID=rhel\nVERSION_ID=9.3\n");
+	os_put(fs, "etc/os-release", "ID=rhel\nVERSION_ID=9.3\n", 0);
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/two", 0);
 	put_corpus(fs, "var/lib/rpm/Packages", "rpm_bdb/overflow-two", 1);
 	put_corpus(fs, "usr/lib/sysimage/rpm/Packages.db", "rpm_ndb/two", 0);
-	unsigned failures = 0;
-	for (unsigned long n = 1; n < 5000; n++) {
-		struct dd_sbom *s = dd_sbom_new();
-		if (!s)
-			continue;
-		struct dd_err err;
-		dd_alloc_fail_at(n);
-		dd_code rc = dd_catalog_run(fs, s, true, &err);
-		unsigned long used = dd_alloc_count();
-		dd_alloc_fail_at(0);
-		EXPECT_TRUE(rc == DD_OK || rc == DD_ENOMEM);
-		failures += rc == DD_ENOMEM;
-		dd_sbom_free(s);
-		if (used < n)
-			break;
-	}
-	EXPECT_TRUE(failures > 0);
+	os_expect_every_allocation_failure(fs, 5000);
 	dd_fs_free(fs);
 }
