@@ -257,10 +257,13 @@ static bool wants_path(const char *path, size_t len)
 	return len == sizeof db - 1 && memcmp(path, db, len) == 0;
 }
 
+static const char *const path_ends[] = { "lib/apk/db/installed", NULL };
+
 const struct dd_cataloger dd_cataloger_apk = {
 	.name = "apk",
 	.version = 1,
 	.kind = DD_CATALOGER_OS,
 	.wants_path = wants_path,
+	.path_ends = path_ends,
 	.run = run,
 };

@@ -86,10 +86,13 @@ static dd_code cargo_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "cargo-lock", cargo_wants, cargo_file, err);
 }
 
+static const char *const path_ends[] = { "Cargo.lock", NULL };
+
 const struct dd_cataloger dd_cataloger_cargo_lock = {
 	.name = "cargo-lock",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = cargo_wants,
+	.path_ends = path_ends,
 	.run = cargo_run,
 };

@@ -3,6 +3,10 @@
  * The cataloger list: a new ecosystem is one file plus one line here. Order
  * matters only in that distro detection runs first (purls need the distro).
  */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "catalog/catalog.h"
 #include "catalog/elf_section.h"
 #include "catalog/ownership.h"
@@ -53,6 +57,89 @@ const struct dd_cataloger *const dd_catalogers[] = {
 	NULL,
 };
 
+_Static_assert(sizeof dd_catalogers / sizeof *dd_catalogers - 1 <= 32,
+	       "a dd_catalog_set has a bit per cataloger");
+
+/* The bucket of a path's last four bytes, ASCII letters folded to lower
+ * case (other bytes change too, the same way for an ending and a path). */
+static unsigned end_bucket(const char *end4)
+{
+	uint32_t w;
+	memcpy(&w, end4, 4);
+	return ((w | 0x20202020u) * 0x9e3779b1u) >> 24;
+}
+
+static bool takes_part(const struct dd_cataloger *c, bool os_only)
+{
+	return !(os_only && c->kind == DD_CATALOGER_LANG);
+}
+
+void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only)
+{
+	memset(w, 0, sizeof *w);
+	for (unsigned i = 0; dd_catalogers[i]; i++) {
+		const struct dd_cataloger *c = dd_catalogers[i];
+		dd_catalog_set bit = (dd_catalog_set)1 << i;
+		if (!takes_part(c, os_only))
+			continue;
+		w->part |= bit;
+		if (c->wants_magic)
+			w->magic |= bit;
+		if (!c->wants_path)
+			continue;
+		if (!c->path_ends) {
+			w->always |= bit;
+			continue;
+		}
+		for (const char *const *e = c->path_ends; *e; e++) {
+			size_t n = strlen(*e);
+			if (n < 4) { /* the contract says >= 4; asked of everything rather than missed */
+				w->always |= bit;
+				break;
+			}
+			w->by_end[end_bucket(*e + n - 4)] |= bit;
+		}
+	}
+}
+
+static bool ends_in(const char *const *ends, const char *path, size_t len)
+{
+	for (; *ends; ends++) {
+		size_t n = strlen(*ends);
+		if (n <= len && strncasecmp(path + len - n, *ends, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const char *path,
+				     size_t len)
+{
+	dd_catalog_set ask = w->always | (len >= 4 ? w->by_end[end_bucket(path + len - 4)] : 0);
+	dd_catalog_set out = 0;
+	while (ask) {
+		unsigned i = (unsigned)__builtin_ctz(ask);
+		ask &= ask - 1;
+		const struct dd_cataloger *c = dd_catalogers[i];
+		if ((!c->path_ends || ends_in(c->path_ends, path, len)) && c->wants_path(path, len))
+			out |= (dd_catalog_set)1 << i;
+	}
+	return out;
+}
+
+dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const unsigned char *head,
+				      size_t n)
+{
+	dd_catalog_set ask = w->magic, out = 0;
+	while (ask) {
+		unsigned i = (unsigned)__builtin_ctz(ask);
+		ask &= ask - 1;
+		if (dd_catalogers[i]->wants_magic(head, n))
+			out |= (dd_catalog_set)1 << i;
+	}
+	return out;
+}
+
 dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
@@ -62,7 +149,7 @@ dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct
 	*out = NULL;
 	*outlen = 0;
 	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++) {
-		if ((os_only && (*c)->kind == DD_CATALOGER_LANG) || !(*c)->wants_magic ||
+		if (!takes_part(*c, os_only) || !(*c)->wants_magic ||
 		    !(*c)->wants_magic(d, head))
 			continue;
 		struct dd_catalog_part p;
@@ -88,16 +175,55 @@ dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct
 	return DD_OK;
 }
 
-struct snapshot {
-	const struct dd_fs_file **v;
-	size_t n;
-};
-
 static int snapshot_add(const struct dd_fs_file *f, void *ud)
 {
-	struct snapshot *s = ud;
-	s->v[s->n++] = f;
+	const struct dd_fs_file ***v = ud;
+	*(*v)++ = f;
 	return 0;
+}
+
+/* Each cataloger's share of the view (ctx->files), in path order: the view
+ * sorted once, then dealt out by what each cataloger wants. On DD_ENOMEM
+ * the catalogers walk the whole view instead (*all NULL). */
+struct shares {
+	const struct dd_fs_file **all;   /* the shares, one after another */
+	size_t at[33];                   /* share i is all[at[i] .. at[i+1]) */
+};
+
+static void deal(const struct dd_fs *fs, bool os_only, struct shares *sh)
+{
+	size_t n = dd_fs_count(fs);
+	struct dd_catalog_wants w;
+	dd_catalog_wants_init(&w, os_only);
+	const struct dd_fs_file **files = dd_calloc(n + 1, sizeof *files), **end = files;
+	dd_catalog_set *sets = dd_calloc(n + 1, sizeof *sets);
+	size_t count[32] = { 0 }, total = 0;
+	sh->all = NULL;
+	if (!files || !sets || dd_fs_each(fs, snapshot_add, &end) != 0)
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		const struct dd_fs_file *f = files[k];
+		dd_catalog_set s = dd_catalog_wants_path(&w, f->path, strlen(f->path));
+		if (f->type == DD_FS_REG && f->data && w.magic)
+			s |= dd_catalog_wants_magic(&w, f->data, f->size < DD_MAGIC_BYTES ? f->size : DD_MAGIC_BYTES);
+		sets[k] = s;
+		for (; s; s &= s - 1, total++)
+			count[__builtin_ctz(s)]++;
+	}
+	if (!(sh->all = dd_malloc((total + 1) * sizeof *sh->all)))
+		goto out;
+	size_t fill[32];
+	sh->at[0] = 0;
+	for (unsigned i = 0; i < 32; i++) {
+		fill[i] = sh->at[i];
+		sh->at[i + 1] = sh->at[i] + count[i];
+	}
+	for (size_t k = 0; k < n; k++)
+		for (dd_catalog_set s = sets[k]; s; s &= s - 1)
+			sh->all[fill[__builtin_ctz(s)]++] = files[k];
+out:
+	free(files);
+	free(sets);
 }
 
 int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
@@ -114,29 +240,31 @@ int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
 dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_only,
 		       struct dd_err *err)
 {
-	struct dd_catalog_ctx ctx = { .fs = fs, .sbom = sbom };
-	struct snapshot snap = { dd_calloc(dd_fs_count(fs) + 1, sizeof *snap.v), 0 };
-	if (snap.v && dd_fs_each(fs, snapshot_add, &snap) == 0) {
-		ctx.files = snap.v;
-		ctx.nfiles = snap.n;
-	}
+	struct shares sh;
+	deal(fs, os_only, &sh);
 	for (enum dd_cataloger_kind kind = DD_CATALOGER_DISTRO; kind <= DD_CATALOGER_LANG; kind++) {
 		if (os_only && kind == DD_CATALOGER_LANG)
 			break;
-		for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++) {
-			if ((*c)->kind != kind)
+		for (unsigned i = 0; dd_catalogers[i]; i++) {
+			const struct dd_cataloger *c = dd_catalogers[i];
+			if (c->kind != kind)
 				continue;
+			struct dd_catalog_ctx ctx = { .fs = fs, .sbom = sbom };
+			if (sh.all) {
+				ctx.files = sh.all + sh.at[i];
+				ctx.nfiles = sh.at[i + 1] - sh.at[i];
+			}
 			struct dd_err e;
 			dd_err_clear(&e);
-			dd_code rc = (*c)->run(&ctx, &e);
+			dd_code rc = c->run(&ctx, &e);
 			if (rc == DD_ENOMEM) {
-				free(snap.v);
-				return dd_err_set(err, rc, "%s: %s", (*c)->name, e.msg);
+				free(sh.all);
+				return dd_err_set(err, rc, "%s: %s", c->name, e.msg);
 			}
 			if (rc)
-				dd_sbom_warn(sbom, "%s: %s", (*c)->name, e.msg);
+				dd_sbom_warn(sbom, "%s: %s", c->name, e.msg);
 		}
 	}
-	free(snap.v);
+	free(sh.all);
 	return dd_catalog_ownership(sbom, err);
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dd/sbom.h"
 #include "image/fs.h"
@@ -21,9 +22,11 @@
 struct dd_catalog_ctx {
 	const struct dd_fs *fs;
 	struct dd_sbom *sbom;    /* add packages and warnings here; distro is set first */
-	/* Every entry of fs in path order, taken once by dd_catalog_run() so
-	 * that catalogers walking the whole view do not each sort it again
-	 * (dd_fs_each sorts per call). NULL when the caller built ctx itself. */
+	/* The entries of fs that the running cataloger wants (its wants_path
+	 * or wants_magic says yes), in path order: dd_catalog_run() sorts the
+	 * view once and hands each cataloger its own share, so that fifteen
+	 * catalogers do not each walk all 50,000 files of a node_modules tree.
+	 * NULL when the caller built ctx itself: then the walk is every entry. */
 	const struct dd_fs_file *const *files;
 	size_t nfiles;
 };
@@ -49,6 +52,11 @@ struct dd_cataloger {
 	unsigned version;        /* bump when output for the same input changes */
 	enum dd_cataloger_kind kind;
 	bool (*wants_path)(const char *path, size_t len);              /* canonical path */
+	/* Endings of every path wants_path can accept ("package.json",
+	 * ".jar"), ASCII case ignored, each at least 4 bytes; NULL-terminated.
+	 * Only paths with one of them are asked (dd_catalog_wants_path), which
+	 * spares most files of a layer any call. NULL: asked of every path. */
+	const char *const *path_ends;
 	bool (*wants_magic)(const unsigned char *head, size_t n);      /* may be NULL */
 	/* With wants_magic, may be NULL: called while the layer streams, on
 	 * the whole of a file the magic accepted, to take the one section
@@ -60,9 +68,10 @@ struct dd_cataloger {
 	dd_code (*run)(const struct dd_catalog_ctx *ctx, struct dd_err *err);
 };
 
-/* Calls fn for every entry of ctx->fs in path order: over ctx->files when
- * dd_catalog_run() took the snapshot, else through dd_fs_each() (which sorts
- * on every call). Catalogers walking the whole view use this, never
+/* Calls fn, in path order, for every entry of ctx->fs that the running
+ * cataloger wants (ctx->files, from dd_catalog_run), or, when the caller
+ * built ctx itself, for every entry (through dd_fs_each, which sorts on
+ * every call): fn still checks what it is given. Catalogers use this, never
  * dd_fs_each. Returns fn's first non-zero result (which stops the walk),
  * -1 when out of memory, else 0. */
 int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
@@ -79,7 +88,29 @@ int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
 dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 
-/* NULL-terminated, in run order. */
+/* Which catalogers want what, for one scan: bit i of a dd_catalog_set is
+ * dd_catalogers[i]. Built from the catalogers taking part (all, or the OS
+ * ones), with the path endings indexed by their last four bytes, so that
+ * asking about a path calls only the wants_path of catalogers that declared
+ * its ending (and those that declared none). Read-only once built: the
+ * image reader's threads share one. */
+typedef uint32_t dd_catalog_set;
+struct dd_catalog_wants {
+	dd_catalog_set part;       /* taking part */
+	dd_catalog_set always;     /* taking part, with wants_path but no path_ends */
+	dd_catalog_set magic;      /* taking part, with wants_magic */
+	dd_catalog_set by_end[256];
+};
+void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only);
+/* The catalogers whose wants_path accepts path; the same set as asking each
+ * of them, faster. */
+dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const char *path,
+				     size_t len);
+/* The catalogers whose wants_magic accepts the first n bytes of a file. */
+dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const unsigned char *head,
+				      size_t n);
+
+/* NULL-terminated, in run order; at most 32 (dd_catalog_set). */
 extern const struct dd_cataloger *const dd_catalogers[];
 
 /* Runs every cataloger of the given kinds over fs, in list order. */

@@ -105,10 +105,13 @@ static dd_code composer_run(const struct dd_catalog_ctx *ctx, struct dd_err *err
 	return dd_lang_each_file(ctx, "composer", composer_wants, composer_file, err);
 }
 
+static const char *const path_ends[] = { "vendor/composer/installed.json", "composer.lock", NULL };
+
 const struct dd_cataloger dd_cataloger_composer = {
 	.name = "composer",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = composer_wants,
+	.path_ends = path_ends,
 	.run = composer_run,
 };

@@ -293,10 +293,13 @@ static bool wants_path(const char *path, size_t len)
 	return false;
 }
 
+static const char *const path_ends[] = { "-release", "debian_version", NULL };
+
 const struct dd_cataloger dd_cataloger_distro = {
 	.name = "distro",
 	.version = 1,
 	.kind = DD_CATALOGER_DISTRO,
 	.wants_path = wants_path,
+	.path_ends = path_ends,
 	.run = run,
 };

@@ -58,10 +58,13 @@ static dd_code deps_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "dotnet-deps", deps_wants, deps_file, err);
 }
 
+static const char *const path_ends[] = { ".deps.json", NULL };
+
 const struct dd_cataloger dd_cataloger_dotnet_deps = {
 	.name = "dotnet-deps",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = deps_wants,
+	.path_ends = path_ends,
 	.run = deps_run,
 };

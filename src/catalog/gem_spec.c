@@ -118,10 +118,13 @@ static dd_code gemspec_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "gemspec", gemspec_wants, gemspec_file, err);
 }
 
+static const char *const path_ends[] = { ".gemspec", NULL };
+
 const struct dd_cataloger dd_cataloger_gemspec = {
 	.name = "gemspec",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = gemspec_wants,
+	.path_ends = path_ends,
 	.run = gemspec_run,
 };

@@ -78,10 +78,13 @@ static dd_code gemlock_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "gemfile-lock", gemlock_wants, gemlock_file, err);
 }
 
+static const char *const path_ends[] = { "Gemfile.lock", "gems.locked", NULL };
+
 const struct dd_cataloger dd_cataloger_gemfile_lock = {
 	.name = "gemfile-lock",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = gemlock_wants,
+	.path_ends = path_ends,
 	.run = gemlock_run,
 };

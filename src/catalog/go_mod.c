@@ -276,10 +276,13 @@ static dd_code gomod_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "go-mod", gomod_wants, gomod_file, err);
 }
 
+static const char *const path_ends[] = { "go.mod", "go.sum", NULL };
+
 const struct dd_cataloger dd_cataloger_go_mod = {
 	.name = "go-mod",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = gomod_wants,
+	.path_ends = path_ends,
 	.run = gomod_run,
 };

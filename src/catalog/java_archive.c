@@ -375,10 +375,13 @@ static dd_code java_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "java-archive", java_wants, java_file, err);
 }
 
+static const char *const path_ends[] = { ".jar", ".war", ".ear", ".par", NULL };
+
 const struct dd_cataloger dd_cataloger_java_archive = {
 	.name = "java-archive",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = java_wants,
+	.path_ends = path_ends,
 	.run = java_run,
 };

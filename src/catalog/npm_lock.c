@@ -126,10 +126,13 @@ static dd_code lock_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "npm-lock", lock_wants, lock_file, err);
 }
 
+static const char *const path_ends[] = { "package-lock.json", NULL };
+
 const struct dd_cataloger dd_cataloger_npm_lock = {
 	.name = "npm-lock",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = lock_wants,
+	.path_ends = path_ends,
 	.run = lock_run,
 };

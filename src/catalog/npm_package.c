@@ -591,10 +591,13 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return st.rc;
 }
 
+static const char *const path_ends[] = { "package.json", "package-lock.json", NULL };
+
 const struct dd_cataloger dd_cataloger_npm_package = {
 	.name = "npm-package",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = npm_wants,
+	.path_ends = path_ends,
 	.run = npm_run,
 };

@@ -134,10 +134,13 @@ static dd_code pnpm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "pnpm-lock", pnpm_wants, pnpm_file, err);
 }
 
+static const char *const path_ends[] = { "pnpm-lock.yaml", NULL };
+
 const struct dd_cataloger dd_cataloger_pnpm_lock = {
 	.name = "pnpm-lock",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = pnpm_wants,
+	.path_ends = path_ends,
 	.run = pnpm_run,
 };

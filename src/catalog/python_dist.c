@@ -95,10 +95,13 @@ static dd_code python_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "python-dist", python_wants, python_file, err);
 }
 
+static const char *const path_ends[] = { ".dist-info/METADATA", ".egg-info/PKG-INFO", ".egg-info", NULL };
+
 const struct dd_cataloger dd_cataloger_python_dist = {
 	.name = "python-dist",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = python_wants,
+	.path_ends = path_ends,
 	.run = python_run,
 };

@@ -195,10 +195,13 @@ static dd_code pylock_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "python-lock", pylock_wants, pylock_file, err);
 }
 
+static const char *const path_ends[] = { "poetry.lock", "uv.lock", "Pipfile.lock", ".txt", NULL };
+
 const struct dd_cataloger dd_cataloger_python_lock = {
 	.name = "python-lock",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = pylock_wants,
+	.path_ends = path_ends,
 	.run = pylock_run,
 };

@@ -254,10 +254,13 @@ static bool wants_path(const char *path, size_t len)
 	return false;
 }
 
+static const char *const path_ends[] = { "/rpmdb.sqlite", "/Packages.db", "/Packages", NULL };
+
 const struct dd_cataloger dd_cataloger_rpm = {
 	.name = "rpm",
 	.version = 1,
 	.kind = DD_CATALOGER_OS,
 	.wants_path = wants_path,
+	.path_ends = path_ends,
 	.run = run,
 };

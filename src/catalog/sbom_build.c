@@ -17,48 +17,19 @@
 
 struct wants_ud {
 	bool os_only;
-	/* The wants_path of every cataloger taking part, gathered once: the
-	 * image reader asks for every entry of every layer. */
-	bool (**path)(const char *path, size_t len);
-	size_t npath;
+	struct dd_catalog_wants w;
 };
-
-static bool included(const struct dd_cataloger *c, bool os_only)
-{
-	return !(os_only && c->kind == DD_CATALOGER_LANG);
-}
-
-static dd_code wants_init(struct wants_ud *w, bool os_only, struct dd_err *err)
-{
-	size_t n = 0;
-	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
-		n++;
-	w->os_only = os_only;
-	w->npath = 0;
-	if (!(w->path = dd_calloc(n + 1, sizeof *w->path)))
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
-		if (included(*c, os_only) && (*c)->wants_path)
-			w->path[w->npath++] = (*c)->wants_path;
-	return DD_OK;
-}
 
 static bool want_path(void *ud, const char *path, size_t len)
 {
-	const struct wants_ud *w = ud;
-	for (size_t i = 0; i < w->npath; i++)
-		if (w->path[i](path, len))
-			return true;
-	return false;
+	const struct wants_ud *u = ud;
+	return dd_catalog_wants_path(&u->w, path, len) != 0;
 }
 
 static bool want_magic(void *ud, const unsigned char *head, size_t n)
 {
-	const struct wants_ud *w = ud;
-	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++)
-		if (included(*c, w->os_only) && (*c)->wants_magic && (*c)->wants_magic(head, n))
-			return true;
-	return false;
+	const struct wants_ud *u = ud;
+	return dd_catalog_wants_magic(&u->w, head, n) != 0;
 }
 
 static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
@@ -120,18 +91,20 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	if (!opts)
 		opts = &zero;
 	bool os_only = (opts->flags & DD_IMAGE_OS_ONLY) != 0;
+	struct wants_ud wu = { .os_only = os_only };
+	dd_catalog_wants_init(&wu.w, os_only);
 	/* The fingerprint keys the layer cache: every cataloger that takes
 	 * part, with its version, so a new cataloger version re-reads layers. */
 	struct dd_buf fp;
 	dd_buf_init(&fp, 1u << 16);
 	dd_code rc = dd_buf_puts(&fp, "wants-v1", err);
-	for (const struct dd_cataloger *const *c = dd_catalogers; *c && !rc; c++)
-		if (included(*c, os_only))
-			rc = dd_buf_printf(&fp, err, ";%s@%u", (*c)->name, (*c)->version);
+	for (unsigned i = 0; dd_catalogers[i] && !rc; i++)
+		if (wu.w.part & (dd_catalog_set)1 << i)
+			rc = dd_buf_printf(&fp, err, ";%s@%u", dd_catalogers[i]->name,
+					   dd_catalogers[i]->version);
 	struct dd_image *img = NULL;
 	struct dd_sbom *s = NULL;
 	struct dd_fs *fs = NULL;
-	struct wants_ud wu = { 0 };
 	if (rc)
 		goto done;
 	if ((rc = dd_image_open_lazy(image, opts, &img, err)))
@@ -141,8 +114,6 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = wants_init(&wu, os_only, err)))
-		goto done;
 	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
 				 .ud = &wu, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
@@ -162,6 +133,5 @@ done:
 	dd_image_close(img);
 	dd_sbom_free(s);
 	dd_buf_release(&fp);
-	free(wu.path);
 	return rc;
 }

@@ -112,10 +112,13 @@ static dd_code yarn_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	return dd_lang_each_file(ctx, "yarn-lock", yarn_wants, yarn_file, err);
 }
 
+static const char *const path_ends[] = { "yarn.lock", NULL };
+
 const struct dd_cataloger dd_cataloger_yarn_lock = {
 	.name = "yarn-lock",
 	.version = 1,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = yarn_wants,
+	.path_ends = path_ends,
 	.run = yarn_run,
 };
