@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "catalog/catalog.h"
 #include "catalog/elf_section.h"
@@ -77,6 +76,8 @@ static bool takes_part(const struct dd_cataloger *c, bool os_only)
 void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only)
 {
 	memset(w, 0, sizeof *w);
+	size_t n = 0;
+	unsigned bucket[DD_CATALOG_ENDS];
 	for (unsigned i = 0; dd_catalogers[i]; i++) {
 		const struct dd_cataloger *c = dd_catalogers[i];
 		dd_catalog_set bit = (dd_catalog_set)1 << i;
@@ -87,41 +88,60 @@ void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only)
 			w->magic |= bit;
 		if (!c->wants_path)
 			continue;
-		if (!c->path_ends) {
+		size_t ne = 0;
+		bool fits = c->path_ends != NULL;
+		for (const char *const *e = c->path_ends; fits && *e; e++, ne++)
+			fits = strlen(*e) >= 4 && strlen(*e) <= UINT16_MAX && n + ne < DD_CATALOG_ENDS;
+		if (!fits) { /* no endings, or not as the contract says: asked of every path */
 			w->always |= bit;
 			continue;
 		}
-		for (const char *const *e = c->path_ends; *e; e++) {
-			size_t n = strlen(*e);
-			if (n < 4) { /* the contract says >= 4; asked of everything rather than missed */
-				w->always |= bit;
-				break;
-			}
-			w->by_end[end_bucket(*e + n - 4)] |= bit;
+		for (const char *const *e = c->path_ends; *e; e++, n++) {
+			size_t len = strlen(*e);
+			w->ends[n] = (struct dd_catalog_end){ *e, (uint16_t)len, (uint8_t)i };
+			bucket[n] = end_bucket(*e + len - 4);
 		}
 	}
+	/* Counting sort of the endings by bucket. */
+	uint16_t count[257] = { 0 };
+	for (size_t k = 0; k < n; k++)
+		count[bucket[k] + 1]++;
+	for (unsigned b = 0; b < 256; b++)
+		count[b + 1] += count[b];
+	memcpy(w->first, count, sizeof w->first);
+	struct dd_catalog_end sorted[DD_CATALOG_ENDS];
+	for (size_t k = 0; k < n; k++)
+		sorted[count[bucket[k]]++] = w->ends[k];
+	memcpy(w->ends, sorted, n * sizeof *sorted);
 }
 
-static bool ends_in(const char *const *ends, const char *path, size_t len)
+/* s[0..n) equals the ending e, ASCII letters in either case. */
+static bool same_folded(const char *s, const char *e, size_t n)
 {
-	for (; *ends; ends++) {
-		size_t n = strlen(*ends);
-		if (n <= len && strncasecmp(path + len - n, *ends, n) == 0)
-			return true;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char a = (unsigned char)s[k], b = (unsigned char)e[k];
+		if (a != b && ((a | 0x20) != (b | 0x20) || (a | 0x20) < 'a' || (a | 0x20) > 'z'))
+			return false;
 	}
-	return false;
+	return true;
 }
 
 dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const char *path,
 				     size_t len)
 {
-	dd_catalog_set ask = w->always | (len >= 4 ? w->by_end[end_bucket(path + len - 4)] : 0);
-	dd_catalog_set out = 0;
+	dd_catalog_set ask = w->always, out = 0;
+	if (len >= 4) {
+		unsigned b = end_bucket(path + len - 4);
+		for (unsigned k = w->first[b]; k < w->first[b + 1]; k++) {
+			const struct dd_catalog_end *e = &w->ends[k];
+			if (e->len <= len && same_folded(path + len - e->len, e->s, e->len))
+				ask |= (dd_catalog_set)1 << e->cataloger;
+		}
+	}
 	while (ask) {
 		unsigned i = (unsigned)__builtin_ctz(ask);
 		ask &= ask - 1;
-		const struct dd_cataloger *c = dd_catalogers[i];
-		if ((!c->path_ends || ends_in(c->path_ends, path, len)) && c->wants_path(path, len))
+		if (dd_catalogers[i]->wants_path(path, len))
 			out |= (dd_catalog_set)1 << i;
 	}
 	return out;

@@ -95,11 +95,19 @@ dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct
  * its ending (and those that declared none). Read-only once built: the
  * image reader's threads share one. */
 typedef uint32_t dd_catalog_set;
+#define DD_CATALOG_ENDS 128
 struct dd_catalog_wants {
 	dd_catalog_set part;       /* taking part */
 	dd_catalog_set always;     /* taking part, with wants_path but no path_ends */
 	dd_catalog_set magic;      /* taking part, with wants_magic */
-	dd_catalog_set by_end[256];
+	/* The endings of those taking part, by bucket: bucket b is
+	 * ends[first[b] .. first[b + 1]). */
+	struct dd_catalog_end {
+		const char *s;
+		uint16_t len;
+		uint8_t cataloger;
+	} ends[DD_CATALOG_ENDS];
+	uint16_t first[257];
 };
 void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only);
 /* The catalogers whose wants_path accepts path; the same set as asking each
