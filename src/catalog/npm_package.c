@@ -255,6 +255,10 @@ static bool fast_string(const unsigned char *d, size_t n, size_t *i, const unsig
 	size_t k = *i + 1;
 	*esc = false;
 	while (k < n) {
+		while (k < n && d[k] >= 0x20 && d[k] <= 0x7e && d[k] != '"' && d[k] != '\\')
+			k++; /* the plain bytes, in one tight loop */
+		if (k >= n)
+			break;
 		unsigned char c = d[k];
 		if (c == '"') {
 			*s = d + *i + 1;
@@ -262,12 +266,8 @@ static bool fast_string(const unsigned char *d, size_t n, size_t *i, const unsig
 			*i = k + 1;
 			return true;
 		}
-		if (c < 0x20 || c > 0x7e)
-			return false;
-		if (c != '\\') {
-			k++;
-			continue;
-		}
+		if (c != '\\')
+			return false; /* a control or non-ASCII byte: yajl decides */
 		*esc = true;
 		if (k + 1 >= n)
 			return false;
@@ -491,6 +491,8 @@ struct run_state {
 	const struct dd_catalog_ctx *ctx;
 	struct devinfo *di;
 	struct dd_map projects;   /* directories holding installed node_modules */
+	const char *last_project; /* the one put last: path[0..last_pl) */
+	size_t last_pl;
 	/* The walk only sorts the files: installed manifests (with their dev
 	 * flag) and project manifests, each in path order. They are parsed
 	 * afterwards, when the SBOM can make room for all of them at once. */
@@ -531,8 +533,13 @@ static int npm_cb(const struct dd_fs_file *f, void *ud)
 		const char *key = f->path + (first > 0 ? first : 0);
 		size_t kl = len - (size_t)(key - f->path) - strlen("/package.json");
 		dev = dd_map_get(&st->di->dev, key, kl) != NULL;
-		if (!dd_map_get(&st->projects, f->path, pl))
-			dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL);
+		/* Consecutive manifests mostly share their project. */
+		if (!(st->last_project && st->last_pl == pl && !memcmp(st->last_project, f->path, pl)) &&
+		    !dd_map_get(&st->projects, f->path, pl) &&
+		    !dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL)) {
+			st->last_project = f->path;
+			st->last_pl = pl;
+		}
 	}
 	if (dd_grow(&st->inst, &st->instcap, st->ninst + 1, sizeof *st->inst)) {
 		st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");

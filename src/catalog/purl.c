@@ -6,8 +6,6 @@
  * every purl-producing tool leaves epochs like "1:2.3" readable); namespace
  * segments keep their '/' separators.
  */
-#include <ctype.h>
-
 #include "catalog/purl.h"
 #include "util/buf.h"
 #include "util/arena.h"
@@ -52,17 +50,19 @@ static bool unreserved(unsigned char c)
 static void put_enc(struct pw *w, const char *s, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (unreserved(c) || (keep_slash && c == '/')) {
-			if (!w->big && w->len + 1 < sizeof w->small)
-				w->small[w->len++] = (char)c;
-			else
-				pw_putc(w, (char)c);
-		} else {
-			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-			pw_put(w, e, 3);
+	while (*s) {
+		/* A run of characters that stay as they are is one copy. */
+		size_t run = 0;
+		while (s[run] && (unreserved((unsigned char)s[run]) || (keep_slash && s[run] == '/')))
+			run++;
+		if (run) {
+			pw_put(w, s, run);
+			s += run;
+			continue;
 		}
+		unsigned char c = (unsigned char)*s++;
+		char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+		pw_put(w, e, 3);
 	}
 }
 
@@ -81,8 +81,8 @@ char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace
 	w.len = 0;
 	w.big = false;
 	pw_put(&w, "pkg:", 4);
-	for (const char *t = type; *t; t++)
-		pw_putc(&w, (char)tolower((unsigned char)*t));
+	for (const char *t = type; *t; t++) /* ASCII: tolower() would follow the locale */
+		pw_putc(&w, *t >= 'A' && *t <= 'Z' ? (char)(*t + ('a' - 'A')) : *t);
 	pw_putc(&w, '/');
 	if (namespace_ && *namespace_) {
 		put_enc(&w, namespace_, 1);
