@@ -69,11 +69,14 @@ dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err)
  * that are in fs->below themselves. A new entry so costs one lookup when
  * its directory already has entries (the common case) and one more per
  * directory level that it is the first below, instead of one per level. */
-static dd_code count_below(struct dd_fs *fs, const char *path, size_t n, struct dd_err *err)
+static dd_code count_below(struct dd_fs *fs, const char *path, size_t n, const uint32_t *dir_hash,
+			   struct dd_err *err)
 {
-	for (const char *s; (s = memrchr(path, '/', n)); n = (size_t)(s - path)) {
+	for (const char *s; (s = memrchr(path, '/', n)); n = (size_t)(s - path), dir_hash = NULL) {
 		bool added;
-		void **v = dd_map_ref(&fs->below, path, (size_t)(s - path), &added, err);
+		size_t dn = (size_t)(s - path);
+		void **v = dd_map_ref_hashed(&fs->below, path, dn,
+					     dir_hash ? *dir_hash : dd_map_hash(path, dn), &added, err);
 		if (!v)
 			return DD_ENOMEM;
 		*v = (void *)((uintptr_t)*v + 1);
@@ -103,9 +106,9 @@ static bool below(const char *path, size_t plen, const char *dir, size_t dlen)
 	return plen > dlen && path[dlen] == '/' && memcmp(path, dir, dlen) == 0;
 }
 
-static bool has_below(const struct dd_fs *fs, const char *dir, size_t dlen)
+static bool has_below(const struct dd_fs *fs, const char *dir, size_t dlen, uint32_t h)
 {
-	return dlen == 0 ? fs->map.count > 0 : dd_map_get(&fs->below, dir, dlen) != NULL;
+	return dlen == 0 ? fs->map.count > 0 : dd_map_get_hashed(&fs->below, dir, dlen, h) != NULL;
 }
 
 static void del_entry(struct dd_fs *fs, const char *key, size_t klen)
@@ -120,9 +123,10 @@ static void del_entry(struct dd_fs *fs, const char *key, size_t klen)
 	uncount_below(fs, tmp, n);
 }
 
-static void remove_below(struct dd_fs *fs, const char *dir, size_t dlen, int below_layer)
+static void remove_below(struct dd_fs *fs, const char *dir, size_t dlen, uint32_t h,
+			 int below_layer)
 {
-	if (!has_below(fs, dir, dlen))
+	if (!has_below(fs, dir, dlen, h))
 		return;
 	const struct dd_map_slot *s;
 	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);) {
@@ -132,19 +136,24 @@ static void remove_below(struct dd_fs *fs, const char *dir, size_t dlen, int bel
 	}
 }
 
-static dd_code put(struct dd_fs *fs, struct dd_fs_file *e, struct dd_err *err)
+static dd_code put(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
+		   struct dd_err *err)
 {
 	size_t n = strlen(e->path);
+	if (hint && hint->path != e->path)
+		hint = NULL;
+	/* One hash of the path for both maps (the same function). */
+	uint32_t h = hint ? hint->path_hash : dd_map_hash(e->path, n);
 	/* A file or symlink replacing a directory hides what was below it
 	 * (before the lookup: the slot below must not be NULL while it runs). */
 	if (e->type != DD_FS_DIR)
-		remove_below(fs, e->path, n, -1);
-	void **v = dd_map_ref(&fs->map, e->path, n, NULL, err);
+		remove_below(fs, e->path, n, h, -1);
+	void **v = dd_map_ref_hashed(&fs->map, e->path, n, h, NULL, err);
 	if (!v)
 		return DD_ENOMEM;
 	e->lower = *v;
 	*v = e;
-	return e->lower ? DD_OK : count_below(fs, e->path, n, err);
+	return e->lower ? DD_OK : count_below(fs, e->path, n, hint ? &hint->dir_hash : NULL, err);
 }
 
 dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
@@ -158,7 +167,7 @@ dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *e
 	e->data = f->data ? dd_arena_memdup(fs->arena, f->data, f->size) : NULL;
 	if (dd_arena_status(fs->arena))
 		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
-	return put(fs, e, err);
+	return put(fs, e, NULL, err);
 }
 
 dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err)
@@ -170,35 +179,40 @@ dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err)
 	return rc ? rc : dd_map_reserve(&fs->below, fs->below.count + n, err);
 }
 
-void dd_fs_prefetch(const struct dd_fs *fs, const char *path)
+void dd_fs_prefetch(const struct dd_fs *fs, const char *path, struct dd_fs_hint *hint)
 {
 	size_t n = strlen(path);
-	dd_map_prefetch(&fs->map, path, n);
-	dd_map_prefetch(&fs->below, path, n);
 	const char *s = memrchr(path, '/', n);
+	hint->path = path;
+	hint->path_hash = dd_map_hash(path, n);
+	hint->dir_hash = s ? dd_map_hash(path, (size_t)(s - path)) : 0;
+	dd_map_prefetch_hashed(&fs->map, hint->path_hash);
+	dd_map_prefetch_hashed(&fs->below, hint->path_hash);
 	if (s)
-		dd_map_prefetch(&fs->below, path, (size_t)(s - path));
+		dd_map_prefetch_hashed(&fs->below, hint->dir_hash);
 }
 
-dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err)
+dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, const struct dd_fs_hint *hint,
+		      struct dd_err *err)
 {
 	struct dd_fs_file *e = dd_arena_alloc(fs->arena, sizeof *e);
 	if (!e)
 		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
 	*e = *f;
-	return put(fs, e, err);
+	return put(fs, e, hint, err);
 }
 
 void dd_fs_remove(struct dd_fs *fs, const char *path)
 {
 	size_t dlen = strlen(path);
 	del_entry(fs, path, dlen);
-	remove_below(fs, path, dlen, -1);
+	remove_below(fs, path, dlen, dd_map_hash(path, dlen), -1);
 }
 
 void dd_fs_opaque(struct dd_fs *fs, const char *dir, int layer)
 {
-	remove_below(fs, dir, strlen(dir), layer);
+	size_t dlen = strlen(dir);
+	remove_below(fs, dir, dlen, dd_map_hash(dir, dlen), layer);
 }
 
 void dd_fs_remove_if(struct dd_fs *fs, bool (*drop)(const struct dd_fs_file *f, void *ud), void *ud)

@@ -43,15 +43,23 @@ void dd_fs_free(struct dd_fs *fs);
  * Layers must be applied in increasing order. A non-directory hides
  * whatever lower layers had below the same path. */
 dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err);
+/* What dd_fs_prefetch learnt of a path, for the put of that path: the
+ * hashes of the path and of its directory, computed once. */
+struct dd_fs_hint {
+	const char *path;   /* the path it is for (the same pointer as the put's) */
+	uint32_t path_hash, dir_hash;
+};
 /* Like dd_fs_put, but path, link and data are borrowed: they must live as
- * long as fs (e.g. in an arena handed over with dd_fs_adopt). */
-dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *err);
+ * long as fs (e.g. in an arena handed over with dd_fs_adopt). hint may be
+ * NULL; it is used only when it is for f->path. */
+dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, const struct dd_fs_hint *hint,
+		      struct dd_err *err);
 /* Makes room for n more paths (a layer's entries) in one step instead of
  * growing the table while they arrive. DD_ENOMEM only. */
 dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err);
-/* A hint before putting path a few entries later: starts loading what the
- * put will look at (the view's tables are bigger than the caches). */
-void dd_fs_prefetch(const struct dd_fs *fs, const char *path);
+/* Before putting path a few entries later: starts loading what the put will
+ * look at (the view's tables are bigger than the caches), and fills hint. */
+void dd_fs_prefetch(const struct dd_fs *fs, const char *path, struct dd_fs_hint *hint);
 /* fs takes over arena a and frees it with itself. */
 dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err);
 /* Removes every entry (with its lower versions) for which drop() is true. */

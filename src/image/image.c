@@ -587,10 +587,11 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 		dd_fs_opaque(fs, l->opaques[k], i);
 	for (size_t k = 0; k < l->nwh; k++)
 		dd_fs_remove(fs, l->whiteouts[k]);
+	struct dd_fs_hint hints[8] = { 0 }; /* hints[k % 8] is for entry k */
 	for (size_t k = 0; k < l->nents; k++) {
 		const struct dd_layer_ent *e = &l->ents[k];
 		if (k + 8 < l->nents && l->ents[k + 8].type != DD_LENT_GONE)
-			dd_fs_prefetch(fs, l->ents[k + 8].path);
+			dd_fs_prefetch(fs, l->ents[k + 8].path, &hints[(k + 8) % 8]);
 		if (e->type == DD_LENT_GONE)
 			continue;
 		struct dd_fs_file f = {
@@ -627,7 +628,7 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 				emit_warning(ld, msg);
 			}
 		}
-		dd_code rc = dd_fs_put_ref(fs, &f, err);
+		dd_code rc = dd_fs_put_ref(fs, &f, &hints[k % 8], err);
 		if (rc)
 			return rc;
 	}

@@ -124,8 +124,19 @@ dd_code dd_map_reserve(struct dd_map *m, size_t n, struct dd_err *err)
 	return cap > m->cap ? rehash(m, cap, err) : DD_OK;
 }
 
+uint32_t dd_map_hash(const char *key, size_t klen)
+{
+	return (uint32_t)map_hash(key, klen) & HASH_MASK;
+}
+
 void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 		  struct dd_err *err)
+{
+	return dd_map_ref_hashed(m, key, klen, dd_map_hash(key, klen), added, err);
+}
+
+void **dd_map_ref_hashed(struct dd_map *m, const char *key, size_t klen, uint32_t h, bool *added,
+			 struct dd_err *err)
 {
 	if (added)
 		*added = false;
@@ -135,7 +146,6 @@ void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 	}
 	if ((m->used + 1) * 10 >= m->cap * 7 && rehash(m, cap_for(m->cap, m->count + 1), err))
 		return NULL;
-	uint32_t h = (uint32_t)map_hash(key, klen) & HASH_MASK;
 	struct dd_map_slot *slot;
 	struct dd_map_slot *s = find(m, key, klen, h, &slot);
 	if (s)
@@ -178,19 +188,24 @@ void *dd_map_get(const struct dd_map *m, const char *key, size_t klen)
 {
 	if (!m->count)
 		return NULL; /* without hashing the key */
-	struct dd_map_slot *s = find(m, key, klen, (uint32_t)map_hash(key, klen) & HASH_MASK, NULL);
+	return dd_map_get_hashed(m, key, klen, dd_map_hash(key, klen));
+}
+
+void *dd_map_get_hashed(const struct dd_map *m, const char *key, size_t klen, uint32_t h)
+{
+	struct dd_map_slot *s = m->count ? find(m, key, klen, h, NULL) : NULL;
 	return s ? s->value : NULL;
 }
 
-void dd_map_prefetch(const struct dd_map *m, const char *key, size_t klen)
+void dd_map_prefetch_hashed(const struct dd_map *m, uint32_t h)
 {
 	if (m->cap)
-		__builtin_prefetch(&m->slots[(map_hash(key, klen) & HASH_MASK) & (m->cap - 1)], 1);
+		__builtin_prefetch(&m->slots[h & (m->cap - 1)], 1);
 }
 
 void *dd_map_del(struct dd_map *m, const char *key, size_t klen)
 {
-	struct dd_map_slot *s = find(m, key, klen, (uint32_t)map_hash(key, klen) & HASH_MASK, NULL);
+	struct dd_map_slot *s = find(m, key, klen, dd_map_hash(key, klen), NULL);
 	if (!s)
 		return NULL;
 	void *v = s->value;

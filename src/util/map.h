@@ -51,10 +51,17 @@ dd_code dd_map_put(struct dd_map *m, const char *key, size_t klen, void *value,
 void **dd_map_ref(struct dd_map *m, const char *key, size_t klen, bool *added,
 		  struct dd_err *err);
 void *dd_map_get(const struct dd_map *m, const char *key, size_t klen);
-/* Starts loading the slot where key's probe begins into the cache, for a
- * caller about to look up or insert many keys at random places in a big
- * table: issued a few keys ahead, the lookup then finds it there. */
-void dd_map_prefetch(const struct dd_map *m, const char *key, size_t klen);
+/* dd_map_ref and dd_map_get with the key's hash given: a caller that
+ * prefetches a key and later looks it up, or looks one key up in two maps,
+ * hashes it once. h must be dd_map_hash(key, klen). */
+uint32_t dd_map_hash(const char *key, size_t klen);
+void **dd_map_ref_hashed(struct dd_map *m, const char *key, size_t klen, uint32_t h, bool *added,
+			 struct dd_err *err);
+void *dd_map_get_hashed(const struct dd_map *m, const char *key, size_t klen, uint32_t h);
+/* Starts loading the slot where the probe for hash h begins into the cache,
+ * for a caller about to look up or insert many keys at random places in a
+ * big table: issued a few keys ahead, the lookup then finds it there. */
+void dd_map_prefetch_hashed(const struct dd_map *m, uint32_t h);
 /* Removes and returns the value, or NULL. */
 void *dd_map_del(struct dd_map *m, const char *key, size_t klen);
 
