@@ -247,6 +247,12 @@ static bool pj_hex(unsigned char c)
 	return pj_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* The bytes a JSON string holds as they are in the plain-ASCII fast path:
+ * printable ASCII but the quote and the backslash. */
+static const unsigned char pj_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
 /* The string whose opening quote is d[*i]: its raw bytes, and whether it
  * holds escapes; *i moves past the closing quote. */
 static bool fast_string(const unsigned char *d, size_t n, size_t *i, const unsigned char **s,
@@ -255,8 +261,8 @@ static bool fast_string(const unsigned char *d, size_t n, size_t *i, const unsig
 	size_t k = *i + 1;
 	*esc = false;
 	while (k < n) {
-		while (k < n && d[k] >= 0x20 && d[k] <= 0x7e && d[k] != '"' && d[k] != '\\')
-			k++; /* the plain bytes, in one tight loop */
+		while (k < n && pj_plain[d[k]])
+			k++;
 		if (k >= n)
 			break;
 		unsigned char c = d[k];

@@ -40,20 +40,22 @@ static void pw_putc(struct pw *w, char c)
 	pw_put(w, &c, 1);
 }
 
-/* The spec's unreserved set is ASCII: isalnum() would follow the locale. */
-static bool unreserved(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '.' || c == '_' || c == '~' || c == ':';
-}
+/* The spec's unreserved set, plus ':' (see the top of this file), as a
+ * table: ASCII only, where isalnum() would follow the locale. 2: also '/',
+ * which namespaces keep. */
+static const unsigned char keep[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+	['-'] = 1, ['.'] = 1, ['_'] = 1, ['~'] = 1, [':'] = 1, ['/'] = 2,
+};
 
 static void put_enc(struct pw *w, const char *s, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	unsigned char lim = keep_slash ? 2 : 1;
 	while (*s) {
 		/* A run of characters that stay as they are is one copy. */
 		size_t run = 0;
-		while (s[run] && (unreserved((unsigned char)s[run]) || (keep_slash && s[run] == '/')))
+		while (keep[(unsigned char)s[run]] && keep[(unsigned char)s[run]] <= lim)
 			run++;
 		if (run) {
 			pw_put(w, s, run);
