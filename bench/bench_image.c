@@ -21,7 +21,7 @@
 #include "image/image.h"
 #include "util/path.h"
 
-static bool want(void *ud, const char *p, size_t n)
+static uint32_t want(void *ud, const char *p, size_t n)
 {
 	(void)ud;
 	return dd_path_match("var/lib/dpkg/status", p, n) ||
@@ -33,7 +33,7 @@ static bool want(void *ud, const char *p, size_t n)
 	       dd_path_match("etc/debian_version", p, n);
 }
 
-static bool elf(void *ud, const unsigned char *h, size_t n)
+static uint32_t elf(void *ud, const unsigned char *h, size_t n)
 {
 	(void)ud;
 	return n >= 4 && !memcmp(h, "\177ELF", 4);

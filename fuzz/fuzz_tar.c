@@ -16,14 +16,14 @@
 #include "util/buf.h"
 #include "util/path.h"
 
-static bool want(void *ud, const char *p, size_t n)
+static uint32_t want(void *ud, const char *p, size_t n)
 {
 	(void)ud;
 	return dd_path_match("etc/**", p, n) || dd_path_match("var/lib/**", p, n) ||
 	       (n > 0 && p[0] == 'a');
 }
 
-static bool magic(void *ud, const unsigned char *h, size_t n)
+static uint32_t magic(void *ud, const unsigned char *h, size_t n)
 {
 	(void)ud;
 	return n >= 2 && h[0] == 0x7f && h[1] == 'E';

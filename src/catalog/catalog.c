@@ -223,7 +223,7 @@ static void deal(const struct dd_fs *fs, bool os_only, struct shares *sh)
 		goto out;
 	for (size_t k = 0; k < n; k++) {
 		const struct dd_fs_file *f = files[k];
-		dd_catalog_set s = dd_catalog_wants_path(&w, f->path, strlen(f->path));
+		dd_catalog_set s = f->tag ? f->tag : dd_catalog_wants_path(&w, f->path, strlen(f->path));
 		if (f->type == DD_FS_REG && f->data && w.magic)
 			s |= dd_catalog_wants_magic(&w, f->data, f->size < DD_MAGIC_BYTES ? f->size : DD_MAGIC_BYTES);
 		sets[k] = s;

@@ -121,7 +121,10 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
 /* NULL-terminated, in run order; at most 32 (dd_catalog_set). */
 extern const struct dd_cataloger *const dd_catalogers[];
 
-/* Runs every cataloger of the given kinds over fs, in list order. */
+/* Runs every cataloger of the given kinds over fs, in list order. A file's
+ * tag, when not 0, is taken as the set of catalogers its path wants (what
+ * dd_catalog_wants_path said while the image streamed, for the same
+ * os_only: sbom_build.c); 0 means ask. */
 dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_only,
 		       struct dd_err *err);
 

@@ -20,16 +20,18 @@ struct wants_ud {
 	struct dd_catalog_wants w;
 };
 
-static bool want_path(void *ud, const char *path, size_t len)
+/* The tag a kept file carries is the set of catalogers that want it, which
+ * dd_catalog_run then need not work out again. */
+static uint32_t want_path(void *ud, const char *path, size_t len)
 {
 	const struct wants_ud *u = ud;
-	return dd_catalog_wants_path(&u->w, path, len) != 0;
+	return dd_catalog_wants_path(&u->w, path, len);
 }
 
-static bool want_magic(void *ud, const unsigned char *head, size_t n)
+static uint32_t want_magic(void *ud, const unsigned char *head, size_t n)
 {
 	const struct wants_ud *u = ud;
-	return dd_catalog_wants_magic(&u->w, head, n) != 0;
+	return dd_catalog_wants_magic(&u->w, head, n);
 }
 
 static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,

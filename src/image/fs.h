@@ -26,6 +26,8 @@ enum dd_fs_type { DD_FS_REG, DD_FS_SYMLINK, DD_FS_DIR };
 struct dd_fs_file {
 	const char *path;             /* canonical (util/path.h) */
 	enum dd_fs_type type;
+	uint32_t tag;                 /* what dd_fs_wants returned; 0 unknown (symlinks,
+				       * hard links, files from the layer cache) */
 	const char *link;             /* symlink target as stored, else NULL */
 	const unsigned char *data;    /* content of a kept regular file, else NULL */
 	size_t size;                  /* content length (real size if not kept) */

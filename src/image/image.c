@@ -596,7 +596,7 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 			continue;
 		struct dd_fs_file f = {
 			.path = e->path, .link = e->link, .data = e->data, .size = e->size,
-			.mode = e->mode, .layer = i,
+			.mode = e->mode, .layer = i, .tag = e->tag,
 			.type = e->type == DD_LENT_SYMLINK ? DD_FS_SYMLINK
 				: e->type == DD_LENT_DIR ? DD_FS_DIR : DD_FS_REG,
 		};
@@ -616,6 +616,7 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 					       t->size < DD_MAGIC_BYTES ? t->size : DD_MAGIC_BYTES)))
 				continue;
 			f.link = NULL;
+			f.tag = 0;
 			if (t && t->type == DD_FS_REG) {
 				f.data = t->data;
 				f.size = t->size;

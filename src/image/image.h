@@ -23,13 +23,15 @@
 struct dd_image;
 
 /* What the catalogers want kept. Both callbacks may run on several threads
- * at once and must be pure. `fingerprint` identifies the set of wants (the
- * cataloger names and versions): it is part of the layer-cache key, so two
- * different want sets must never share a fingerprint; without one the layer
- * cache is not used. */
+ * at once and must be pure. Each returns 0 for "not wanted", else a tag of
+ * the caller's (sbom_build.c: the set of catalogers that want the file),
+ * which the kept file carries as dd_fs_file.tag. `fingerprint` identifies
+ * the set of wants (the cataloger names and versions): it is part of the
+ * layer-cache key, so two different want sets must never share a
+ * fingerprint; without one the layer cache is not used. */
 struct dd_fs_wants {
-	bool (*path)(void *ud, const char *path, size_t len);
-	bool (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */
+	uint32_t (*path)(void *ud, const char *path, size_t len);
+	uint32_t (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */
 	void *ud;
 	const char *fingerprint;
 	/* May be NULL: given the whole of a file the magic accepted, what to

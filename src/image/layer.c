@@ -240,9 +240,9 @@ static dd_code note_seen(struct dd_layer *l, const char *path, bool dir, bool *f
 	return dd_layer_seen_add(l, dir ? dk : fk, err);
 }
 
-static bool wants_path(const struct dd_layer_opts *o, const char *path)
+static uint32_t wants_path(const struct dd_layer_opts *o, const char *path)
 {
-	return o->wants && o->wants->path && o->wants->path(o->wants->ud, path, strlen(path));
+	return o->wants && o->wants->path ? o->wants->path(o->wants->ud, path, strlen(path)) : 0;
 }
 
 static dd_code count_entry(struct dd_layer *l, struct dd_err *err)
@@ -290,10 +290,11 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	bool fresh;
 	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
 		return rc;
-	bool keep = wants_path(o, path), by_magic = false;
+	uint32_t tag = wants_path(o, path);
+	bool by_magic = false;
 	unsigned char head[DD_MAGIC_BYTES];
 	size_t hn = 0;
-	if (!keep && o->wants && o->wants->magic && size > 0) {
+	if (!tag && o->wants && o->wants->magic && size > 0) {
 		while (hn < sizeof head) {
 			ssize_t r = rd(ud, head + hn, sizeof head - hn, err);
 			if (r < 0)
@@ -302,9 +303,10 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 				break;
 			hn += (size_t)r;
 		}
-		keep = by_magic = o->wants->magic(o->wants->ud, head, hn);
+		tag = o->wants->magic(o->wants->ud, head, hn);
+		by_magic = tag != 0;
 	}
-	if (!keep)
+	if (!tag)
 		return gone_seen(l, path, fresh, err);
 	const struct dd_image_limits *lim = dd_image_limits_get();
 	if (size > lim->kept_file) {
@@ -365,7 +367,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		size = outlen;
 	}
 	l->kept_bytes += size;
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size, .data = kept };
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size,
+				  .data = kept, .tag = tag };
 	return put_ent_seen(l, &e, fresh, err);
 }
 
@@ -397,9 +400,10 @@ dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, cons
 	bool fresh;
 	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, true, &fresh, err)))
 		return rc;
-	if (!wants_path(o, path))
+	uint32_t tag = wants_path(o, path);
+	if (!tag)
 		return gone_seen(l, path, fresh, err);
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_DIR, .mode = mode };
+	struct dd_layer_ent e = { .path = path, .type = DD_LENT_DIR, .mode = mode, .tag = tag };
 	return put_ent_seen(l, &e, fresh, err);
 }
 

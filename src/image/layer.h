@@ -40,6 +40,7 @@ struct dd_layer_ent {
 	uint64_t size;               /* real size; data holds it when kept */
 	const char *link;            /* symlink target as stored */
 	const unsigned char *data;   /* NULL when not kept */
+	uint32_t tag;                /* the wants callback's answer (dd_fs_file.tag) */
 };
 
 struct dd_layer {

@@ -12,7 +12,7 @@
 #include "image/image.h"
 #include "util/path.h"
 
-static bool debian_path(void *ud, const char *p, size_t n)
+static uint32_t debian_path(void *ud, const char *p, size_t n)
 {
 	(void)ud;
 	return dd_path_match("var/lib/dpkg/**", p, n) ||
@@ -21,7 +21,7 @@ static bool debian_path(void *ud, const char *p, size_t n)
 	       dd_path_match("lib/apk/db/installed", p, n) || dd_path_match("etc/alpine-release", p, n);
 }
 
-static bool elf(void *ud, const unsigned char *h, size_t n)
+static uint32_t elf(void *ud, const unsigned char *h, size_t n)
 {
 	(void)ud;
 	return n >= 4 && h[0] == 0x7f && h[1] == 'E' && h[2] == 'L' && h[3] == 'F';

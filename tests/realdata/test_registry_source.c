@@ -18,7 +18,7 @@
 #include "util/hash.h"
 #include "util/path.h"
 
-static bool want_path(void *ud, const char *p, size_t n)
+static uint32_t want_path(void *ud, const char *p, size_t n)
 {
 	(void)ud;
 	return dd_path_match("var/lib/dpkg/**", p, n) || dd_path_match("etc/os-release", p, n) ||

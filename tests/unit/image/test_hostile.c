@@ -15,14 +15,14 @@
 #include "image/layer.h"
 #include "util/path.h"
 
-static bool want_path(void *ud, const char *p, size_t n)
+static uint32_t want_path(void *ud, const char *p, size_t n)
 {
 	(void)ud;
 	return dd_path_match("var/lib/dpkg/**", p, n) || dd_path_match("etc/**", p, n) ||
 	       dd_path_match("usr/lib/os-release", p, n);
 }
 
-static bool want_elf(void *ud, const unsigned char *h, size_t n)
+static uint32_t want_elf(void *ud, const unsigned char *h, size_t n)
 {
 	(void)ud;
 	return n >= 4 && !memcmp(h, "\177ELF", 4);

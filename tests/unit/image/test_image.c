@@ -81,7 +81,7 @@ static size_t tar_end(struct wtar *w)
 	return w->used;
 }
 
-static bool want_path(void *ud, const char *p, size_t n)
+static uint32_t want_path(void *ud, const char *p, size_t n)
 {
 	(void)ud;
 	return dd_path_match("var/lib/dpkg/**", p, n) || dd_path_match("etc/**", p, n);
