@@ -17,15 +17,18 @@ dd_code dd_lang_emit(struct dd_lang_sink *sink, const struct dd_lang_pkg *p, str
 {
 	if (!p->name || !*p->name)
 		return DD_OK; /* a record without a name identifies nothing */
-	struct dd_arena *tmp = NULL;
-	struct dd_arena *a = sink->sbom ? sink->sbom->arena : (tmp = dd_arena_new(1u << 20));
-	if (!a)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	const char *version = p->version && *p->version ? p->version : NULL;
 	/* "(devel)" (a Go main module built from a checkout) is not a version
 	 * anything can be compared with; the purl leaves it out. */
-	char *purl = dd_purl_format(a, p->type, p->namespace_, p->purl_name ? p->purl_name : p->name,
-				    version && version[0] != '(' ? version : NULL, NULL, 0);
+	const char *pname = p->purl_name ? p->purl_name : p->name;
+	const char *pversion = version && version[0] != '(' ? version : NULL;
+	char buf[512]; /* dd_sbom_add copies it; a longer one goes to an arena */
+	struct dd_arena *tmp = NULL;
+	char *purl = dd_purl_format_to(buf, sizeof buf, p->type, p->namespace_, pname, pversion, NULL, 0);
+	if (!purl) {
+		struct dd_arena *a = sink->sbom ? sink->sbom->arena : (tmp = dd_arena_new(1u << 20));
+		purl = a ? dd_purl_format(a, p->type, p->namespace_, pname, pversion, NULL, 0) : NULL;
+	}
 	struct dd_package pkg = {
 		.type = p->type,
 		.namespace_ = p->namespace_,

@@ -26,7 +26,8 @@ struct dd_lang_sink {
 	const char *location;        /* the file the packages come from */
 	int layer;
 	size_t count;                /* packages emitted so far */
-	/* Optional hook (tests, fuzz): sees each package before it is stored. */
+	/* Optional hook (tests, fuzz): sees each package before it is stored;
+	 * its strings live only during the call. */
 	void (*on_pkg)(void *ud, const struct dd_package *p);
 	void *ud;
 };

@@ -37,7 +37,10 @@ static void pw_put(struct pw *w, const char *s, size_t n)
 
 static void pw_putc(struct pw *w, char c)
 {
-	pw_put(w, &c, 1);
+	if (!w->big && w->len + 1 < sizeof w->small)
+		w->small[w->len++] = c;
+	else
+		pw_put(w, &c, 1);
 }
 
 /* The spec's unreserved set, plus ':' (see the top of this file), as a
@@ -75,25 +78,23 @@ static int cmp_q(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
-char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace_,
-		     const char *name, const char *version,
-		     const struct dd_purl_qualifier *q, size_t nq)
+static void write_purl(struct pw *w, const char *type, const char *namespace_, const char *name,
+		       const char *version, const struct dd_purl_qualifier *q, size_t nq)
 {
-	struct pw w;
-	w.len = 0;
-	w.big = false;
-	pw_put(&w, "pkg:", 4);
+	w->len = 0;
+	w->big = false;
+	pw_put(w, "pkg:", 4);
 	for (const char *t = type; *t; t++) /* ASCII: tolower() would follow the locale */
-		pw_putc(&w, *t >= 'A' && *t <= 'Z' ? (char)(*t + ('a' - 'A')) : *t);
-	pw_putc(&w, '/');
+		pw_putc(w, *t >= 'A' && *t <= 'Z' ? (char)(*t + ('a' - 'A')) : *t);
+	pw_putc(w, '/');
 	if (namespace_ && *namespace_) {
-		put_enc(&w, namespace_, 1);
-		pw_putc(&w, '/');
+		put_enc(w, namespace_, 1);
+		pw_putc(w, '/');
 	}
-	put_enc(&w, name, 0);
+	put_enc(w, name, 0);
 	if (version && *version) {
-		pw_putc(&w, '@');
-		put_enc(&w, version, 0);
+		pw_putc(w, '@');
+		put_enc(w, version, 0);
 	}
 	const struct dd_purl_qualifier *sorted[32];
 	size_t ns = 0;
@@ -103,16 +104,41 @@ char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace
 	if (ns > 1)
 		qsort(sorted, ns, sizeof *sorted, cmp_q);
 	for (size_t i = 0; i < ns; i++) {
-		pw_putc(&w, i ? '&' : '?');
-		pw_put(&w, sorted[i]->key, strlen(sorted[i]->key));
-		pw_putc(&w, '=');
-		put_enc(&w, sorted[i]->value, 0);
+		pw_putc(w, i ? '&' : '?');
+		pw_put(w, sorted[i]->key, strlen(sorted[i]->key));
+		pw_putc(w, '=');
+		put_enc(w, sorted[i]->value, 0);
 	}
+}
+
+char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace_,
+		     const char *name, const char *version,
+		     const struct dd_purl_qualifier *q, size_t nq)
+{
+	struct pw w;
+	write_purl(&w, type, namespace_, name, version, q, nq);
 	if (!w.big)
 		return dd_arena_strndup(a, w.small, w.len);
 	char *out = w.buf.data ? dd_arena_strndup(a, w.buf.data, w.buf.len) : NULL;
 	dd_buf_release(&w.buf);
 	return out;
+}
+
+char *dd_purl_format_to(char *buf, size_t cap, const char *type, const char *namespace_,
+			const char *name, const char *version,
+			const struct dd_purl_qualifier *q, size_t nq)
+{
+	struct pw w;
+	write_purl(&w, type, namespace_, name, version, q, nq);
+	if (w.big) {
+		dd_buf_release(&w.buf);
+		return NULL;
+	}
+	if (w.len >= cap)
+		return NULL;
+	memcpy(buf, w.small, w.len);
+	buf[w.len] = '\0';
+	return buf;
 }
 
 bool dd_purl_match(const char *want, const char *purl)

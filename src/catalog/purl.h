@@ -24,6 +24,13 @@ char *dd_purl_format(struct dd_arena *a, const char *type, const char *namespace
 		     const char *name, const char *version,
 		     const struct dd_purl_qualifier *q, size_t nq);
 
+/* The same into buf[0..cap), NUL-terminated, for a caller that copies it
+ * anyway (dd_lang_emit: the SBOM keeps its own copy). NULL when it does not
+ * fit; then dd_purl_format. */
+char *dd_purl_format_to(char *buf, size_t cap, const char *type, const char *namespace_,
+			const char *name, const char *version,
+			const struct dd_purl_qualifier *q, size_t nq);
+
 /* Whether purl is the package `want` names: want is a purl with or without
  * version and qualifiers ("pkg:apk/alpine/musl" matches every version,
  * "pkg:apk/alpine/musl@1.1.22-r3" that version on every arch). NULLs never

@@ -41,10 +41,10 @@ dd_code dd_sbom_add(struct dd_sbom *s, const struct dd_package *p, struct dd_err
 	struct dd_package *q = &s->pkgs[s->npkgs];
 	const struct dd_package *prev = s->npkgs ? &s->pkgs[s->npkgs - 1] : NULL;
 	*q = *p;
-#define DUP(f) q->f = dd_arena_strdup(a, p->f)
+#define DUP(f) q->f = p->f ? dd_arena_strdup(a, p->f) : NULL
 	/* A cataloger adds its packages in a row, mostly with the same type,
 	 * namespace and cataloger: those share the previous package's copy. */
-#define SHARE(f) q->f = prev && prev->f && p->f && !strcmp(prev->f, p->f) ? prev->f : dd_arena_strdup(a, p->f)
+#define SHARE(f) q->f = !p->f ? NULL : prev && prev->f && !strcmp(prev->f, p->f) ? prev->f : dd_arena_strdup(a, p->f)
 	SHARE(type); SHARE(namespace_); DUP(name); DUP(version); SHARE(arch);
 	DUP(source_name); DUP(source_version); SHARE(license); DUP(purl);
 	SHARE(cataloger); DUP(location); SHARE(modularity); DUP(owner);
