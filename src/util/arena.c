@@ -45,18 +45,21 @@ void dd_arena_free(struct dd_arena *a)
 	free(a);
 }
 
-static void *bump(struct dd_arena *a, size_t n)
+/* n bytes at a multiple of align (a power of two, at most 16) from the
+ * chunk's start: 16 for what may hold any object, 1 for strings, which are
+ * most of what arenas hold and would lose 8 bytes each to rounding. */
+static void *bump(struct dd_arena *a, size_t n, size_t align)
 {
 	if (a->status != DD_OK)
 		return NULL;
-	size_t need = (n + 15) & ~(size_t)15;
-	if (need < n) {
+	if (n > SIZE_MAX - 16) {
 		a->status = DD_ENOMEM;
 		return NULL;
 	}
 	struct chunk *c = a->head;
-	if (!c || c->size - c->used < need) {
-		size_t size = a->next_size > need ? a->next_size : need;
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || at > c->size || c->size - at < n) {
+		size_t size = a->next_size > n ? a->next_size : n;
 		if (a->max && (a->total + size > a->max || size > a->max)) {
 			a->status = DD_ELIMIT;
 			return NULL;
@@ -73,15 +76,16 @@ static void *bump(struct dd_arena *a, size_t n)
 		a->total += size;
 		if (a->next_size < (1u << 20))
 			a->next_size *= 2;
+		at = 0;
 	}
-	void *p = c->data + c->used;
-	c->used += need;
+	void *p = c->data + at;
+	c->used = at + n;
 	return p;
 }
 
 void *dd_arena_alloc(struct dd_arena *a, size_t n)
 {
-	void *p = bump(a, n ? n : 1);
+	void *p = bump(a, n ? n : 1, 16);
 	if (p)
 		memset(p, 0, n);
 	return p;
@@ -89,7 +93,7 @@ void *dd_arena_alloc(struct dd_arena *a, size_t n)
 
 void *dd_arena_memdup(struct dd_arena *a, const void *src, size_t n)
 {
-	void *p = bump(a, n ? n : 1);
+	void *p = bump(a, n ? n : 1, 16);
 	if (p && n)
 		memcpy(p, src, n);
 	return p;
@@ -99,7 +103,7 @@ char *dd_arena_strndup(struct dd_arena *a, const char *s, size_t n)
 {
 	if (n == SIZE_MAX)
 		return NULL;
-	char *p = bump(a, n + 1);
+	char *p = bump(a, n + 1, 1);
 	if (!p)
 		return NULL;
 	if (n)
@@ -121,7 +125,7 @@ char *dd_arena_printf(struct dd_arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return NULL;
-	char *p = bump(a, (size_t)n + 1);
+	char *p = bump(a, (size_t)n + 1, 1);
 	if (!p)
 		return NULL;
 	va_start(ap, fmt);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Arena: a scan's paths, package records and version strings come from one
- * arena and die with the result. Allocations are 16-byte aligned and never
- * freed one by one. Every arena has a byte cap; hitting it returns NULL just
+ * arena and die with the result. dd_arena_alloc and dd_arena_memdup are
+ * 16-byte aligned, strings (strdup, strndup, printf) not aligned at all;
+ * nothing is freed one by one. Every arena has a byte cap; hitting it returns NULL just
  * like out-of-memory, and dd_arena_failed() tells which (sticky, so a
  * parser can check once at its end, as sqlite's malloc failure is).
  * Not thread-safe: one arena per thread.
