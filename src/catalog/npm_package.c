@@ -488,27 +488,38 @@ dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool de
 	return rc ? rc : pj_emit(&st, dev, s, err);
 }
 
-struct manifest {
-	const struct dd_fs_file *f;
-	bool dev;
-};
-
 struct run_state {
 	const struct dd_catalog_ctx *ctx;
 	struct devinfo *di;
 	struct dd_map projects;   /* directories holding installed node_modules */
 	const char *last_project; /* the one put last: path[0..last_pl) */
 	size_t last_pl;
-	/* The walk only sorts the files: installed manifests (with their dev
-	 * flag) and project manifests, each in path order. They are parsed
-	 * afterwards, when the SBOM can make room for all of them at once. */
-	struct manifest *inst;
-	size_t ninst, instcap;
+	/* Project manifests, in path order: read after the walk, when every
+	 * node_modules with packages is known. */
 	const struct dd_fs_file **cand;
 	size_t ncand, candcap;
 	dd_code rc;
 	struct dd_err *err;
 };
+
+static dd_code parse_one(struct run_state *st, const struct dd_fs_file *f, bool dev,
+			 const char *cataloger)
+{
+	struct dd_lang_sink sink = {
+		.sbom = st->ctx->sbom,
+		.cataloger = cataloger,
+		.location = f->path,
+		.layer = f->layer,
+	};
+	struct dd_err e;
+	dd_err_clear(&e);
+	dd_code rc = dd_lang_parse_npm_package(f->data, f->size, dev, &sink, &e);
+	if (rc == DD_ENOMEM)
+		return dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
+	if (rc)
+		dd_sbom_warn(st->ctx->sbom, "npm-package: %s: %s", f->path, e.msg);
+	return DD_OK;
+}
 
 static int npm_cb(const struct dd_fs_file *f, void *ud)
 {
@@ -547,31 +558,8 @@ static int npm_cb(const struct dd_fs_file *f, void *ud)
 			st->last_pl = pl;
 		}
 	}
-	if (dd_grow(&st->inst, &st->instcap, st->ninst + 1, sizeof *st->inst)) {
-		st->rc = dd_err_set(st->err, DD_ENOMEM, "out of memory");
-		return 1;
-	}
-	st->inst[st->ninst++] = (struct manifest){ f, dev };
-	return 0;
-}
-
-static dd_code parse_one(struct run_state *st, const struct dd_fs_file *f, bool dev,
-			 const char *cataloger)
-{
-	struct dd_lang_sink sink = {
-		.sbom = st->ctx->sbom,
-		.cataloger = cataloger,
-		.location = f->path,
-		.layer = f->layer,
-	};
-	struct dd_err e;
-	dd_err_clear(&e);
-	dd_code rc = dd_lang_parse_npm_package(f->data, f->size, dev, &sink, &e);
-	if (rc == DD_ENOMEM)
-		return dd_err_set(st->err, rc, "%s: %s", f->path, e.msg);
-	if (rc)
-		dd_sbom_warn(st->ctx->sbom, "npm-package: %s: %s", f->path, e.msg);
-	return DD_OK;
+	st->rc = parse_one(st, f, dev, "npm-package");
+	return st->rc != DD_OK;
 }
 
 static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
@@ -582,11 +570,12 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 	dd_map_init(&di->dev);
 	struct run_state st = { .ctx = ctx, .di = di, .err = err };
 	dd_map_init(&st.projects);
-	dd_catalog_walk(ctx, npm_cb, &st);
-	if (!st.rc && ctx->sbom)
-		st.rc = dd_sbom_reserve(ctx->sbom, ctx->sbom->npkgs + st.ninst + st.ncand, err);
-	for (size_t i = 0; i < st.ninst && !st.rc; i++)
-		st.rc = parse_one(&st, st.inst[i].f, st.inst[i].dev, "npm-package");
+	/* Room for a package per manifest of the share at once (ctx->files
+	 * holds only what this cataloger wants, mostly installed manifests). */
+	if (ctx->sbom && ctx->files)
+		st.rc = dd_sbom_reserve(ctx->sbom, ctx->sbom->npkgs + ctx->nfiles, err);
+	if (!st.rc)
+		dd_catalog_walk(ctx, npm_cb, &st);
 	for (size_t i = 0; i < st.ncand && !st.rc; i++) {
 		/* A package.json outside node_modules is the project's own when
 		 * a node_modules with packages lies next to it. */
@@ -596,7 +585,6 @@ static dd_code npm_run(const struct dd_catalog_ctx *ctx, struct dd_err *err)
 		if (dd_map_get(&st.projects, f->path, pl))
 			st.rc = parse_one(&st, f, false, "npm-app");
 	}
-	free(st.inst);
 	free(st.cand);
 	dd_map_release(&st.projects);
 	dd_map_release(&di->dev);
