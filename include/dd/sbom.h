@@ -72,9 +72,9 @@ struct dd_package {
 	const char *cataloger;       /* which cataloger found it */
 	const char *location;        /* the file that records it */
 	int layer;                   /* index into image.layers of its current version, -1 unknown */
+	unsigned flags;              /* enum dd_pkg_flags (next to layer: no padding, 128 bytes in all) */
 	const char *modularity;      /* rpm modularity label */
 	const char *owner;           /* owning OS package for a language package */
-	unsigned flags;              /* enum dd_pkg_flags */
 	const char **files;          /* installed files, canonical paths */
 	size_t nfiles;
 };
