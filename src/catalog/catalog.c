@@ -195,13 +195,6 @@ dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct
 	return DD_OK;
 }
 
-static int snapshot_add(const struct dd_fs_file *f, void *ud)
-{
-	const struct dd_fs_file ***v = ud;
-	*(*v)++ = f;
-	return 0;
-}
-
 /* Each cataloger's share of the view (ctx->files), in path order: the view
  * sorted once, then dealt out by what each cataloger wants. On DD_ENOMEM
  * the catalogers walk the whole view instead (*all NULL). */
@@ -212,14 +205,14 @@ struct shares {
 
 static void deal(const struct dd_fs *fs, bool os_only, struct shares *sh)
 {
-	size_t n = dd_fs_count(fs);
+	size_t n = 0;
 	struct dd_catalog_wants w;
 	dd_catalog_wants_init(&w, os_only);
-	const struct dd_fs_file **files = dd_calloc(n + 1, sizeof *files), **end = files;
+	const struct dd_fs_file **files = dd_fs_sorted(fs, &n);
 	dd_catalog_set *sets = dd_calloc(n + 1, sizeof *sets);
 	size_t count[32] = { 0 }, total = 0;
 	sh->all = NULL;
-	if (!files || !sets || dd_fs_each(fs, snapshot_add, &end) != 0)
+	if (!files || !sets)
 		goto out;
 	for (size_t k = 0; k < n; k++) {
 		const struct dd_fs_file *f = files[k];

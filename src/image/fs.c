@@ -279,20 +279,35 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 
 /* Path order by dd_strsort: the view's paths share long prefixes
  * ("usr/lib/python3/dist-packages/", "app/node_modules/"), which a
- * comparison sort reads again on every comparison. */
-int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
+ * comparison sort reads again on every comparison. The sorted entries are
+ * then packed into the front of the sort's own array, so the result costs
+ * no second allocation. */
+const struct dd_fs_file **dd_fs_sorted(const struct dd_fs *fs, size_t *n)
 {
-	size_t n = fs->map.count, k = 0;
-	struct dd_strsort_item *v = dd_malloc((n ? n : 1) * sizeof *v);
+	size_t k = 0;
+	struct dd_strsort_item *v = dd_malloc((fs->map.count ? fs->map.count : 1) * sizeof *v);
 	if (!v)
-		return -1;
+		return NULL;
 	const struct dd_map_slot *s;
 	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
 		v[k++] = (struct dd_strsort_item){ .s = s->key, .len = s->klen, .ud = s->value };
 	dd_strsort(v, k);
+	const struct dd_fs_file **out = (const struct dd_fs_file **)(void *)v;
+	for (size_t i = 0; i < k; i++) /* out[i] lies at or before v[i]: read before written */
+		out[i] = v[i].ud;
+	*n = k;
+	return out;
+}
+
+int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud)
+{
+	size_t n;
+	const struct dd_fs_file **v = dd_fs_sorted(fs, &n);
+	if (!v)
+		return -1;
 	int rc = 0;
-	for (size_t i = 0; i < k && !rc; i++)
-		rc = fn(v[i].ud, ud);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = fn(v[i], ud);
 	free(v);
 	return rc;
 }

@@ -80,8 +80,11 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 				       struct dd_err *err);
 
 /* Calls fn for every entry in path order; a non-zero return stops and is
- * returned. */
+ * returned; -1 when out of memory. */
 int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
+/* Every entry in path order, as an array of *n pointers (free() it); NULL
+ * when out of memory. */
+const struct dd_fs_file **dd_fs_sorted(const struct dd_fs *fs, size_t *n);
 size_t dd_fs_count(const struct dd_fs *fs);
 
 #endif
