@@ -78,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (l->nentries > lim.entries)
 			abort();
 		for (size_t i = 0; i < l->nents; i++) {
-			check_canonical(l->ents[i].path);
-			if (l->ents[i].type == DD_LENT_REG && l->ents[i].data && l->ents[i].size > lim.kept_file)
+			check_canonical(l->ents[i].f.path);
+			if (l->ents[i].type == DD_LENT_REG && l->ents[i].f.data && l->ents[i].f.size > lim.kept_file)
 				abort();
 		}
 		for (size_t i = 0; i < l->nwh; i++)
@@ -94,8 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    c->nseen != l->nseen || strcmp(c->diff_id, l->diff_id) != 0)
 				abort();
 			for (size_t i = 0; i < l->nents; i++)
-				if (strcmp(c->ents[i].path, l->ents[i].path) ||
-				    (l->ents[i].data && memcmp(c->ents[i].data, l->ents[i].data, l->ents[i].size)))
+				if (strcmp(c->ents[i].f.path, l->ents[i].f.path) ||
+				    (l->ents[i].f.data && memcmp(c->ents[i].f.data, l->ents[i].f.data, l->ents[i].f.size)))
 					abort();
 			dd_layer_free(c);
 		}

@@ -21,6 +21,8 @@ struct dd_fs {
 	struct dd_arena *arena; /* every entry, path and content */
 	struct dd_arena **adopted;
 	size_t nadopted, adcap;
+	void **blocks;          /* entry arrays of the layers (dd_fs_adopt_block) */
+	size_t nblocks, bcap;
 };
 
 struct dd_fs *dd_fs_new(void)
@@ -29,7 +31,7 @@ struct dd_fs *dd_fs_new(void)
 	if (!fs)
 		return NULL;
 	/* Keys borrow the entries' paths, which live in fs->arena or an adopted
-	 * arena (dd_fs_put_ref's contract) as long as the view: no allocation
+	 * arena (dd_fs_put_entry's contract) as long as the view: no allocation
 	 * per file, which a 50,000-manifest layer notices. */
 	dd_map_init_borrowed(&fs->map);
 	dd_map_init_borrowed(&fs->below);
@@ -51,6 +53,9 @@ void dd_fs_free(struct dd_fs *fs)
 	for (size_t i = 0; i < fs->nadopted; i++)
 		dd_arena_free(fs->adopted[i]);
 	free(fs->adopted);
+	for (size_t i = 0; i < fs->nblocks; i++)
+		free(fs->blocks[i]);
+	free(fs->blocks);
 	free(fs);
 }
 
@@ -61,6 +66,16 @@ dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	}
 	fs->adopted[fs->nadopted++] = a;
+	return DD_OK;
+}
+
+dd_code dd_fs_adopt_block(struct dd_fs *fs, void *p, struct dd_err *err)
+{
+	if (dd_grow(&fs->blocks, &fs->bcap, fs->nblocks + 1, sizeof *fs->blocks)) {
+		free(p);
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	}
+	fs->blocks[fs->nblocks++] = p;
 	return DD_OK;
 }
 
@@ -192,13 +207,9 @@ void dd_fs_prefetch(const struct dd_fs *fs, const char *path, struct dd_fs_hint 
 		dd_map_prefetch_hashed(&fs->below, hint->dir_hash);
 }
 
-dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, const struct dd_fs_hint *hint,
-		      struct dd_err *err)
+dd_code dd_fs_put_entry(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
+			struct dd_err *err)
 {
-	struct dd_fs_file *e = dd_arena_alloc(fs->arena, sizeof *e);
-	if (!e)
-		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", f->path);
-	*e = *f;
 	return put(fs, e, hint, err);
 }
 

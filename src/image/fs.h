@@ -51,11 +51,12 @@ struct dd_fs_hint {
 	const char *path;   /* the path it is for (the same pointer as the put's) */
 	uint32_t path_hash, dir_hash;
 };
-/* Like dd_fs_put, but path, link and data are borrowed: they must live as
- * long as fs (e.g. in an arena handed over with dd_fs_adopt). hint may be
- * NULL; it is used only when it is for f->path. */
-dd_code dd_fs_put_ref(struct dd_fs *fs, const struct dd_fs_file *f, const struct dd_fs_hint *hint,
-		      struct dd_err *err);
+/* Like dd_fs_put, but puts e itself, no copy: e and its path, link and data
+ * must live as long as fs (in an arena handed over with dd_fs_adopt, an
+ * array handed over with dd_fs_adopt_block); e->lower is set here. hint
+ * may be NULL; it is used only when it is for e->path. */
+dd_code dd_fs_put_entry(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
+			struct dd_err *err);
 /* Makes room for n more paths (a layer's entries) in one step instead of
  * growing the table while they arrive. DD_ENOMEM only. */
 dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err);
@@ -64,6 +65,9 @@ dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err);
 void dd_fs_prefetch(const struct dd_fs *fs, const char *path, struct dd_fs_hint *hint);
 /* fs takes over arena a and frees it with itself. */
 dd_code dd_fs_adopt(struct dd_fs *fs, struct dd_arena *a, struct dd_err *err);
+/* fs takes over the malloc()ed block p and frees it with itself (also on
+ * DD_ENOMEM, the only error). */
+dd_code dd_fs_adopt_block(struct dd_fs *fs, void *p, struct dd_err *err);
 /* Removes every entry (with its lower versions) for which drop() is true. */
 void dd_fs_remove_if(struct dd_fs *fs, bool (*drop)(const struct dd_fs_file *f, void *ud), void *ud);
 /* Whiteout `.wh.NAME`: removes path and everything below it. */

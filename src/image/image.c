@@ -587,27 +587,34 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 		dd_fs_opaque(fs, l->opaques[k], i);
 	for (size_t k = 0; k < l->nwh; k++)
 		dd_fs_remove(fs, l->whiteouts[k]);
+	/* The layer's entries become the view's: fs owns the array from here
+	 * (and frees it on an error below). */
+	struct dd_layer_ent *ents = l->ents;
+	size_t n = l->nents;
+	l->ents = NULL;
+	l->nents = l->cap = 0;
+	if (ents && (rrc = dd_fs_adopt_block(fs, ents, err)))
+		return rrc;
 	struct dd_fs_hint hints[8] = { 0 }; /* hints[k % 8] is for entry k */
-	for (size_t k = 0; k < l->nents; k++) {
-		const struct dd_layer_ent *e = &l->ents[k];
-		if (k + 8 < l->nents && l->ents[k + 8].type != DD_LENT_GONE)
-			dd_fs_prefetch(fs, l->ents[k + 8].path, &hints[(k + 8) % 8]);
+	for (size_t k = 0; k < n; k++) {
+		struct dd_layer_ent *e = &ents[k];
+		struct dd_fs_file *f = &e->f;
+		if (k + 8 < n && ents[k + 8].type != DD_LENT_GONE)
+			dd_fs_prefetch(fs, ents[k + 8].f.path, &hints[(k + 8) % 8]);
 		if (e->type == DD_LENT_GONE)
 			continue;
-		struct dd_fs_file f = {
-			.path = e->path, .link = e->link, .data = e->data, .size = e->size,
-			.mode = e->mode, .layer = i, .tag = e->tag,
-			.type = e->type == DD_LENT_SYMLINK ? DD_FS_SYMLINK
-				: e->type == DD_LENT_DIR ? DD_FS_DIR : DD_FS_REG,
-		};
+		f->layer = i;
+		f->type = e->type == DD_LENT_SYMLINK ? DD_FS_SYMLINK
+			  : e->type == DD_LENT_DIR ? DD_FS_DIR : DD_FS_REG;
 		if (e->type == DD_LENT_HLINK || e->type == DD_LENT_HLINK_CHECK) {
-			const struct dd_fs_file *t = dd_fs_lookup(fs, e->link);
+			const char *target = f->link;
+			const struct dd_fs_file *t = dd_fs_lookup(fs, target);
 			bool found = t != NULL;
 			for (int j = 0; j < i && !found; j++)
-				found = layers[j] && dd_layer_has(layers[j], e->link, strlen(e->link)) == 1;
+				found = layers[j] && dd_layer_has(layers[j], target, strlen(target)) == 1;
 			if (!found)
 				return dd_err_set(err, DD_EINVAL, "entry %.160s: hard link to missing target %.160s",
-						  e->path, e->link);
+						  f->path, target);
 			/* A link whose name nobody asked for still carries the
 			 * target's content: keep it when the magic wants it. */
 			if (e->type == DD_LENT_HLINK_CHECK &&
@@ -615,21 +622,21 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 			      ld->wants->magic(ld->wants->ud, t->data,
 					       t->size < DD_MAGIC_BYTES ? t->size : DD_MAGIC_BYTES)))
 				continue;
-			f.link = NULL;
-			f.tag = 0;
+			f->link = NULL;
+			f->tag = 0;
 			if (t && t->type == DD_FS_REG) {
-				f.data = t->data;
-				f.size = t->size;
+				f->data = t->data;
+				f->size = t->size;
 			}
-			if (!f.data) {
+			if (!f->data) {
 				char label[128], msg[640];
 				layer_label(ld->img, (unsigned)i, label, sizeof label);
 				snprintf(msg, sizeof msg, "%s: %s: entry %.160s: hard link to %.160s, whose content was not kept",
-					 ld->img->info.reference, label, e->path, e->link);
+					 ld->img->info.reference, label, f->path, target);
 				emit_warning(ld, msg);
 			}
 		}
-		dd_code rc = dd_fs_put_ref(fs, &f, &hints[k % 8], err);
+		dd_code rc = dd_fs_put_entry(fs, f, &hints[k % 8], err);
 		if (rc)
 			return rc;
 	}
@@ -779,11 +786,8 @@ dd_code dd_image_load_fs(struct dd_image *img, const struct dd_fs_wants *wants,
 			dd_err_prefix(err, "%s: %s: ", img->info.reference, label);
 			goto out;
 		}
-		/* Entries now live in fs; the path hashes stay until the end
-		 * for hard links of upper layers. */
-		free(ld.layers[i]->ents);
-		ld.layers[i]->ents = NULL;
-		ld.layers[i]->nents = ld.layers[i]->cap = 0;
+		/* Entries now live in fs (merge handed them over); the path
+		 * hashes stay until the end for hard links of upper layers. */
 	}
 	*out = fs;
 	fs = NULL;

@@ -166,7 +166,7 @@ static struct dd_layer_ent *find_ent(struct dd_layer *l, const char *path)
 	if (!l->indexed) {
 		l->indexed = true;
 		for (size_t k = 0; k < l->nents && l->indexed; k++)
-			if (dd_map_put(&l->index, l->ents[k].path, strlen(l->ents[k].path),
+			if (dd_map_put(&l->index, l->ents[k].f.path, strlen(l->ents[k].f.path),
 				       (void *)(uintptr_t)(k + 1), NULL, NULL)) {
 				dd_map_release(&l->index);
 				l->indexed = false;
@@ -174,7 +174,7 @@ static struct dd_layer_ent *find_ent(struct dd_layer *l, const char *path)
 	}
 	if (!l->indexed) { /* out of memory: the slow way */
 		for (size_t k = 0; k < l->nents; k++)
-			if (strcmp(l->ents[k].path, path) == 0)
+			if (strcmp(l->ents[k].f.path, path) == 0)
 				return &l->ents[k];
 		return NULL;
 	}
@@ -187,11 +187,11 @@ static struct dd_layer_ent *find_ent(struct dd_layer *l, const char *path)
 static dd_code put_ent_seen(struct dd_layer *l, const struct dd_layer_ent *e, bool fresh,
 			    struct dd_err *err)
 {
-	struct dd_layer_ent *old = fresh ? NULL : find_ent(l, e->path);
+	struct dd_layer_ent *old = fresh ? NULL : find_ent(l, e->f.path);
 	if (old) {
-		const char *path = old->path;
+		const char *path = old->f.path;
 		*old = *e;
-		old->path = path;
+		old->f.path = path;
 		return DD_OK;
 	}
 	if (e->type == DD_LENT_GONE)
@@ -200,13 +200,13 @@ static dd_code put_ent_seen(struct dd_layer *l, const struct dd_layer_ent *e, bo
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	struct dd_layer_ent *n = &l->ents[l->nents];
 	*n = *e;
-	n->path = dd_arena_strdup(l->arena, e->path);
-	if (!n->path)
+	n->f.path = dd_arena_strdup(l->arena, e->f.path);
+	if (!n->f.path)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	l->nents++;
 	if (!l->indexed)
 		return DD_OK;
-	return dd_map_put(&l->index, n->path, strlen(n->path), (void *)(uintptr_t)l->nents, NULL, err);
+	return dd_map_put(&l->index, n->f.path, strlen(n->f.path), (void *)(uintptr_t)l->nents, NULL, err);
 }
 
 static dd_code put_ent(struct dd_layer *l, const struct dd_layer_ent *e, struct dd_err *err)
@@ -219,7 +219,7 @@ static dd_code put_ent(struct dd_layer *l, const struct dd_layer_ent *e, struct 
  * and the lookups were a cache miss each on layers of many files. */
 static dd_code gone_seen(struct dd_layer *l, const char *path, bool fresh, struct dd_err *err)
 {
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_GONE };
+	struct dd_layer_ent e = { .f.path = path, .type = DD_LENT_GONE };
 	return !fresh && find_ent(l, path) ? put_ent(l, &e, err) : DD_OK;
 }
 
@@ -367,8 +367,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		size = outlen;
 	}
 	l->kept_bytes += size;
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_REG, .mode = mode, .size = size,
-				  .data = kept, .tag = tag };
+	struct dd_layer_ent e = { .f = { .path = path, .mode = mode, .size = size, .data = kept, .tag = tag },
+				  .type = DD_LENT_REG };
 	return put_ent_seen(l, &e, fresh, err);
 }
 
@@ -385,9 +385,10 @@ dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *t
 				  path, DD_LIMIT_PATH_BYTES);
 	/* Symlinks are always kept: resolving /etc/os-release and friends
 	 * needs them, and they are small. Count them against the kept total. */
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_SYMLINK, .mode = 0777,
-				  .size = tl, .link = dd_arena_strndup(l->arena, target, tl) };
-	if (!e.link)
+	struct dd_layer_ent e = { .f = { .path = path, .mode = 0777, .size = tl,
+					 .link = dd_arena_strndup(l->arena, target, tl) },
+				  .type = DD_LENT_SYMLINK };
+	if (!e.f.link)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	l->kept_bytes += tl;
 	return put_ent_seen(l, &e, fresh, err);
@@ -403,7 +404,7 @@ dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, cons
 	uint32_t tag = wants_path(o, path);
 	if (!tag)
 		return gone_seen(l, path, fresh, err);
-	struct dd_layer_ent e = { .path = path, .type = DD_LENT_DIR, .mode = mode, .tag = tag };
+	struct dd_layer_ent e = { .f = { .path = path, .mode = mode, .tag = tag }, .type = DD_LENT_DIR };
 	return put_ent_seen(l, &e, fresh, err);
 }
 
@@ -780,11 +781,11 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 			if ((rc = charge_kept(o, path, strlen(path) + strlen(tgt), err)))
 				return rc;
 			struct dd_layer_ent ne = {
-				.path = path, .mode = archive_entry_perm(e),
+				.f = { .path = path, .mode = archive_entry_perm(e),
+				       .link = dd_arena_strdup(l->arena, tgt) },
 				.type = wants_path(o, path) ? DD_LENT_HLINK : DD_LENT_HLINK_CHECK,
-				.link = dd_arena_strdup(l->arena, tgt),
 			};
-			if (!ne.link)
+			if (!ne.f.link)
 				return dd_err_set(err, DD_ENOMEM, "out of memory");
 			return put_ent(l, &ne, err);
 		}
@@ -794,14 +795,14 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 		struct dd_layer_ent *t = find_ent(l, tgt);
 		if (t && t->type == DD_LENT_REG) {
 			struct dd_layer_ent copy = *t;
-			copy.path = path;
+			copy.f.path = path;
 			return put_ent(l, &copy, err);
 		}
 		if (wants_path(o, path)) {
 			/* The content went by unkept under the first name. */
 			warnf(l, o, "entry %.160s: hard link to %.160s, whose content was not kept", path, tgt);
-			struct dd_layer_ent ne = { .path = path, .type = DD_LENT_REG,
-						   .mode = archive_entry_perm(e) };
+			struct dd_layer_ent ne = { .f = { .path = path, .mode = archive_entry_perm(e) },
+						   .type = DD_LENT_REG };
 			return put_ent(l, &ne, err);
 		}
 		return gone(l, path, err);

@@ -33,14 +33,14 @@ enum dd_layer_ent_type {
 	DD_LENT_REG, DD_LENT_SYMLINK, DD_LENT_DIR, DD_LENT_GONE, DD_LENT_HLINK, DD_LENT_HLINK_CHECK
 };
 
+/* f holds path (canonical), link (symlink or hard-link target as stored),
+ * data (NULL when not kept), size (the real size; data holds it when kept),
+ * mode and tag (the wants callback's answer); the merge sets its type,
+ * layer and lower and puts f itself into the view, which then owns the
+ * array (one record per kept file, not a layer entry and a copy). */
 struct dd_layer_ent {
-	const char *path;            /* canonical */
+	struct dd_fs_file f;
 	enum dd_layer_ent_type type;
-	uint32_t mode;
-	uint64_t size;               /* real size; data holds it when kept */
-	const char *link;            /* symlink target as stored */
-	const unsigned char *data;   /* NULL when not kept */
-	uint32_t tag;                /* the wants callback's answer (dd_fs_file.tag) */
 };
 
 struct dd_layer {

@@ -107,14 +107,14 @@ dd_code dd_layer_encode(const struct dd_layer *l, struct dd_buf *b, struct dd_er
 		const struct dd_layer_ent *e = &l->ents[i];
 		uint8_t t = (uint8_t)e->type;
 		TRY(dd_buf_append(b, &t, 1, err));
-		TRY(put_u32(b, e->mode, err));
-		TRY(put_u64(b, e->size, err));
-		TRY(put_str(b, e->path, err));
-		TRY(put_str(b, e->link, err));
-		uint8_t has = e->data != NULL;
+		TRY(put_u32(b, e->f.mode, err));
+		TRY(put_u64(b, e->f.size, err));
+		TRY(put_str(b, e->f.path, err));
+		TRY(put_str(b, e->f.link, err));
+		uint8_t has = e->f.data != NULL;
 		TRY(dd_buf_append(b, &has, 1, err));
 		if (has)
-			TRY(dd_buf_append(b, e->data, e->size, err));
+			TRY(dd_buf_append(b, e->f.data, e->f.size, err));
 	}
 	TRY(put_u64(b, l->nwh, err));
 	for (size_t i = 0; i < l->nwh && !rc; i++)
@@ -237,21 +237,21 @@ dd_code dd_layer_decode(const void *p, size_t n, struct dd_layer **out, struct d
 			break;
 		}
 		e.type = (enum dd_layer_ent_type)t;
-		e.mode = get_u32(&r);
-		e.size = get_u64(&r);
-		e.path = get_str(&r, l->arena, &isnull);
-		if (!e.path)
+		e.f.mode = get_u32(&r);
+		e.f.size = get_u64(&r);
+		e.f.path = get_str(&r, l->arena, &isnull);
+		if (!e.f.path)
 			r.bad = true;
-		e.link = get_str(&r, l->arena, &isnull);
+		e.f.link = get_str(&r, l->arena, &isnull);
 		if (!need(&r, 1))
 			break;
 		uint8_t has = r.p[r.off++];
 		if (has) {
-			if (!need(&r, e.size))
+			if (!need(&r, e.f.size))
 				break;
-			e.data = dd_arena_memdup(l->arena, r.p + r.off, e.size);
-			r.off += e.size;
-			l->kept_bytes += e.size;
+			e.f.data = dd_arena_memdup(l->arena, r.p + r.off, e.f.size);
+			r.off += e.f.size;
+			l->kept_bytes += e.f.size;
 		}
 		if (r.bad || dd_arena_status(l->arena))
 			break;

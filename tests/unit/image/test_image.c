@@ -104,7 +104,7 @@ static dd_code read_layer(const unsigned char *p, size_t n, const char *expect_d
 static const struct dd_layer_ent *ent(const struct dd_layer *l, const char *path)
 {
 	for (size_t i = 0; i < l->nents; i++)
-		if (!strcmp(l->ents[i].path, path))
+		if (!strcmp(l->ents[i].f.path, path))
 			return &l->ents[i];
 	return NULL;
 }
@@ -229,8 +229,8 @@ DD_TEST(layer_read_and_hard_links)
 	struct dd_err err;
 	ASSERT_OK(read_layer(w.buf, n, NULL, &l, &err), &err);
 	const struct dd_layer_ent *e = ent(l, "etc/passwd-link");
-	ASSERT_TRUE(e && e->data && e->size == 11);
-	EXPECT_TRUE(!memcmp(e->data, "root:x", 6));
+	ASSERT_TRUE(e && e->f.data && e->f.size == 11);
+	EXPECT_TRUE(!memcmp(e->f.data, "root:x", 6));
 	EXPECT_TRUE(ent(l, "usr/share/x") == NULL);
 	EXPECT_EQ_INT(dd_layer_has(l, "usr/share/x", 11), 1);
 	EXPECT_EQ_INT(dd_layer_has(l, "etc", 3), 2);
@@ -240,7 +240,7 @@ DD_TEST(layer_read_and_hard_links)
 	EXPECT_STR_EQ(l->opaques[0], "opt");
 	e = ent(l, "etc/os-release");
 	ASSERT_TRUE(e && e->type == DD_LENT_SYMLINK);
-	EXPECT_STR_EQ(e->link, "../usr/lib/os-release");
+	EXPECT_STR_EQ(e->f.link, "../usr/lib/os-release");
 	EXPECT_STR_EQ(l->compression, "none");
 	char diff[DD_DIGEST_STR];
 	dd_sha256_buf(w.buf, n, diff, &err);
@@ -255,7 +255,7 @@ DD_TEST(layer_read_and_hard_links)
 	EXPECT_EQ_INT(c->nseen, l->nseen);
 	EXPECT_EQ_INT(dd_layer_has(c, "usr/share/x", 11), 1);
 	e = ent(c, "var/lib/dpkg/status");
-	EXPECT_TRUE(e && e->data && !memcmp(e->data, "Package: a\n", 11));
+	EXPECT_TRUE(e && e->f.data && !memcmp(e->f.data, "Package: a\n", 11));
 	/* every single-byte damage is caught by the checksum */
 	for (size_t i = 0; i < b.len; i += 7) {
 		b.data[i] ^= 0x20;
