@@ -81,7 +81,9 @@ static inline int fuzz_lang_run_elf(fuzz_parse_fn fn, const uint8_t *data, size_
 	const unsigned char *out;
 	size_t outlen;
 	struct dd_err err;
-	if (!a || dd_catalog_reduce(data, size, false, a, &out, &outlen, &err)) {
+	struct dd_catalog_wants w;
+	dd_catalog_wants_init(&w, false);
+	if (!a || dd_catalog_reduce(&w, data, size, a, &out, &outlen, &err)) {
 		dd_arena_free(a);
 		return 0; /* out of memory */
 	}

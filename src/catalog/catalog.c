@@ -68,11 +68,6 @@ static unsigned end_bucket(const char *end4)
 	return ((w | 0x20202020u) * 0x9e3779b1u) >> 24;
 }
 
-static bool takes_part(const struct dd_cataloger *c, bool os_only)
-{
-	return !(os_only && c->kind == DD_CATALOGER_LANG);
-}
-
 void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only)
 {
 	memset(w, 0, sizeof *w);
@@ -81,8 +76,8 @@ void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only)
 	for (unsigned i = 0; dd_catalogers[i]; i++) {
 		const struct dd_cataloger *c = dd_catalogers[i];
 		dd_catalog_set bit = (dd_catalog_set)1 << i;
-		if (!takes_part(c, os_only))
-			continue;
+		if (os_only && c->kind == DD_CATALOGER_LANG)
+			continue; /* does not take part */
 		w->part |= bit;
 		if (c->wants_magic)
 			w->magic |= bit;
@@ -160,18 +155,17 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
 	return out;
 }
 
-dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct dd_arena *a,
-			  const unsigned char **out, size_t *outlen, struct dd_err *err)
+dd_code dd_catalog_reduce(const struct dd_catalog_wants *w, const unsigned char *d, size_t n,
+			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
+			  struct dd_err *err)
 {
 	struct dd_elf_part parts[8];
 	size_t np = 0;
-	size_t head = n < DD_MAGIC_BYTES ? n : DD_MAGIC_BYTES;
 	*out = NULL;
 	*outlen = 0;
-	for (const struct dd_cataloger *const *c = dd_catalogers; *c; c++) {
-		if (!takes_part(*c, os_only) || !(*c)->wants_magic ||
-		    !(*c)->wants_magic(d, head))
-			continue;
+	dd_catalog_set want = dd_catalog_wants_magic(w, d, n < DD_MAGIC_BYTES ? n : DD_MAGIC_BYTES);
+	for (; want; want &= want - 1) {
+		const struct dd_cataloger *const *c = &dd_catalogers[__builtin_ctz(want)];
 		struct dd_catalog_part p;
 		struct dd_err e;
 		dd_err_clear(&e);

@@ -77,17 +77,6 @@ struct dd_cataloger {
 int dd_catalog_walk(const struct dd_catalog_ctx *ctx,
 		    int (*fn)(const struct dd_fs_file *f, void *ud), void *ud);
 
-/* What the image keeps of a file that a cataloger's magic accepted (the
- * reducer of struct dd_fs_wants): an executable is mostly code, and an
- * image's executables are most of its bytes, so instead of the file each
- * cataloger's extract() takes its section and the image keeps a minimal
- * ELF of those sections (dd_elf_build), which run() reads as it would the
- * whole binary. *out = NULL: nothing to keep. *out = d: keep the file
- * whole (a cataloger without extract wants it, or one failed to read it).
- * Otherwise *out is in a. DD_ENOMEM is the only error. */
-dd_code dd_catalog_reduce(const unsigned char *d, size_t n, bool os_only, struct dd_arena *a,
-			  const unsigned char **out, size_t *outlen, struct dd_err *err);
-
 /* Which catalogers want what, for one scan: bit i of a dd_catalog_set is
  * dd_catalogers[i]. Built from the catalogers taking part (all, or the OS
  * ones), with the path endings indexed by their last four bytes, so that
@@ -117,6 +106,18 @@ dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const cha
 /* The catalogers whose wants_magic accepts the first n bytes of a file. */
 dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const unsigned char *head,
 				      size_t n);
+
+/* What the image keeps of a file that a cataloger's magic accepted (the
+ * reducer of struct dd_fs_wants): an executable is mostly code, and an
+ * image's executables are most of its bytes, so instead of the file each
+ * cataloger of w whose magic accepts it takes its section with extract() and the image keeps a minimal
+ * ELF of those sections (dd_elf_build), which run() reads as it would the
+ * whole binary. *out = NULL: nothing to keep. *out = d: keep the file
+ * whole (a cataloger without extract wants it, or one failed to read it).
+ * Otherwise *out is in a. DD_ENOMEM is the only error. */
+dd_code dd_catalog_reduce(const struct dd_catalog_wants *w, const unsigned char *d, size_t n,
+			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
+			  struct dd_err *err);
 
 /* NULL-terminated, in run order; at most 32 (dd_catalog_set). */
 extern const struct dd_cataloger *const dd_catalogers[];

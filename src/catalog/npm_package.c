@@ -552,8 +552,8 @@ static int npm_cb(const struct dd_fs_file *f, void *ud)
 		dev = dd_map_get(&st->di->dev, key, kl) != NULL;
 		/* Consecutive manifests mostly share their project. */
 		if (!(st->last_project && st->last_pl == pl && !memcmp(st->last_project, f->path, pl)) &&
-		    !dd_map_get(&st->projects, f->path, pl) &&
-		    !dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL)) {
+		    (dd_map_get(&st->projects, f->path, pl) ||
+		     !dd_map_put(&st->projects, f->path, pl, (void *)1, NULL, NULL))) {
 			st->last_project = f->path;
 			st->last_pl = pl;
 		}

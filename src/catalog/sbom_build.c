@@ -15,30 +15,23 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-struct wants_ud {
-	bool os_only;
-	struct dd_catalog_wants w;
-};
-
-/* The tag a kept file carries is the set of catalogers that want it, which
- * dd_catalog_run then need not work out again. */
+/* ud is the scan's struct dd_catalog_wants. The tag a kept file carries is
+ * the set of catalogers that want it, which dd_catalog_run then need not
+ * work out again. */
 static uint32_t want_path(void *ud, const char *path, size_t len)
 {
-	const struct wants_ud *u = ud;
-	return dd_catalog_wants_path(&u->w, path, len);
+	return dd_catalog_wants_path(ud, path, len);
 }
 
 static uint32_t want_magic(void *ud, const unsigned char *head, size_t n)
 {
-	const struct wants_ud *u = ud;
-	return dd_catalog_wants_magic(&u->w, head, n);
+	return dd_catalog_wants_magic(ud, head, n);
 }
 
 static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
 		      const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
-	const struct wants_ud *w = ud;
-	return dd_catalog_reduce(d, n, w->os_only, a, out, outlen, err);
+	return dd_catalog_reduce(ud, d, n, a, out, outlen, err);
 }
 
 static void on_warn(void *ud, const char *msg)
@@ -93,15 +86,15 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	if (!opts)
 		opts = &zero;
 	bool os_only = (opts->flags & DD_IMAGE_OS_ONLY) != 0;
-	struct wants_ud wu = { .os_only = os_only };
-	dd_catalog_wants_init(&wu.w, os_only);
+	struct dd_catalog_wants wants;
+	dd_catalog_wants_init(&wants, os_only);
 	/* The fingerprint keys the layer cache: every cataloger that takes
 	 * part, with its version, so a new cataloger version re-reads layers. */
 	struct dd_buf fp;
 	dd_buf_init(&fp, 1u << 16);
 	dd_code rc = dd_buf_puts(&fp, "wants-v1", err);
 	for (unsigned i = 0; dd_catalogers[i] && !rc; i++)
-		if (wu.w.part & (dd_catalog_set)1 << i)
+		if (wants.part & (dd_catalog_set)1 << i)
 			rc = dd_buf_printf(&fp, err, ";%s@%u", dd_catalogers[i]->name,
 					   dd_catalogers[i]->version);
 	struct dd_image *img = NULL;
@@ -117,7 +110,7 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		goto done;
 	}
 	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
-				 .ud = &wu, .fingerprint = fp.data };
+				 .ud = &wants, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
 		goto done;
 	copy_info(s->arena, &s->image, dd_image_info(img));

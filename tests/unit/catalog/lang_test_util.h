@@ -146,7 +146,9 @@ static inline size_t expect_reduce_same(const unsigned char *elf, size_t n, dd_l
 	const unsigned char *out;
 	size_t outlen;
 	struct dd_err err;
-	ASSERT_OK(dd_catalog_reduce(elf, n, false, a, &out, &outlen, &err), &err);
+	struct dd_catalog_wants w;
+	dd_catalog_wants_init(&w, false);
+	ASSERT_OK(dd_catalog_reduce(&w, elf, n, a, &out, &outlen, &err), &err);
 	struct dd_lang_sink s1, s2;
 	struct dd_sbom *whole = new_sbom(&s1, "bin/x"), *kept = new_sbom(&s2, "bin/x");
 	dd_code r1 = parse(elf, n, &s1, &err);

@@ -19,3 +19,28 @@ DD_TEST(purl_deb_with_qualifiers)
 		      "pkg:golang/github.com/x/y/z");
 	dd_arena_free(a);
 }
+
+DD_TEST(purl_format_to_buffer)
+{
+	struct dd_arena *a = dd_arena_new(0);
+	char buf[64];
+	/* The same text as dd_purl_format, in the caller's buffer. */
+	char *p = dd_purl_format_to(buf, sizeof buf, "npm", "@babel", "core", "7.0.0+x", NULL, 0);
+	EXPECT_TRUE(p == buf);
+	EXPECT_STR_EQ(p, dd_purl_format(a, "npm", "@babel", "core", "7.0.0+x", NULL, 0));
+	/* One that needs exactly the whole buffer does not fit (the NUL). */
+	char name[64];
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof buf - strlen("pkg:npm/")] = '\0';
+	EXPECT_TRUE(dd_purl_format_to(buf, sizeof buf, "npm", NULL, name, NULL, NULL, 0) == NULL);
+	name[sizeof buf - strlen("pkg:npm/") - 1] = '\0';
+	EXPECT_TRUE(dd_purl_format_to(buf, sizeof buf, "npm", NULL, name, NULL, NULL, 0) == buf);
+	EXPECT_EQ_INT(strlen(buf), sizeof buf - 1);
+	/* Longer than the writer's own stack buffer: NULL, nothing leaked. */
+	char big[2048];
+	memset(big, 'b', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	EXPECT_TRUE(dd_purl_format_to(buf, sizeof buf, "npm", NULL, big, NULL, NULL, 0) == NULL);
+	EXPECT_TRUE(strlen(dd_purl_format(a, "npm", NULL, big, NULL, NULL, 0)) == strlen("pkg:npm/") + sizeof big - 1);
+	dd_arena_free(a);
+}
