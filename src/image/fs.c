@@ -5,8 +5,13 @@
  * every directory with entries below it (count_below), so that a whiteout
  * or opaque marker of a directory with nothing kept below it (the common
  * case, and the hostile "a million whiteouts" case) costs one lookup
- * instead of a scan of the whole view.
+ * instead of a scan of the whole view. The last layer's entries skip both
+ * maps: they go to a list sorted once (dd_fs_seal) and found by binary
+ * search, which is the order dd_fs_sorted returns anyway; in a one-layer
+ * image (a dir: scan, most generated archives) that is every entry.
  */
+#include <assert.h>
+
 #include "image/fs.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -23,6 +28,11 @@ struct dd_fs {
 	size_t nadopted, adcap;
 	void **blocks;          /* entry arrays of the layers (dd_fs_adopt_block) */
 	size_t nblocks, bcap;
+	/* The last layer's entries (dd_fs_put_top), in neither map; in path
+	 * order once sealed. */
+	struct dd_fs_file **top;
+	size_t ntop, topcap;
+	bool sealed;
 };
 
 struct dd_fs *dd_fs_new(void)
@@ -56,6 +66,7 @@ void dd_fs_free(struct dd_fs *fs)
 	for (size_t i = 0; i < fs->nblocks; i++)
 		free(fs->blocks[i]);
 	free(fs->blocks);
+	free(fs->top);
 	free(fs);
 }
 
@@ -185,6 +196,63 @@ dd_code dd_fs_put(struct dd_fs *fs, const struct dd_fs_file *f, struct dd_err *e
 	return put(fs, e, NULL, err);
 }
 
+dd_code dd_fs_put_top(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
+		      struct dd_err *err)
+{
+	assert(!fs->sealed);
+	if (dd_grow(&fs->top, &fs->topcap, fs->ntop + 1, sizeof *fs->top))
+		return dd_err_set(err, DD_ENOMEM, "out of memory adding %s", e->path);
+	e->lower = NULL;
+	if (fs->map.count) {
+		size_t n = strlen(e->path);
+		uint32_t h = hint && hint->path == e->path ? hint->path_hash : dd_map_hash(e->path, n);
+		if (e->type != DD_FS_DIR)
+			remove_below(fs, e->path, n, h, -1);
+		/* The lower version leaves the map (the view holds each path
+		 * once) and stays reachable as e->lower. */
+		if ((e->lower = dd_map_get_hashed(&fs->map, e->path, n, h)))
+			del_entry(fs, e->path, n);
+	}
+	fs->top[fs->ntop++] = e;
+	return DD_OK;
+}
+
+dd_code dd_fs_seal(struct dd_fs *fs, struct dd_err *err)
+{
+	if (fs->sealed)
+		return DD_OK;
+	if (fs->ntop > 1) {
+		struct dd_strsort_item *v = dd_malloc(fs->ntop * sizeof *v);
+		if (!v)
+			return dd_err_set(err, DD_ENOMEM, "out of memory sorting %zu paths", fs->ntop);
+		for (size_t i = 0; i < fs->ntop; i++)
+			v[i] = (struct dd_strsort_item){ .s = fs->top[i]->path,
+							 .len = strlen(fs->top[i]->path), .ud = fs->top[i] };
+		dd_strsort(v, fs->ntop);
+		for (size_t i = 0; i < fs->ntop; i++)
+			fs->top[i] = (struct dd_fs_file *)v[i].ud;
+		free(v);
+	}
+	fs->sealed = true;
+	return DD_OK;
+}
+
+static const struct dd_fs_file *find_top(const struct dd_fs *fs, const char *path)
+{
+	size_t lo = 0, hi = fs->sealed ? fs->ntop : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(fs->top[mid]->path, path);
+		if (!c)
+			return fs->top[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err)
 {
 	/* The directories are fewer than the paths, except in trees of one
@@ -236,7 +304,8 @@ void dd_fs_remove_if(struct dd_fs *fs, bool (*drop)(const struct dd_fs_file *f, 
 
 const struct dd_fs_file *dd_fs_lookup(const struct dd_fs *fs, const char *path)
 {
-	return dd_map_get(&fs->map, path, strlen(path));
+	const struct dd_fs_file *f = find_top(fs, path);
+	return f ? f : dd_map_get(&fs->map, path, strlen(path));
 }
 
 const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
@@ -290,23 +359,34 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 
 /* Path order by dd_strsort: the view's paths share long prefixes
  * ("usr/lib/python3/dist-packages/", "app/node_modules/"), which a
- * comparison sort reads again on every comparison. The sorted entries are
- * then packed into the front of the sort's own array, so the result costs
- * no second allocation. */
+ * comparison sort reads again on every comparison. The map's entries are
+ * sorted here, the top layer's are already (dd_fs_seal), and the two runs
+ * are merged. */
 const struct dd_fs_file **dd_fs_sorted(const struct dd_fs *fs, size_t *n)
 {
-	size_t k = 0;
+	size_t k = 0, t = fs->sealed ? fs->ntop : 0;
 	struct dd_strsort_item *v = dd_malloc((fs->map.count ? fs->map.count : 1) * sizeof *v);
-	if (!v)
+	const struct dd_fs_file **out = dd_malloc((fs->map.count + t ? fs->map.count + t : 1) * sizeof *out);
+	if (!v || !out) {
+		free(v);
+		free(out);
 		return NULL;
+	}
 	const struct dd_map_slot *s;
 	for (size_t i = 0; dd_map_next(&fs->map, &i, &s);)
 		v[k++] = (struct dd_strsort_item){ .s = s->key, .len = s->klen, .ud = s->value };
 	dd_strsort(v, k);
-	const struct dd_fs_file **out = (const struct dd_fs_file **)(void *)v;
-	for (size_t i = 0; i < k; i++) /* out[i] lies at or before v[i]: read before written */
-		out[i] = v[i].ud;
-	*n = k;
+	/* The two runs are disjoint (dd_fs_put_top takes a lower version out
+	 * of the map). */
+	size_t a = 0, b = 0, o = 0;
+	while (a < k && b < t)
+		out[o++] = strcmp(v[a].s, fs->top[b]->path) < 0 ? v[a++].ud : fs->top[b++];
+	while (a < k)
+		out[o++] = v[a++].ud;
+	while (b < t)
+		out[o++] = fs->top[b++];
+	free(v);
+	*n = o;
 	return out;
 }
 
@@ -325,5 +405,5 @@ int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, voi
 
 size_t dd_fs_count(const struct dd_fs *fs)
 {
-	return fs->map.count;
+	return fs->map.count + fs->ntop;
 }

@@ -57,6 +57,19 @@ struct dd_fs_hint {
  * may be NULL; it is used only when it is for e->path. */
 dd_code dd_fs_put_entry(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
 			struct dd_err *err);
+/* The last layer: nothing is put after it, so its entries need neither
+ * the hash map nor the directory counts that serve later layers' whiteouts
+ * and replacements. dd_fs_put_top puts e itself (as dd_fs_put_entry: e
+ * lives as long as fs) into a list of its own; a lower version of the path
+ * leaves the map and stays reachable as e->lower, and a non-directory
+ * still hides what lower layers had below it. Paths must be unique among
+ * the top entries (a layer's are). dd_fs_seal sorts that list once all are
+ * put; lookups see the top entries only after it. Whiteouts, opaque
+ * markers and dd_fs_remove_if act on the lower layers' entries only.
+ * DD_ENOMEM only. */
+dd_code dd_fs_put_top(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
+		      struct dd_err *err);
+dd_code dd_fs_seal(struct dd_fs *fs, struct dd_err *err);
 /* Makes room for n more paths (a layer's entries) in one step instead of
  * growing the table while they arrive. DD_ENOMEM only. */
 dd_code dd_fs_reserve(struct dd_fs *fs, size_t n, struct dd_err *err);

@@ -576,11 +576,13 @@ static bool shadowed(const struct dd_fs_file *f, void *ud)
 	return false;
 }
 
-static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct load *ld,
-		     struct dd_err *err)
+/* last: the top layer, whose entries go to the view's sorted list instead
+ * of its maps (dd_fs_put_top). */
+static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, bool last,
+		     struct load *ld, struct dd_err *err)
 {
 	struct dd_layer *l = layers[i];
-	dd_code rrc = dd_fs_reserve(fs, l->nents, err);
+	dd_code rrc = last ? DD_OK : dd_fs_reserve(fs, l->nents, err);
 	if (rrc)
 		return rrc;
 	for (size_t k = 0; k < l->nopq; k++)
@@ -596,10 +598,12 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 	if (ents && (rrc = dd_fs_adopt_block(fs, ents, err)))
 		return rrc;
 	struct dd_fs_hint hints[8] = { 0 }; /* hints[k % 8] is for entry k */
+	/* A top entry looks at the maps only when lower layers put something. */
+	bool prefetch = !last || dd_fs_count(fs) > 0;
 	for (size_t k = 0; k < n; k++) {
 		struct dd_layer_ent *e = &ents[k];
 		struct dd_fs_file *f = &e->f;
-		if (k + 8 < n && ents[k + 8].type != DD_LENT_GONE)
+		if (prefetch && k + 8 < n && ents[k + 8].type != DD_LENT_GONE)
 			dd_fs_prefetch(fs, ents[k + 8].f.path, &hints[(k + 8) % 8]);
 		if (e->type == DD_LENT_GONE)
 			continue;
@@ -636,7 +640,8 @@ static dd_code merge(struct dd_fs *fs, struct dd_layer **layers, int i, struct l
 				emit_warning(ld, msg);
 			}
 		}
-		dd_code rc = dd_fs_put_entry(fs, f, &hints[k % 8], err);
+		dd_code rc = last ? dd_fs_put_top(fs, f, &hints[k % 8], err)
+				  : dd_fs_put_entry(fs, f, &hints[k % 8], err);
 		if (rc)
 			return rc;
 	}
@@ -780,7 +785,7 @@ dd_code dd_image_load_fs(struct dd_image *img, const struct dd_fs_wants *wants,
 			rc = dd_err_set(err, DD_EINVAL, "%s: layer %u was not read", img->info.reference, i + 1);
 			goto out;
 		}
-		if ((rc = merge(fs, ld.layers, (int)i, &ld, err))) {
+		if ((rc = merge(fs, ld.layers, (int)i, i + 1 == nl, &ld, err))) {
 			char label[128];
 			layer_label(img, i, label, sizeof label);
 			dd_err_prefix(err, "%s: %s: ", img->info.reference, label);
@@ -789,6 +794,8 @@ dd_code dd_image_load_fs(struct dd_image *img, const struct dd_fs_wants *wants,
 		/* Entries now live in fs (merge handed them over); the path
 		 * hashes stay until the end for hard links of upper layers. */
 	}
+	if ((rc = dd_fs_seal(fs, err)))
+		goto out;
 	*out = fs;
 	fs = NULL;
 out:

@@ -447,6 +447,55 @@ DD_TEST(fs_overlay_and_resolve)
 	dd_fs_free(fs);
 }
 
+/* The last layer's entries skip the maps (dd_fs_put_top): lookups, counts,
+ * path order and lower versions must be what dd_fs_put_entry gives. */
+DD_TEST(fs_top_layer)
+{
+	struct dd_fs *fs = dd_fs_new();
+	struct dd_err err;
+	struct dd_fs_file low[] = {
+		{ .path = "a/keep", .type = DD_FS_REG },
+		{ .path = "a/over", .type = DD_FS_REG },
+		{ .path = "d", .type = DD_FS_DIR },
+		{ .path = "d/gone", .type = DD_FS_REG },
+		{ .path = "d/sub/gone", .type = DD_FS_REG },
+		{ .path = "dir", .type = DD_FS_DIR },
+	};
+	for (size_t i = 0; i < sizeof low / sizeof *low; i++)
+		ASSERT_OK(dd_fs_put(fs, &low[i], &err), &err);
+	struct dd_fs_file top[] = {
+		{ .path = "z/new", .type = DD_FS_REG, .layer = 1 },
+		{ .path = "a/over", .type = DD_FS_REG, .layer = 1 },
+		{ .path = "d", .type = DD_FS_REG, .layer = 1 },   /* a file replacing a directory */
+		{ .path = "dir", .type = DD_FS_DIR, .layer = 1 }, /* a directory over a directory */
+		{ .path = "ln", .type = DD_FS_SYMLINK, .link = "a", .layer = 1 },
+		{ .path = "a-b", .type = DD_FS_REG, .layer = 1 },
+	};
+	for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+		ASSERT_OK(dd_fs_put_top(fs, &top[i], NULL, &err), &err);
+	EXPECT_TRUE(dd_fs_lookup(fs, "z/new") == NULL); /* not before the seal */
+	ASSERT_OK(dd_fs_seal(fs, &err), &err);
+	const struct dd_fs_file *r = dd_fs_lookup(fs, "a/over");
+	ASSERT_TRUE(r && r->layer == 1 && r->lower && r->lower->layer == 0);
+	EXPECT_TRUE(dd_fs_lookup(fs, "d/gone") == NULL);
+	EXPECT_TRUE(dd_fs_lookup(fs, "d/sub/gone") == NULL);
+	r = dd_fs_lookup(fs, "dir");
+	ASSERT_TRUE(r && r->layer == 1 && r->lower && r->lower->type == DD_FS_DIR);
+	r = dd_fs_resolve(fs, "ln/keep", &err);
+	ASSERT_TRUE(r != NULL);
+	EXPECT_STR_EQ(r->path, "a/keep");
+	static const char *const want[] = { "a-b", "a/keep", "a/over", "d", "dir", "ln", "z/new" };
+	size_t n = 0;
+	const struct dd_fs_file **v = dd_fs_sorted(fs, &n);
+	ASSERT_TRUE(v != NULL);
+	EXPECT_EQ_INT(n, sizeof want / sizeof *want);
+	EXPECT_EQ_INT(dd_fs_count(fs), sizeof want / sizeof *want);
+	for (size_t i = 0; i < n && i < sizeof want / sizeof *want; i++)
+		EXPECT_STR_EQ(v[i]->path, want[i]);
+	free(v);
+	dd_fs_free(fs);
+}
+
 /* ---- dir: never follows a host symlink -------------------------------------------- */
 
 DD_TEST(dir_source_stays_inside)
