@@ -8,7 +8,6 @@
  * an "on" run to the "off" run just before it: on a machine whose speed
  * drifts (other tenants), a pair of neighbouring runs sees the same machine,
  * and the median drops the pairs a burst hit. The issue's budget is <= 1.20.
- * bench_catalog_lang.c measures the catalogers alone over a stand-in reader.
  * Usage: bench_sbom_lang REPEAT IMAGE...
  *   e.g. after bench/gen-npm-tree /tmp/npm:
  *   bench_sbom_lang 7 docker-archive:../shared/data/images/node-app.docker.tar.gz \
