@@ -19,8 +19,16 @@
 static uint32_t want(void *ud, const char *p, size_t n)
 {
 	(void)ud;
-	return dd_path_match("etc/**", p, n) || dd_path_match("var/lib/**", p, n) ||
-	       (n > 0 && p[0] == 'a');
+	/* Tag 2: a path whose file goes to the reducer (reduces below). */
+	if (n > 0 && p[0] == 'a')
+		return 2;
+	return dd_path_match("etc/**", p, n) || dd_path_match("var/lib/**", p, n);
+}
+
+static bool reduces(void *ud, uint32_t tag)
+{
+	(void)ud;
+	return tag == 2;
 }
 
 static uint32_t magic(void *ud, const unsigned char *h, size_t n)
@@ -29,16 +37,23 @@ static uint32_t magic(void *ud, const unsigned char *h, size_t n)
 	return n >= 2 && h[0] == 0x7f && h[1] == 'E';
 }
 
-/* Exercises the three outcomes of a reducer: drop, keep whole, keep part. */
-static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
-		      const unsigned char **out, size_t *outlen, struct dd_err *err)
+/* Exercises the three outcomes of a reducer: drop, keep whole, keep part
+ * (files wanted by path are never dropped). */
+static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const unsigned char *d, size_t n,
+		      struct dd_arena *a, const unsigned char **out, size_t *outlen,
+		      struct dd_err *err)
 {
 	(void)ud;
+	if (!by_magic && tag != 2)
+		abort(); /* only what reduces() accepted */
+	size_t pick = n % 3;
+	if (!by_magic && pick == 0)
+		pick = 1; /* keep it whole instead */
 	*out = NULL;
 	*outlen = 0;
-	if (n % 3 == 0)
+	if (pick == 0)
 		return DD_OK;
-	if (n % 3 == 1) {
+	if (pick == 1) {
 		*out = d;
 		*outlen = n;
 		return DD_OK;
@@ -66,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.entries = 20000;
 	lim.kept_total = 8u << 20;
 	dd_image_limits_set(&lim);
-	struct dd_fs_wants w = { .path = want, .magic = magic, .reduce = reduce, .fingerprint = "fuzz" };
+	struct dd_fs_wants w = { .path = want, .magic = magic, .reduce = reduce, .reduces = reduces,
+				 .fingerprint = "fuzz" };
 	_Atomic uint64_t kept = 0, total = 0;
 	struct dd_layer_opts o = { .wants = &w, .kept_total = &kept, .image_total = &total };
 	struct dd_blob_mem m;

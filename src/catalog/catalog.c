@@ -155,7 +155,12 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
 	return out;
 }
 
-dd_code dd_catalog_reduce(const struct dd_catalog_wants *w, const unsigned char *d, size_t n,
+bool dd_catalog_reduces(dd_catalog_set want)
+{
+	return want && !(want & (want - 1)) && dd_catalogers[__builtin_ctz(want)]->reduce;
+}
+
+dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const unsigned char *d, size_t n,
 			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
 			  struct dd_err *err)
 {
@@ -163,7 +168,18 @@ dd_code dd_catalog_reduce(const struct dd_catalog_wants *w, const unsigned char 
 	size_t np = 0;
 	*out = NULL;
 	*outlen = 0;
-	dd_catalog_set want = dd_catalog_wants_magic(w, d, n < DD_MAGIC_BYTES ? n : DD_MAGIC_BYTES);
+	if (!by_magic) {
+		const struct dd_cataloger *c = dd_catalog_reduces(want) ? dd_catalogers[__builtin_ctz(want)] : NULL;
+		struct dd_err e;
+		dd_err_clear(&e);
+		if (c && c->reduce(d, n, a, out, outlen, &e))
+			return dd_err_set(err, DD_ENOMEM, "%s: %s", c->name, e.msg);
+		if (!c || !*out) {
+			*out = d;
+			*outlen = n;
+		}
+		return DD_OK;
+	}
 	for (; want; want &= want - 1) {
 		const struct dd_cataloger *const *c = &dd_catalogers[__builtin_ctz(want)];
 		struct dd_catalog_part p;

@@ -65,6 +65,13 @@ struct dd_cataloger {
 	 * that run() reports it as it would have. See dd_catalog_reduce. */
 	dd_code (*extract)(const unsigned char *d, size_t n, struct dd_arena *a,
 			   struct dd_catalog_part *out, struct dd_err *err);
+	/* With wants_path, may be NULL: called while the layer streams, on the
+	 * whole of a file that this cataloger alone wants by path, for what to
+	 * keep of it instead (*out in a, *outlen bytes), which run() must read
+	 * as it reads the file itself; *out = d keeps the file whole. DD_ENOMEM
+	 * is the only error. See dd_catalog_reduce. */
+	dd_code (*reduce)(const unsigned char *d, size_t n, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 	dd_code (*run)(const struct dd_catalog_ctx *ctx, struct dd_err *err);
 };
 
@@ -107,17 +114,23 @@ dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const cha
 dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const unsigned char *head,
 				      size_t n);
 
-/* What the image keeps of a file that a cataloger's magic accepted (the
- * reducer of struct dd_fs_wants): an executable is mostly code, and an
- * image's executables are most of its bytes, so instead of the file each
- * cataloger of w whose magic accepts it takes its section with extract() and the image keeps a minimal
- * ELF of those sections (dd_elf_build), which run() reads as it would the
- * whole binary. *out = NULL: nothing to keep. *out = d: keep the file
- * whole (a cataloger without extract wants it, or one failed to read it).
+/* What the image keeps of a file (the reducer of struct dd_fs_wants); want
+ * is the set of catalogers that asked for it, by magic or by path.
+ * - By magic: an executable is mostly code, and an image's executables are
+ *   most of its bytes, so instead of the file each cataloger of want takes
+ *   its section with extract() and the image keeps a minimal ELF of those
+ *   sections (dd_elf_build), which run() reads as it would the whole
+ *   binary. *out = NULL: nothing to keep. *out = d: keep the file whole (a
+ *   cataloger without extract wants it, or one failed to read it).
+ * - By path: what the one cataloger of want keeps with its reduce()
+ *   (dd_catalog_reduces says whether there is one).
  * Otherwise *out is in a. DD_ENOMEM is the only error. */
-dd_code dd_catalog_reduce(const struct dd_catalog_wants *w, const unsigned char *d, size_t n,
+dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const unsigned char *d, size_t n,
 			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
 			  struct dd_err *err);
+/* Whether a file wanted by path by the catalogers of want goes to
+ * dd_catalog_reduce: when exactly one wants it, and that one has reduce(). */
+bool dd_catalog_reduces(dd_catalog_set want);
 
 /* NULL-terminated, in run order; at most 32 (dd_catalog_set). */
 extern const struct dd_cataloger *const dd_catalogers[];

@@ -14,6 +14,9 @@
  * `node_modules/.package-lock.json` (same shape as package-lock.json v3)
  * with "dev": true on such paths; we read it, or the project's
  * package-lock.json, to set DD_PKG_DEV.
+ *
+ * While the image streams, each package.json is reduced to the two strings
+ * run() reads (npm_reduce), so a large tree is not held in memory whole.
  */
 #include <string.h>
 
@@ -21,6 +24,7 @@
 
 #include "catalog/lang.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/map.h"
 
 #define NM "node_modules/"
@@ -488,6 +492,53 @@ dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool de
 	return rc ? rc : pj_emit(&st, dev, s, err);
 }
 
+/* What the image keeps of a package.json (struct dd_cataloger.reduce). A
+ * node_modules tree holds thousands of them at about 1 KiB each (node-app's
+ * average is 1,149 bytes: description, scripts, dependency ranges), of
+ * which run() reads two strings. When the fast path reads the file, the
+ * kept form is the JSON of what it found, {"name":"...","version":"..."},
+ * which reads back to the same state: those strings hold no quote,
+ * backslash or control byte there. Anything the fast path leaves to yajl
+ * is kept whole, so that run() reads it, or words its error, as before. */
+static dd_code npm_reduce(const unsigned char *d, size_t n, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err)
+{
+	struct pj_state st;
+	*out = d;
+	*outlen = n;
+	pj_init(&st);
+	if (!pj_fast(d, n, &st))
+		return DD_OK;
+	char buf[sizeof st.name + sizeof st.version + 32];
+	size_t k = 0;
+	buf[k++] = '{';
+	for (int f = 0; f < 2; f++) {
+		const char *key = f ? "version" : "name", *v = f ? st.version : st.name;
+		if (!(f ? st.has_version : st.has_name))
+			continue;
+		if (k > 1)
+			buf[k++] = ',';
+		size_t kl = strlen(key), vl = strlen(v);
+		buf[k++] = '"';
+		memcpy(buf + k, key, kl);
+		k += kl;
+		memcpy(buf + k, "\":\"", 3);
+		k += 3;
+		memcpy(buf + k, v, vl);
+		k += vl;
+		buf[k++] = '"';
+	}
+	buf[k++] = '}';
+	if (k >= n)
+		return DD_OK; /* no smaller */
+	unsigned char *r = dd_arena_memdup(a, buf, k);
+	if (!r)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	*out = r;
+	*outlen = k;
+	return DD_OK;
+}
+
 struct run_state {
 	const struct dd_catalog_ctx *ctx;
 	struct devinfo *di;
@@ -600,5 +651,6 @@ const struct dd_cataloger dd_cataloger_npm_package = {
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = npm_wants,
 	.path_ends = path_ends,
+	.reduce = npm_reduce,
 	.run = npm_run,
 };

@@ -28,10 +28,18 @@ static uint32_t want_magic(void *ud, const unsigned char *head, size_t n)
 	return dd_catalog_wants_magic(ud, head, n);
 }
 
-static dd_code reduce(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
-		      const unsigned char **out, size_t *outlen, struct dd_err *err)
+static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const unsigned char *d, size_t n,
+		      struct dd_arena *a, const unsigned char **out, size_t *outlen,
+		      struct dd_err *err)
 {
-	return dd_catalog_reduce(ud, d, n, a, out, outlen, err);
+	(void)ud;
+	return dd_catalog_reduce(tag, by_magic, d, n, a, out, outlen, err);
+}
+
+static bool reduces(void *ud, uint32_t tag)
+{
+	(void)ud;
+	return dd_catalog_reduces(tag);
 }
 
 static void on_warn(void *ud, const char *msg)
@@ -110,6 +118,7 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		goto done;
 	}
 	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
+				 .reduces = reduces,
 				 .ud = &wants, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
 		goto done;

@@ -34,11 +34,16 @@ struct dd_fs_wants {
 	uint32_t (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */
 	void *ud;
 	const char *fingerprint;
-	/* May be NULL: given the whole of a file the magic accepted, what to
-	 * keep instead (dd_catalog_reduce): *out NULL drops the file, *out == d
-	 * keeps it whole, else *out is *outlen bytes in a. */
-	dd_code (*reduce)(void *ud, const unsigned char *d, size_t n, struct dd_arena *a,
-			  const unsigned char **out, size_t *outlen, struct dd_err *err);
+	/* May be NULL: given the whole of a file, what to keep instead
+	 * (dd_catalog_reduce). Asked of every file the magic accepted and of
+	 * the files wanted by path whose tag `reduces` accepts (none when it is
+	 * NULL); tag is what path or magic returned, by_magic which of them.
+	 * *out NULL drops the file, *out == d keeps it whole, else *out is
+	 * *outlen bytes in a. Runs on the layer threads, like path and magic. */
+	dd_code (*reduce)(void *ud, uint32_t tag, bool by_magic, const unsigned char *d, size_t n,
+			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
+			  struct dd_err *err);
+	bool (*reduces)(void *ud, uint32_t tag);
 };
 
 /* Opens IMAGE. Errors name the image: "docker-archive:x.tar: manifest.json:

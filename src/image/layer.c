@@ -314,7 +314,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		      path, (unsigned long long)size, (unsigned long long)lim->kept_file);
 		return gone_seen(l, path, fresh, err);
 	}
-	bool reduce = by_magic && o->wants->reduce;
+	bool reduce = size > 0 && o->wants->reduce &&
+		      (by_magic || (o->wants->reduces && o->wants->reduces(o->wants->ud, tag)));
 	unsigned char *data;
 	if (reduce) {
 		/* Read whole into the layer's scratch buffer, keep what the
@@ -354,7 +355,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	if (reduce) {
 		const unsigned char *out;
 		size_t outlen;
-		if (o->wants->reduce(o->wants->ud, data, size, l->arena, &out, &outlen, err))
+		if (o->wants->reduce(o->wants->ud, tag, by_magic, data, size, l->arena, &out, &outlen,
+				     err))
 			return dd_err_prefix(err, "entry %.160s: ", path);
 		if (!out)
 			return gone_seen(l, path, fresh, err);

@@ -45,3 +45,54 @@ DD_TEST(installed_tree)
 	dd_sbom_free(sb);
 	dd_fs_free(fs);
 }
+
+/* What the image keeps of a package.json (dd_catalog_reduce, npm-package's
+ * reduce) reads to the same package, or the same error, as the file. */
+DD_TEST(kept_form_reads_the_same)
+{
+	static const char *const docs[] = {
+		"{\n  \"name\": \"left-pad\",\n  \"version\": \"1.3.0\",\n  \"description\": \"String left pad\",\n"
+		"  \"scripts\": {\"test\": \"node test\"},\n  \"keywords\": [\"leftpad\", \"pad\"],\n"
+		"  \"dependencies\": {}, \"private\": false, \"n\": -1.5e3, \"x\": null\n}\n",
+		"{\"name\":\"@scope/pkg\",\"version\":\"0.0.1-beta.2\",\"description\":\"a longer text than the kept form\"}",
+		"{\"version\":\"1.0.0\",\"description\":\"no name: the same warning from either form\"}",
+		"{\"name\":\"only-name\",\"description\":\"no version at all, which npm allows for a project\"}",
+		"{\"name\":\"esc\\u0061ped\",\"version\":\"1.0.0\"}",     /* yajl's: kept whole */
+		"{\"name\":\"caf\xc3\xa9\",\"version\":\"1.0.0\",\"x\":\"y\"}", /* not ASCII: kept whole */
+		"{\"name\":\"broken\",\"version\":\"1.0.0\",",               /* an error: kept whole */
+		"{\"name\":\"a\",\"version\":\"1\"}",                        /* no smaller: kept whole */
+		"{\"name\":\"first\",\"name\":\"second\",\"version\":\"2\",\"padding\":\"............\"}",
+	};
+	static const bool reduced[] = { true, true, true, true, false, false, false, false, true };
+	dd_catalog_set npm = 0;
+	for (unsigned i = 0; dd_catalogers[i]; i++)
+		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
+			npm = (dd_catalog_set)1 << i;
+	ASSERT_TRUE(dd_catalog_reduces(npm));
+	EXPECT_TRUE(!dd_catalog_reduces(0));
+	for (size_t k = 0; k < sizeof docs / sizeof *docs; k++) {
+		const unsigned char *d = (const unsigned char *)docs[k], *out;
+		size_t n = strlen(docs[k]), outlen;
+		struct dd_arena *a = dd_arena_new(0);
+		struct dd_err err, e1, e2;
+		ASSERT_OK(dd_catalog_reduce(npm, false, d, n, a, &out, &outlen, &err), &err);
+		EXPECT_EQ_INT(out != d, reduced[k]);
+		struct dd_lang_sink s1, s2;
+		struct dd_sbom *whole = new_sbom(&s1, "node_modules/x/package.json");
+		struct dd_sbom *kept = new_sbom(&s2, "node_modules/x/package.json");
+		dd_err_clear(&e1);
+		dd_err_clear(&e2);
+		dd_code r1 = dd_lang_parse_npm_package(d, n, false, &s1, &e1);
+		dd_code r2 = dd_lang_parse_npm_package(out, outlen, false, &s2, &e2);
+		EXPECT_EQ_INT(r1, r2);
+		EXPECT_STR_EQ(e1.msg, e2.msg);
+		EXPECT_EQ_INT(whole->npkgs, kept->npkgs);
+		for (size_t i = 0; i < whole->npkgs && i < kept->npkgs; i++) {
+			EXPECT_STR_EQ(whole->pkgs[i].name, kept->pkgs[i].name);
+			EXPECT_STR_EQ(whole->pkgs[i].purl, kept->pkgs[i].purl);
+		}
+		dd_sbom_free(whole);
+		dd_sbom_free(kept);
+		dd_arena_free(a);
+	}
+}
