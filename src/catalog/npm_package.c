@@ -236,9 +236,11 @@ static const yajl_callbacks pj_callbacks = {
  * (pj_number), as with yajl's number callback, which never overflows. */
 #define PJ_FAST_DEPTH 64
 
-static bool pj_ws(unsigned char c)
+static const unsigned char pj_space[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1 };
+
+static inline bool pj_ws(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return pj_space[c];
 }
 
 static bool pj_digit(unsigned char c)
@@ -258,9 +260,12 @@ static const unsigned char pj_plain[256] = {
 };
 
 /* The string whose opening quote is d[*i]: its raw bytes, and whether it
- * holds escapes; *i moves past the closing quote. */
-static bool fast_string(const unsigned char *d, size_t n, size_t *i, const unsigned char **s,
-			size_t *l, bool *esc)
+ * holds escapes; *i moves past the closing quote. Forced inline (and
+ * fast_key too): a real package.json is a string every 15 bytes or so, and
+ * with calls, which gcc -O2 kept, the parse took 33 % more instructions. */
+static inline __attribute__((always_inline)) bool
+fast_string(const unsigned char *d, size_t n, size_t *i, const unsigned char **s, size_t *l,
+	    bool *esc)
 {
 	size_t k = *i + 1;
 	*esc = false;
@@ -341,7 +346,8 @@ static bool fast_word(const unsigned char *d, size_t n, size_t *i, const char *w
 }
 
 /* A member's key and the ':' after it; d[*i] is past the '{' or ','. */
-static bool fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
+static inline __attribute__((always_inline)) bool
+fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
 {
 	while (*i < n && pj_ws(d[*i]))
 		(*i)++;
