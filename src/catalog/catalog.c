@@ -169,7 +169,8 @@ dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const unsigned cha
 	*out = NULL;
 	*outlen = 0;
 	if (!by_magic) {
-		const struct dd_cataloger *c = dd_catalog_reduces(want) ? dd_catalogers[__builtin_ctz(want)] : NULL;
+		const struct dd_cataloger *c =
+			dd_catalog_reduces(want) ? dd_catalogers[__builtin_ctz(want)] : NULL;
 		struct dd_err e;
 		dd_err_clear(&e);
 		if (c && c->reduce(d, n, a, out, outlen, &e))

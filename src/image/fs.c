@@ -365,8 +365,9 @@ const struct dd_fs_file *dd_fs_resolve(const struct dd_fs *fs, const char *path,
 const struct dd_fs_file **dd_fs_sorted(const struct dd_fs *fs, size_t *n)
 {
 	size_t k = 0, t = fs->sealed ? fs->ntop : 0;
+	size_t all = fs->map.count + t;
 	struct dd_strsort_item *v = dd_malloc((fs->map.count ? fs->map.count : 1) * sizeof *v);
-	const struct dd_fs_file **out = dd_malloc((fs->map.count + t ? fs->map.count + t : 1) * sizeof *out);
+	const struct dd_fs_file **out = dd_malloc((all ? all : 1) * sizeof *out);
 	if (!v || !out) {
 		free(v);
 		free(out);
