@@ -238,11 +238,6 @@ static const yajl_callbacks pj_callbacks = {
 
 static const unsigned char pj_space[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1 };
 
-static inline bool pj_ws(unsigned char c)
-{
-	return pj_space[c];
-}
-
 static bool pj_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
@@ -270,7 +265,7 @@ fast_string(const unsigned char *d, size_t n, size_t *i, const unsigned char **s
 	size_t k = *i + 1;
 	*esc = false;
 	while (k < n) {
-		while (k < n && pj_plain[d[k]])
+		while (pj_plain[d[k]]) /* d[n] is 0 (pj_fast) */
 			k++;
 		if (k >= n)
 			break;
@@ -349,7 +344,7 @@ static bool fast_word(const unsigned char *d, size_t n, size_t *i, const char *w
 static inline __attribute__((always_inline)) bool
 fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
 {
-	while (*i < n && pj_ws(d[*i]))
+	while (pj_space[d[*i]])
 		(*i)++;
 	const unsigned char *s;
 	size_t l;
@@ -358,7 +353,7 @@ fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
 	    (esc && st->depth == 1))
 		return false;
 	pj_key(st, s, l);
-	while (*i < n && pj_ws(d[*i]))
+	while (pj_space[d[*i]])
 		(*i)++;
 	if (*i >= n || d[*i] != ':')
 		return false;
@@ -366,18 +361,21 @@ fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
 	return true;
 }
 
-static bool pj_fast(const unsigned char *d, size_t n, struct pj_state *st)
+/* pj_fast on d[0..n) followed by a 0 byte, which ends the loops over
+ * whitespace and string bytes without a bound check per byte (neither
+ * class holds 0, and a 0 inside the document stops them as well). */
+static bool pj_fast_ended(const unsigned char *d, size_t n, struct pj_state *st)
 {
 	char open[PJ_FAST_DEPTH]; /* '{' or '[' of each level */
 	unsigned depth = 0;
 	size_t i = 0;
-	while (i < n && pj_ws(d[i]))
+	while (pj_space[d[i]])
 		i++;
 	if (i >= n || d[i] != '{')
 		return false;
 	bool want_value = true;
 	for (;;) {
-		while (i < n && pj_ws(d[i]))
+		while (pj_space[d[i]])
 			i++;
 		if (want_value) {
 			if (i >= n)
@@ -389,7 +387,7 @@ static bool pj_fast(const unsigned char *d, size_t n, struct pj_state *st)
 				open[depth++] = (char)c;
 				pj_map_start(st);
 				i++;
-				while (i < n && pj_ws(d[i]))
+				while (pj_space[d[i]])
 					i++;
 				if (i < n && d[i] == (c == '{' ? '}' : ']')) {
 					i++;
@@ -443,6 +441,24 @@ static bool pj_fast(const unsigned char *d, size_t n, struct pj_state *st)
 			return false;
 		}
 	}
+}
+
+/* Manifests are copied to a buffer that ends in a 0 byte; most are a few
+ * KiB, so the stack holds them. */
+#define PJ_STACK_BYTES 16384
+
+static bool pj_fast(const unsigned char *d, size_t n, struct pj_state *st)
+{
+	unsigned char stack[PJ_STACK_BYTES + 1];
+	unsigned char *buf = n < PJ_STACK_BYTES ? stack : dd_malloc(n + 1);
+	if (!buf)
+		return false; /* yajl reads it, or says it is out of memory */
+	memcpy(buf, d, n);
+	buf[n] = 0;
+	bool ok = pj_fast_ended(buf, n, st);
+	if (buf != stack)
+		free(buf);
+	return ok;
 }
 
 static dd_code pj_yajl(const unsigned char *d, size_t n, struct pj_state *st, struct dd_err *err)
