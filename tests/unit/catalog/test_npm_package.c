@@ -51,12 +51,12 @@ DD_TEST(installed_tree)
 DD_TEST(kept_form_reads_the_same)
 {
 	static const char *const docs[] = {
-		"{\n  \"name\": \"left-pad\",\n  \"version\": \"1.3.0\",\n"
-		"  \"description\": \"String left pad\",\n"
-		"  \"scripts\": {\"test\": \"node test\"},\n  \"keywords\": [\"leftpad\", \"pad\"],\n"
-		"  \"dependencies\": {}, \"private\": false, \"n\": -1.5e3, \"x\": null\n}\n",
-		"{\"name\":\"@scope/pkg\",\"version\":\"0.0.1-beta.2\","
-		"\"description\":\"a longer text than the kept form\"}",
+		("{\n  \"name\": \"left-pad\",\n  \"version\": \"1.3.0\",\n"
+		 "  \"description\": \"String left pad\",\n"
+		 "  \"scripts\": {\"test\": \"node test\"},\n  \"keywords\": [\"leftpad\", \"pad\"],\n"
+		 "  \"dependencies\": {}, \"private\": false, \"n\": -1.5e3, \"x\": null\n}\n"),
+		("{\"name\":\"@scope/pkg\",\"version\":\"0.0.1-beta.2\","
+		 "\"description\":\"a longer text than the kept form\"}"),
 		"{\"version\":\"1.0.0\",\"description\":\"no name: the same warning from either form\"}",
 		"{\"name\":\"only-name\",\"description\":\"no version at all, which npm allows for a project\"}",
 		"{\"name\":\"esc\\u0061ped\",\"version\":\"1.0.0\"}",     /* yajl's: kept whole */
