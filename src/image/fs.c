@@ -406,5 +406,5 @@ int dd_fs_each(const struct dd_fs *fs, int (*fn)(const struct dd_fs_file *f, voi
 
 size_t dd_fs_count(const struct dd_fs *fs)
 {
-	return fs->map.count + fs->ntop;
+	return fs->map.count + (fs->sealed ? fs->ntop : 0);
 }

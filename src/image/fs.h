@@ -64,9 +64,9 @@ dd_code dd_fs_put_entry(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_
  * leaves the map and stays reachable as e->lower, and a non-directory
  * still hides what lower layers had below it. Paths must be unique among
  * the top entries (a layer's are). dd_fs_seal sorts that list once all are
- * put; lookups see the top entries only after it. Whiteouts, opaque
- * markers and dd_fs_remove_if act on the lower layers' entries only.
- * DD_ENOMEM only. */
+ * put; lookups, dd_fs_sorted and dd_fs_count see the top entries only
+ * after it. Whiteouts, opaque markers and dd_fs_remove_if act on the lower
+ * layers' entries only. DD_ENOMEM only. */
 dd_code dd_fs_put_top(struct dd_fs *fs, struct dd_fs_file *e, const struct dd_fs_hint *hint,
 		      struct dd_err *err);
 dd_code dd_fs_seal(struct dd_fs *fs, struct dd_err *err);

@@ -474,6 +474,7 @@ DD_TEST(fs_top_layer)
 	for (size_t i = 0; i < sizeof top / sizeof *top; i++)
 		ASSERT_OK(dd_fs_put_top(fs, &top[i], NULL, &err), &err);
 	EXPECT_TRUE(dd_fs_lookup(fs, "z/new") == NULL); /* not before the seal */
+	EXPECT_EQ_INT(dd_fs_count(fs), 1); /* what the map still has: a/keep */
 	ASSERT_OK(dd_fs_seal(fs, &err), &err);
 	const struct dd_fs_file *r = dd_fs_lookup(fs, "a/over");
 	ASSERT_TRUE(r && r->layer == 1 && r->lower && r->lower->layer == 0);
