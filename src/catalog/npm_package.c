@@ -18,8 +18,12 @@
  * While the image streams, each package.json is reduced to the two strings
  * run() reads (npm_reduce), so a large tree is not held in memory whole.
  */
+#include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <yajl/yajl_parse.h>
 
 #include "catalog/lang.h"
@@ -142,13 +146,13 @@ static void pj_init(struct pj_state *st)
 	st->has_name = st->has_version = false;
 }
 
-static int pj_map_start(void *ud)
+static inline int pj_map_start(void *ud)
 {
 	((struct pj_state *)ud)->depth++;
 	return 1;
 }
 
-static int pj_end(void *ud)
+static inline int pj_end(void *ud)
 {
 	struct pj_state *st = ud;
 	if (st->depth)
@@ -156,7 +160,7 @@ static int pj_end(void *ud)
 	return 1;
 }
 
-static int pj_key(void *ud, const unsigned char *k, size_t l)
+static inline int pj_key(void *ud, const unsigned char *k, size_t l)
 {
 	struct pj_state *st = ud;
 	st->key = 0;
@@ -165,7 +169,7 @@ static int pj_key(void *ud, const unsigned char *k, size_t l)
 	return 1;
 }
 
-static int pj_string(void *ud, const unsigned char *v, size_t l)
+static inline int pj_string(void *ud, const unsigned char *v, size_t l)
 {
 	struct pj_state *st = ud;
 	if (st->depth != 1 || !st->key || memchr(v, 0, l))
@@ -233,10 +237,21 @@ static const yajl_callbacks pj_callbacks = {
  *     the text, so only the escape's syntax is checked);
  *   - any syntax error (yajl's messages stay the ones users see).
  * Numbers follow yajl_lex_number's grammar; their text is never used
- * (pj_number), as with yajl's number callback, which never overflows. */
+ * (pj_number), as with yajl's number callback, which never overflows.
+ *
+ * It reads in two passes, as simdjson does (G. Langdale, D. Lemire,
+ * "Parsing Gigabytes of JSON per Second", VLDB Journal 28, 2019). The
+ * first, pj_scan(), takes 64 bytes at a time and turns them into bit masks:
+ * the quotes that are not escaped, what lies inside strings (a prefix XOR of
+ * those quotes), whitespace; it checks every byte's class there, and keeps
+ * one bit per token (the opening quote of each string, each byte outside
+ * strings that is not whitespace) and the quotes, where strings end. The
+ * second, pj_walk(), follows only the token bits through the grammar. Real
+ * manifests are indented and hold a string every 15 bytes, 9 bytes long on
+ * average: read a byte at a time, they cost 9.5 instructions a byte, most
+ * of it in loops that end after a few bytes; read this way, about 5, and
+ * 35 % less time (docs/internals/catalog-lang.md). */
 #define PJ_FAST_DEPTH 64
-
-static const unsigned char pj_space[256] = { [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1 };
 
 static bool pj_digit(unsigned char c)
 {
@@ -248,53 +263,163 @@ static bool pj_hex(unsigned char c)
 	return pj_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* The bytes a JSON string holds as they are in the plain-ASCII fast path:
- * printable ASCII but the quote and the backslash. */
-static const unsigned char pj_plain[256] = {
-	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+/* Bit i of each mask is about byte i of a 64-byte block. low: a byte that
+ * JSON allows only as whitespace (0x00-0x1f) or that the fast path leaves
+ * to yajl (0x7f-0xff). */
+struct pj_masks {
+	uint64_t quote, bslash, space, nl, low;
 };
 
-/* The string whose opening quote is d[*i]: its raw bytes, and whether it
- * holds escapes; *i moves past the closing quote. Forced inline (and
- * fast_key too): a real package.json is a string every 15 bytes or so, and
- * with calls, which gcc -O2 kept, the parse took 33 % more instructions. */
-static inline __attribute__((always_inline)) bool
-fast_string(const unsigned char *d, size_t n, size_t *i, const unsigned char **s, size_t *l,
-	    bool *esc)
+/* SSE2 is in every x86-64. AVX-512 made the whole read only 7 % faster
+ * here: not worth a second version chosen at run time. */
+static inline __attribute__((always_inline)) void pj_classify(const unsigned char *p,
+							      struct pj_masks *m)
 {
-	size_t k = *i + 1;
-	*esc = false;
-	while (k < n) {
-		while (pj_plain[d[k]]) /* d[n] is 0 (pj_fast) */
-			k++;
-		if (k >= n)
-			break;
-		unsigned char c = d[k];
-		if (c == '"') {
-			*s = d + *i + 1;
-			*l = k - *i - 1;
-			*i = k + 1;
-			return true;
-		}
-		if (c != '\\')
-			return false; /* a control or non-ASCII byte: yajl decides */
-		*esc = true;
-		if (k + 1 >= n)
-			return false;
-		unsigned char e = d[k + 1];
-		if (e == 'u') {
-			if (n - k < 6 || !pj_hex(d[k + 2]) || !pj_hex(d[k + 3]) || !pj_hex(d[k + 4]) ||
-			    !pj_hex(d[k + 5]))
-				return false;
-			k += 6;
-		} else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
-			   e == 'r' || e == 't') {
-			k += 2;
-		} else {
-			return false;
-		}
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+		      space = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n'), one = _mm_set1_epi8(1),
+		      lim = _mm_set1_epi8(0x21);
+	*m = (struct pj_masks){ 0 };
+#pragma GCC unroll 4
+	for (unsigned k = 0; k < 64; k += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+		m->quote |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, quote)) << k;
+		m->bslash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash)) << k;
+		m->space |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, space)) << k;
+		m->nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)) << k;
+		/* x + 1 < 0x21 as signed bytes: 0x00-0x1f and 0x7f-0xff. */
+		m->low |= (uint64_t)(unsigned)_mm_movemask_epi8(
+				  _mm_cmplt_epi8(_mm_add_epi8(x, one), lim))
+			  << k;
 	}
-	return false;
+#else
+	*m = (struct pj_masks){ 0 };
+	for (unsigned k = 0; k < 64; k++) {
+		uint64_t b = (uint64_t)1 << k;
+		unsigned char c = p[k];
+		m->quote |= c == '"' ? b : 0;
+		m->bslash |= c == '\\' ? b : 0;
+		m->space |= c == ' ' ? b : 0;
+		m->nl |= c == '\n' ? b : 0;
+		m->low |= c < 0x20 || c > 0x7e ? b : 0;
+	}
+#endif
+}
+
+/* Bit i set: an odd number of quotes at or before i. */
+static inline uint64_t pj_prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* The escape whose backslash is s[0] (the buffer has 8 bytes after the
+ * document, so \u and its 4 digits can be read). */
+static bool pj_escape_ok(const unsigned char *s)
+{
+	unsigned char e = s[1];
+	if (e == 'u')
+		return pj_hex(s[2]) && pj_hex(s[3]) && pj_hex(s[4]) && pj_hex(s[5]);
+	return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+	       e == 't';
+}
+
+/* The first pass over d[0..n), zero bytes after it up to a multiple of 64
+ * (and 8 more): tok[w] gets bit i when byte 64w+i opens a string or is
+ * outside strings and not whitespace, then the bit of byte n, which ends
+ * pj_walk; quote[w] gets the bits of the quotes that are not escaped.
+ * false: a byte the fast path does not read (see above), an unterminated
+ * string or a bad escape. *bslash: the document has a backslash. */
+static bool pj_scan(const unsigned char *d, size_t n, uint64_t *tok, uint64_t *quotes,
+		    bool *bslash)
+{
+	uint64_t any_bslash = 0;
+	uint64_t in_str = 0;   /* all ones: the last block ended inside a string */
+	uint64_t carry = 0;    /* 1: ... in a backslash that escapes byte 0 */
+	size_t nb = (n + 63) / 64;
+	for (size_t w = 0; w < nb; w++) {
+		const unsigned char *p = d + 64 * w;
+		struct pj_masks m;
+		pj_classify(p, &m);
+		uint64_t valid = n - 64 * w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - 64 * w)) - 1;
+		uint64_t escaped = carry;
+		carry = 0;
+		any_bslash |= m.bslash & valid;
+		/* Backslashes are rare: one at a time, in order, each escaping
+		 * the next byte unless it is escaped itself. */
+		for (uint64_t b = m.bslash & valid; b; b &= b - 1) {
+			unsigned i = (unsigned)__builtin_ctzll(b);
+			if (escaped >> i & 1)
+				continue;
+			if (!pj_escape_ok(p + i))
+				return false;
+			if (i == 63)
+				carry = 1;
+			else
+				escaped |= (uint64_t)1 << (i + 1);
+		}
+		uint64_t quote = m.quote & ~escaped & valid;
+		uint64_t str = pj_prefix_xor(quote) ^ in_str; /* opening quotes and contents */
+		in_str = (uint64_t)((int64_t)str >> 63);
+		if ((m.bslash & valid & ~str) || (m.low & valid & str))
+			return false;
+		for (uint64_t b = m.low & valid & ~str & ~m.nl; b; b &= b - 1) {
+			unsigned char c = p[__builtin_ctzll(b)];
+			if (c != '\t' && c != '\r')
+				return false;
+		}
+		tok[w] = ((quote & str) | ~(str | quote | m.space | m.low)) & valid;
+		quotes[w] = quote;
+	}
+	if (in_str || carry)
+		return false;
+	tok[nb] = 0;
+	*bslash = any_bslash != 0;
+	tok[n / 64] |= (uint64_t)1 << (n % 64);
+	return true;
+}
+
+/* pj_walk's position: the token at pos, and those after it still in m,
+ * the bits of the block at base (tok[base / 64]); what it needs of
+ * pj_scan. */
+struct pj_cur {
+	const unsigned char *d;
+	const uint64_t *tok, *quote;
+	bool bslash;
+	size_t base, pos;
+	uint64_t m;
+};
+
+/* To the next token; never called on the one at n, so the loop ends. */
+static inline __attribute__((always_inline)) void pj_next(struct pj_cur *c)
+{
+	while (!c->m) {
+		c->base += 64;
+		c->m = c->tok[c->base / 64];
+	}
+	c->pos = c->base + (unsigned)__builtin_ctzll(c->m);
+	c->m &= c->m - 1;
+}
+
+/* The bytes of the string whose opening quote is the current token, up to
+ * the next quote that is not escaped; false if they hold an escape (the
+ * callbacks would need it decoded). Only top-level members' strings are
+ * read: the callbacks ignore the others. */
+static inline __attribute__((always_inline)) bool pj_text(const struct pj_cur *c,
+							  const unsigned char **s, size_t *l)
+{
+	size_t i = c->pos + 1, w = i / 64;
+	uint64_t q = c->quote[w] & (~(uint64_t)0 << (i % 64));
+	while (!q)
+		q = c->quote[++w];
+	*s = c->d + i;
+	*l = w * 64 + (size_t)__builtin_ctzll(q) - i;
+	return !c->bslash || !memchr(*s, '\\', *l);
 }
 
 static bool fast_number(const unsigned char *d, size_t n, size_t *i)
@@ -340,122 +465,120 @@ static bool fast_word(const unsigned char *d, size_t n, size_t *i, const char *w
 	return true;
 }
 
-/* A member's key and the ':' after it; d[*i] is past the '{' or ','. */
-static inline __attribute__((always_inline)) bool
-fast_key(const unsigned char *d, size_t n, size_t *i, struct pj_state *st)
+/* The second pass: the grammar over pj_scan's tokens, one label per
+ * thing that may come next. A scalar (number, true, false, null) is read
+ * byte-wise from its first token, and its other bytes' tokens are skipped. */
+static bool pj_walk(struct pj_cur *c, size_t n, struct pj_state *st)
 {
-	while (pj_space[d[*i]])
-		(*i)++;
-	const unsigned char *s;
-	size_t l;
-	bool esc;
-	if (*i >= n || d[*i] != '"' || !fast_string(d, n, i, &s, &l, &esc) ||
-	    (esc && st->depth == 1))
-		return false;
-	pj_key(st, s, l);
-	while (pj_space[d[*i]])
-		(*i)++;
-	if (*i >= n || d[*i] != ':')
-		return false;
-	(*i)++;
-	return true;
-}
-
-/* pj_fast on d[0..n) followed by a 0 byte, which ends the loops over
- * whitespace and string bytes without a bound check per byte (neither
- * class holds 0, and a 0 inside the document stops them as well). */
-static bool pj_fast_ended(const unsigned char *d, size_t n, struct pj_state *st)
-{
+	const unsigned char *d = c->d;
 	char open[PJ_FAST_DEPTH]; /* '{' or '[' of each level */
 	unsigned depth = 0;
-	size_t i = 0;
-	while (pj_space[d[i]])
-		i++;
-	if (i >= n || d[i] != '{')
+	const unsigned char *s;
+	size_t l;
+	unsigned char ch;
+	c->m = c->tok[0];
+	pj_next(c);
+	if (d[c->pos] != '{')
 		return false;
-	bool want_value = true;
-	for (;;) {
-		while (pj_space[d[i]])
-			i++;
-		if (want_value) {
-			if (i >= n)
+value: /* the current token starts a value */
+	ch = d[c->pos];
+	if (ch == '"') {
+		if (st->depth == 1 && st->key) {
+			if (!pj_text(c, &s, &l))
 				return false;
-			unsigned char c = d[i];
-			if (c == '{' || c == '[') {
-				if (depth == PJ_FAST_DEPTH)
-					return false;
-				open[depth++] = (char)c;
-				pj_map_start(st);
-				i++;
-				while (pj_space[d[i]])
-					i++;
-				if (i < n && d[i] == (c == '{' ? '}' : ']')) {
-					i++;
-					depth--;
-					pj_end(st);
-					want_value = false;
-				} else if (c == '{' && !fast_key(d, n, &i, st)) {
-					return false;
-				}
-				continue;
-			}
-			if (c == '"') {
-				const unsigned char *s;
-				size_t l;
-				bool esc;
-				if (!fast_string(d, n, &i, &s, &l, &esc) || (esc && st->depth == 1 && st->key))
-					return false;
-				pj_string(st, s, l);
-			} else if (c == 't' || c == 'f') {
-				if (!fast_word(d, n, &i, c == 't' ? "true" : "false"))
-					return false;
-				pj_bool(st, c == 't');
-			} else if (c == 'n') {
-				if (!fast_word(d, n, &i, "null"))
-					return false;
-				pj_scalar(st);
-			} else {
-				size_t start = i;
-				if (!fast_number(d, n, &i))
-					return false;
-				pj_number(st, (const char *)d + start, i - start);
-			}
-			want_value = false;
-			continue;
+			pj_string(st, s, l);
 		}
-		/* After a value: the end of the document, a ',' or a closing bracket. */
-		if (depth == 0)
-			return i == n;
-		if (i >= n)
+		pj_next(c);
+		goto after_value;
+	}
+	if (ch == '{' || ch == '[') {
+		if (depth == PJ_FAST_DEPTH)
 			return false;
-		if (d[i] == ',') {
-			i++;
-			if (open[depth - 1] == '{' && !fast_key(d, n, &i, st))
-				return false;
-			want_value = true;
-		} else if (d[i] == (open[depth - 1] == '{' ? '}' : ']')) {
-			i++;
+		open[depth++] = (char)ch;
+		pj_map_start(st);
+		pj_next(c);
+		if (d[c->pos] == (ch == '{' ? '}' : ']')) {
+			pj_next(c);
 			depth--;
 			pj_end(st);
-		} else {
-			return false;
+			goto after_value;
 		}
+		if (ch == '[')
+			goto value;
+		goto key;
 	}
+	{
+		size_t i = c->pos;
+		if (ch == 't' || ch == 'f') {
+			if (!fast_word(d, n, &i, ch == 't' ? "true" : "false"))
+				return false;
+			pj_bool(st, ch == 't');
+		} else if (ch == 'n') {
+			if (!fast_word(d, n, &i, "null"))
+				return false;
+			pj_scalar(st);
+		} else {
+			if (!fast_number(d, n, &i))
+				return false;
+			pj_number(st, (const char *)d + c->pos, i - c->pos);
+		}
+		while (c->pos < i)
+			pj_next(c);
+		goto after_value;
+	}
+key: /* the current token starts a member, after '{' or ',' */
+	if (d[c->pos] != '"')
+		return false;
+	if (st->depth == 1) {
+		if (!pj_text(c, &s, &l))
+			return false;
+		pj_key(st, s, l);
+	} else {
+		st->key = 0; /* all pj_key does there */
+	}
+	pj_next(c);
+	if (d[c->pos] != ':')
+		return false;
+	pj_next(c);
+	goto value;
+after_value: /* the end of the document, a ',' or a closing bracket */
+	if (depth == 0)
+		return c->pos == n;
+	ch = d[c->pos];
+	if (ch == ',') {
+		pj_next(c);
+		if (open[depth - 1] == '{')
+			goto key;
+		goto value;
+	}
+	if (ch != (open[depth - 1] == '{' ? '}' : ']'))
+		return false;
+	pj_next(c);
+	depth--;
+	pj_end(st);
+	goto after_value;
 }
 
-/* Manifests are copied to a buffer that ends in a 0 byte; most are a few
- * KiB, so the stack holds them. */
+/* Manifests are copied to a buffer padded with 0 bytes to whole blocks;
+ * most are a few KiB, so the stack holds them and their token masks. */
 #define PJ_STACK_BYTES 16384
 
 static bool pj_fast(const unsigned char *d, size_t n, struct pj_state *st)
 {
-	unsigned char stack[PJ_STACK_BYTES + 1];
-	unsigned char *buf = n < PJ_STACK_BYTES ? stack : dd_malloc(n + 1);
-	if (!buf)
-		return false; /* yajl reads it, or says it is out of memory */
+	_Alignas(16) unsigned char stack[PJ_STACK_BYTES + 72];
+	uint64_t smasks[2 * (PJ_STACK_BYTES / 64 + 2)];
+	size_t nb = (n + 63) / 64, padded = nb * 64 + 8;
+	unsigned char *buf = stack;
+	uint64_t *masks = smasks;
+	if (n > PJ_STACK_BYTES) {
+		if (n > SIZE_MAX / 4 || !(buf = dd_malloc(padded + 2 * (nb + 1) * sizeof *masks)))
+			return false; /* yajl reads it, or says it is out of memory */
+		masks = (uint64_t *)(void *)(buf + padded);
+	}
 	memcpy(buf, d, n);
-	buf[n] = 0;
-	bool ok = pj_fast_ended(buf, n, st);
+	memset(buf + n, 0, padded - n);
+	struct pj_cur c = { .d = buf, .tok = masks, .quote = masks + nb + 1 };
+	bool ok = pj_scan(buf, n, masks, masks + nb + 1, &c.bslash) && pj_walk(&c, n, st);
 	if (buf != stack)
 		free(buf);
 	return ok;

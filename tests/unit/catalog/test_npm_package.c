@@ -98,3 +98,81 @@ DD_TEST(kept_form_reads_the_same)
 		dd_arena_free(a);
 	}
 }
+
+/* The same result, error message and package from the reader and from
+ * yajl alone. */
+static void expect_as_yajl(const char *doc, size_t n)
+{
+	struct dd_lang_sink s1, s2;
+	struct dd_sbom *fast = new_sbom(&s1, "node_modules/x/package.json");
+	struct dd_sbom *yajl = new_sbom(&s2, "node_modules/x/package.json");
+	struct dd_err e1, e2;
+	dd_err_clear(&e1);
+	dd_err_clear(&e2);
+	dd_code r1 = dd_lang_parse_npm_package((const unsigned char *)doc, n, false, &s1, &e1);
+	dd_code r2 = dd_lang_parse_npm_package_yajl((const unsigned char *)doc, n, false, &s2, &e2);
+	EXPECT_EQ_INT(r1, r2);
+	EXPECT_STR_EQ(e1.msg, e2.msg);
+	EXPECT_EQ_INT(fast->npkgs, yajl->npkgs);
+	if (fast->npkgs == 1 && yajl->npkgs == 1) {
+		EXPECT_STR_EQ(fast->pkgs[0].purl, yajl->pkgs[0].purl);
+		EXPECT_STR_EQ(fast->pkgs[0].version ? fast->pkgs[0].version : "-",
+			      yajl->pkgs[0].version ? yajl->pkgs[0].version : "-");
+	}
+	dd_sbom_free(fast);
+	dd_sbom_free(yajl);
+}
+
+/* The reader takes 64 bytes at a time: each piece of syntax whose reading
+ * depends on the bytes before it (escapes, runs of backslashes, \u and its
+ * digits, the quotes of a string, a key, a scalar, CR, tab, a byte it
+ * leaves to yajl) is put at every offset across two block boundaries. The
+ * result must be yajl's; and the valid pieces must be read by the two
+ * passes themselves (the reducer keeps a smaller form only then), not left
+ * to yajl, which would hide a slow path behind the same result. */
+DD_TEST(two_pass_reader_at_every_block_offset)
+{
+	static const struct {
+		const char *s;
+		bool fast;
+	} pieces[] = {
+		{ "\"d\":\"a\\\"b\"", true },        { "\"d\":\"a\\\\\"", true },
+		{ "\"d\":\"a\\\\\\\"b\"", true },   { "\"d\":\"\\u00e9\"", true },
+		{ "\"d\":\"\\u00g9\"", false },        { "\"d\":\"\\x\"", false },
+		{ "\"version\":\"1.2.3\"", true },     { "\"version\":\"1\\n\"", false },
+		{ "\"n\":-12.5e+3", true },            { "\"t\":true", true },
+		{ "\"f\":fals", false },               { "\"z\":null", true },
+		{ "\"a\":[1,{},[],\"s\"]", true },     { "\r\n\t\"k\":\"v\"", true },
+		{ "\"k\":\"caf\xc3\xa9\"", false },     { "\"k\":\"\x01\"", false },
+		{ "\"k\"\x0b:1", false },              { "\"k\":\"v\"", true },
+		{ "\"unterminated", false },
+	};
+	dd_catalog_set npm = 0;
+	for (unsigned i = 0; dd_catalogers[i]; i++)
+		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
+			npm = (dd_catalog_set)1 << i;
+	char doc[512];
+	for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++) {
+		for (size_t pad = 0; pad < 140; pad++) {
+			/* {"name":"x","p":"<pad>",<piece>} */
+			int n = snprintf(doc, sizeof doc, "{\"name\":\"x\",\"p\":\"%.*s\",%s}", (int)pad,
+					 "................................................................"
+					 "................................................................"
+					 "................",
+					 pieces[p].s);
+			ASSERT_TRUE(n > 0 && (size_t)n < sizeof doc);
+			expect_as_yajl(doc, (size_t)n);
+			struct dd_arena *a = dd_arena_new(0);
+			const unsigned char *out;
+			size_t outlen;
+			struct dd_err err;
+			ASSERT_OK(dd_catalog_reduce(npm, false, (const unsigned char *)doc, (size_t)n, a,
+						    &out, &outlen, &err),
+				  &err);
+			if ((out != (const unsigned char *)doc) != pieces[p].fast)
+				dd_test_fail(__FILE__, __LINE__, "piece %zu at pad %zu: %s by the two passes",
+					     p, pad, pieces[p].fast ? "not read" : "read");
+			dd_arena_free(a);
+		}
+	}
+}
