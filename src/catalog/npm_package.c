@@ -614,18 +614,57 @@ static dd_code pj_emit(const struct pj_state *st, bool dev, struct dd_lang_sink 
 				dev ? DD_PKG_DEV : 0, err);
 }
 
+/* The string of a kept form (npm_reduce) that starts at d[*i] and ends
+ * before '"': into dst, which holds cap bytes; *i moves past the quote. */
+static bool kept_string(const unsigned char *d, size_t n, size_t *i, char *dst, size_t cap)
+{
+	size_t k = *i;
+	while (k < n && d[k] >= 0x20 && d[k] <= 0x7e && d[k] != '"' && d[k] != '\\')
+		k++;
+	if (k >= n || d[k] != '"' || k - *i >= cap)
+		return false;
+	memcpy(dst, d + *i, k - *i);
+	dst[k - *i] = '\0';
+	*i = k + 1;
+	return true;
+}
+
+/* What npm_reduce keeps, {"name":"N"} or {"name":"N","version":"V"}, read
+ * without the two passes (run() reads one per installed package): a
+ * document of exactly that shape, with plain printable ASCII in N and V,
+ * gives yajl's callbacks just these two strings, so a file that only looks
+ * like a kept form is read right too. Anything else returns false. */
+static bool pj_kept(const unsigned char *d, size_t n, struct pj_state *st)
+{
+	static const char name[] = "{\"name\":\"", version[] = ",\"version\":\"";
+	size_t i = sizeof name - 1;
+	if (n < i || memcmp(d, name, i) != 0 || !kept_string(d, n, &i, st->name, sizeof st->name))
+		return false;
+	st->has_name = true;
+	if (n - i > sizeof version - 1 && !memcmp(d + i, version, sizeof version - 1)) {
+		i += sizeof version - 1;
+		if (!kept_string(d, n, &i, st->version, sizeof st->version))
+			return false;
+		st->has_version = true;
+	}
+	return i + 1 == n && d[i] == '}';
+}
+
 dd_code dd_lang_parse_npm_package(const unsigned char *d, size_t n, bool dev,
 				  struct dd_lang_sink *s, struct dd_err *err)
 {
+	/* Each reader starts from a fresh state: one that gives up may have
+	 * written some. */
 	struct pj_state st;
 	pj_init(&st);
-	if (!pj_fast(d, n, &st)) {
-		pj_init(&st);
-		dd_code rc = pj_yajl(d, n, &st, err);
-		if (rc)
-			return rc;
-	}
-	return pj_emit(&st, dev, s, err);
+	if (pj_kept(d, n, &st))
+		return pj_emit(&st, dev, s, err);
+	pj_init(&st);
+	if (pj_fast(d, n, &st))
+		return pj_emit(&st, dev, s, err);
+	pj_init(&st);
+	dd_code rc = pj_yajl(d, n, &st, err);
+	return rc ? rc : pj_emit(&st, dev, s, err);
 }
 
 dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool dev,
