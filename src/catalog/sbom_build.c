@@ -117,9 +117,12 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
 		goto done;
 	}
-	struct dd_fs_wants w = { .path = want_path, .magic = want_magic, .reduce = reduce,
-				 .reduces = reduces,
-				 .ud = &wants, .fingerprint = fp.data };
+	/* No magic callback when no cataloger taking part has one
+	 * (DD_IMAGE_OS_ONLY): the reader then need not read the first bytes
+	 * of every file it would otherwise skip. */
+	struct dd_fs_wants w = { .path = want_path, .magic = wants.magic ? want_magic : NULL,
+				 .reduce = reduce, .reduces = reduces, .ud = &wants,
+				 .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
 		goto done;
 	copy_info(s->arena, &s->image, dd_image_info(img));
