@@ -86,7 +86,7 @@ static inline int fuzz_lang_run_elf(fuzz_parse_fn fn, const uint8_t *data, size_
 	dd_catalog_wants_init(&w, false);
 	dd_catalog_set want =
 		dd_catalog_wants_magic(&w, data, size < DD_MAGIC_BYTES ? size : DD_MAGIC_BYTES);
-	if (!a || dd_catalog_reduce(want, true, data, size, a, &out, &outlen, &err)) {
+	if (!a || dd_catalog_reduce(want, true, "fuzz/input", data, size, a, &out, &outlen, &err)) {
 		dd_arena_free(a);
 		return 0; /* out of memory */
 	}

@@ -160,9 +160,9 @@ bool dd_catalog_reduces(dd_catalog_set want)
 	return want && !(want & (want - 1)) && dd_catalogers[__builtin_ctz(want)]->reduce;
 }
 
-dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const unsigned char *d, size_t n,
-			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
-			  struct dd_err *err)
+dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
+			  const unsigned char *d, size_t n, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
 	struct dd_elf_part parts[8];
 	size_t np = 0;
@@ -173,7 +173,7 @@ dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const unsigned cha
 			dd_catalog_reduces(want) ? dd_catalogers[__builtin_ctz(want)] : NULL;
 		struct dd_err e;
 		dd_err_clear(&e);
-		if (c && c->reduce(d, n, a, out, outlen, &e))
+		if (c && c->reduce(path, d, n, a, out, outlen, &e))
 			return dd_err_set(err, DD_ENOMEM, "%s: %s", c->name, e.msg);
 		if (!c || !*out) {
 			*out = d;

@@ -66,11 +66,12 @@ struct dd_cataloger {
 	dd_code (*extract)(const unsigned char *d, size_t n, struct dd_arena *a,
 			   struct dd_catalog_part *out, struct dd_err *err);
 	/* With wants_path, may be NULL: called while the layer streams, on the
-	 * whole of a file that this cataloger alone wants by path, for what to
-	 * keep of it instead (*out in a, *outlen bytes), which run() must read
-	 * as it reads the file itself; *out = d keeps the file whole. DD_ENOMEM
-	 * is the only error. See dd_catalog_reduce. */
-	dd_code (*reduce)(const unsigned char *d, size_t n, struct dd_arena *a,
+	 * whole of a file that this cataloger alone wants by path (path, as
+	 * wants_path saw it), for what to keep of it instead (*out in a,
+	 * *outlen bytes), which run() must read as it reads the file itself;
+	 * *out = d keeps the file whole. DD_ENOMEM is the only error. See
+	 * dd_catalog_reduce. */
+	dd_code (*reduce)(const char *path, const unsigned char *d, size_t n, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 	dd_code (*run)(const struct dd_catalog_ctx *ctx, struct dd_err *err);
 };
@@ -125,9 +126,9 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
  * - By path: what the one cataloger of want keeps with its reduce()
  *   (dd_catalog_reduces says whether there is one).
  * Otherwise *out is in a. DD_ENOMEM is the only error. */
-dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const unsigned char *d, size_t n,
-			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
-			  struct dd_err *err);
+dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
+			  const unsigned char *d, size_t n, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 /* Whether a file wanted by path by the catalogers of want goes to
  * dd_catalog_reduce: when exactly one wants it, and that one has reduce(). */
 bool dd_catalog_reduces(dd_catalog_set want);

@@ -683,13 +683,18 @@ dd_code dd_lang_parse_npm_package_yajl(const unsigned char *d, size_t n, bool de
  * kept form is the JSON of what it found, {"name":"...","version":"..."},
  * which reads back to the same state: those strings hold no quote,
  * backslash or control byte there. Anything the fast path leaves to yajl
- * is kept whole, so that run() reads it, or words its error, as before. */
-static dd_code npm_reduce(const unsigned char *d, size_t n, struct dd_arena *a,
+ * is kept whole, so that run() reads it, or words its error, as before.
+ * Only package.json files are reduced: the lockfiles this cataloger also
+ * wants (node_modules/.package-lock.json, package-lock.json) are read for
+ * their "packages" (load_dev). */
+static dd_code npm_reduce(const char *path, const unsigned char *d, size_t n, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
 	struct pj_state st;
 	*out = d;
 	*outlen = n;
+	if (!dd_lang_base_is(path, strlen(path), "package.json"))
+		return DD_OK;
 	pj_init(&st);
 	if (!pj_fast(d, n, &st))
 		return DD_OK;
@@ -831,7 +836,7 @@ static const char *const path_ends[] = { "package.json", "package-lock.json", NU
 
 const struct dd_cataloger dd_cataloger_npm_package = {
 	.name = "npm-package",
-	.version = 1,
+	.version = 2, /* 2: lockfiles are kept whole (version 1 reduced them) */
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = npm_wants,
 	.path_ends = path_ends,

@@ -28,12 +28,12 @@ static uint32_t want_magic(void *ud, const unsigned char *head, size_t n)
 	return dd_catalog_wants_magic(ud, head, n);
 }
 
-static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const unsigned char *d, size_t n,
-		      struct dd_arena *a, const unsigned char **out, size_t *outlen,
-		      struct dd_err *err)
+static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const char *path,
+		      const unsigned char *d, size_t n, struct dd_arena *a,
+		      const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
 	(void)ud;
-	return dd_catalog_reduce(tag, by_magic, d, n, a, out, outlen, err);
+	return dd_catalog_reduce(tag, by_magic, path, d, n, a, out, outlen, err);
 }
 
 static bool reduces(void *ud, uint32_t tag)

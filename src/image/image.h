@@ -37,12 +37,13 @@ struct dd_fs_wants {
 	/* May be NULL: given the whole of a file, what to keep instead
 	 * (dd_catalog_reduce). Asked of every file the magic accepted and of
 	 * the files wanted by path whose tag `reduces` accepts (none when it is
-	 * NULL); tag is what path or magic returned, by_magic which of them.
-	 * *out NULL drops the file, *out == d keeps it whole, else *out is
-	 * *outlen bytes in a. Runs on the layer threads, like path and magic. */
-	dd_code (*reduce)(void *ud, uint32_t tag, bool by_magic, const unsigned char *d, size_t n,
-			  struct dd_arena *a, const unsigned char **out, size_t *outlen,
-			  struct dd_err *err);
+	 * NULL); tag is what path or magic returned, by_magic which of them,
+	 * path the file's canonical path. *out NULL drops the file, *out == d
+	 * keeps it whole, else *out is *outlen bytes in a. Runs on the layer
+	 * threads, like path and magic. */
+	dd_code (*reduce)(void *ud, uint32_t tag, bool by_magic, const char *path,
+			  const unsigned char *d, size_t n, struct dd_arena *a,
+			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 	bool (*reduces)(void *ud, uint32_t tag);
 };
 

@@ -355,8 +355,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	if (reduce) {
 		const unsigned char *out;
 		size_t outlen;
-		if (o->wants->reduce(o->wants->ud, tag, by_magic, data, size, l->arena, &out, &outlen,
-				     err))
+		if (o->wants->reduce(o->wants->ud, tag, by_magic, path, data, size, l->arena, &out,
+				     &outlen, err))
 			return dd_err_prefix(err, "entry %.160s: ", path);
 		if (!out)
 			return gone_seen(l, path, fresh, err);

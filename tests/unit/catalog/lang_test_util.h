@@ -150,7 +150,7 @@ static inline size_t expect_reduce_same(const unsigned char *elf, size_t n, dd_l
 	struct dd_catalog_wants w;
 	dd_catalog_wants_init(&w, false);
 	dd_catalog_set want = dd_catalog_wants_magic(&w, elf, n < DD_MAGIC_BYTES ? n : DD_MAGIC_BYTES);
-	ASSERT_OK(dd_catalog_reduce(want, true, elf, n, a, &out, &outlen, &err), &err);
+	ASSERT_OK(dd_catalog_reduce(want, true, "usr/bin/x", elf, n, a, &out, &outlen, &err), &err);
 	struct dd_lang_sink s1, s2;
 	struct dd_sbom *whole = new_sbom(&s1, "bin/x"), *kept = new_sbom(&s2, "bin/x");
 	dd_code r1 = parse(elf, n, &s1, &err);

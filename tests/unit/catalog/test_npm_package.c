@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Installed npm packages (npm_package.c): which package.json files are
  * packages, the project manifest, dev flags from the hidden lockfile. */
+#include <sys/stat.h>
+
 #include "lang_test_util.h"
 
 static void put(struct dd_fs *fs, const char *path, const char *json)
@@ -77,7 +79,8 @@ DD_TEST(kept_form_reads_the_same)
 		size_t n = strlen(docs[k]), outlen;
 		struct dd_arena *a = dd_arena_new(0);
 		struct dd_err err, e1, e2;
-		ASSERT_OK(dd_catalog_reduce(npm, false, d, n, a, &out, &outlen, &err), &err);
+		ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json", d, n, a, &out,
+					    &outlen, &err), &err);
 		EXPECT_EQ_INT(out != d, reduced[k]);
 		struct dd_lang_sink s1, s2;
 		struct dd_sbom *whole = new_sbom(&s1, "node_modules/x/package.json");
@@ -166,8 +169,9 @@ DD_TEST(two_pass_reader_at_every_block_offset)
 			const unsigned char *out;
 			size_t outlen;
 			struct dd_err err;
-			ASSERT_OK(dd_catalog_reduce(npm, false, (const unsigned char *)doc, (size_t)n, a,
-						    &out, &outlen, &err),
+			ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json",
+						    (const unsigned char *)doc, (size_t)n, a, &out,
+						    &outlen, &err),
 				  &err);
 			if ((out != (const unsigned char *)doc) != pieces[p].fast)
 				dd_test_fail(__FILE__, __LINE__, "piece %zu at pad %zu: %s by the two passes",
@@ -175,4 +179,68 @@ DD_TEST(two_pass_reader_at_every_block_offset)
 			dd_arena_free(a);
 		}
 	}
+}
+
+/* Bug: npm-package's reducer took node_modules/.package-lock.json, which
+ * only it wants, for a package.json and kept {"name","version"} of it, so
+ * every image and dir: scan lost the dev flags it holds. The lockfiles are
+ * kept whole; checked on the reducer and through a whole dir: scan. */
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	for (char *s = strchr(p + strlen(dir) + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	FILE *f = fopen(p, "w");
+	ASSERT_TRUE(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+DD_TEST(hidden_lockfile_kept_whole)
+{
+	static const char lock[] =
+		"{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"packages\":{"
+		"\"node_modules/a\":{\"version\":\"1.0.0\",\"dev\":true},"
+		"\"node_modules/b\":{\"version\":\"2.0.0\"}}}";
+	dd_catalog_set npm = 0;
+	for (unsigned i = 0; dd_catalogers[i]; i++)
+		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
+			npm = (dd_catalog_set)1 << i;
+	static const char *const paths[] = { "app/node_modules/.package-lock.json",
+					     "app/package-lock.json" };
+	for (size_t k = 0; k < 2; k++) {
+		struct dd_arena *a = dd_arena_new(0);
+		const unsigned char *out;
+		size_t outlen;
+		struct dd_err err;
+		ASSERT_OK(dd_catalog_reduce(npm, false, paths[k], (const unsigned char *)lock,
+					    strlen(lock), a, &out, &outlen, &err),
+			  &err);
+		EXPECT_TRUE(out == (const unsigned char *)lock && outlen == strlen(lock));
+		dd_arena_free(a);
+	}
+
+	char root[4200], image[4300];
+	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
+	mkdir(root, 0755);
+	write_file(root, "app/package.json", "{\"name\":\"app\",\"version\":\"1.0.0\"}");
+	write_file(root, "app/node_modules/.package-lock.json", lock);
+	write_file(root, "app/node_modules/a/package.json",
+		   "{\"name\":\"a\",\"version\":\"1.0.0\",\"description\":\"a dev dependency\"}");
+	write_file(root, "app/node_modules/b/package.json",
+		   "{\"name\":\"b\",\"version\":\"2.0.0\",\"description\":\"a dependency\"}");
+	snprintf(image, sizeof image, "dir:%s", root);
+	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
+	struct dd_sbom *s;
+	struct dd_err err;
+	ASSERT_OK(dd_sbom_from_image(image, &o, &s, &err), &err);
+	const struct dd_package *a = pkg(s, "a", "1.0.0"), *b = pkg(s, "b", "2.0.0");
+	ASSERT_TRUE(a != NULL && b != NULL);
+	EXPECT_TRUE(a->flags & DD_PKG_DEV);
+	EXPECT_TRUE(!(b->flags & DD_PKG_DEV));
+	dd_sbom_free(s);
 }
