@@ -142,6 +142,17 @@ dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const cha
 	return out;
 }
 
+bool dd_catalog_sniffs(const struct dd_catalog_wants *w, const char *path, size_t len,
+		       uint32_t mode)
+{
+	for (dd_catalog_set ask = w->magic; ask; ask &= ask - 1) {
+		const struct dd_cataloger *c = dd_catalogers[__builtin_ctz(ask)];
+		if (!c->magic_path || c->magic_path(path, len, mode))
+			return true;
+	}
+	return false;
+}
+
 dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const unsigned char *head,
 				      size_t n)
 {

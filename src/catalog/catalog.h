@@ -58,6 +58,11 @@ struct dd_cataloger {
 	 * spares most files of a layer any call. NULL: asked of every path. */
 	const char *const *path_ends;
 	bool (*wants_magic)(const unsigned char *head, size_t n);      /* may be NULL */
+	/* With wants_magic, may be NULL: false when a file of this path and
+	 * mode need not be shown to wants_magic at all, because its name says
+	 * it is not what the magic looks for. Spares the image reader the
+	 * first bytes of most files (dd_catalog_sniffs). */
+	bool (*magic_path)(const char *path, size_t len, uint32_t mode);
 	/* With wants_magic, may be NULL: called while the layer streams, on
 	 * the whole of a file the magic accepted, to take the one section
 	 * run() will read (copied into a). DD_ENOTFOUND when the file holds
@@ -111,6 +116,11 @@ void dd_catalog_wants_init(struct dd_catalog_wants *w, bool os_only);
  * of them, faster. */
 dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const char *path,
 				     size_t len);
+/* Whether some cataloger taking part with wants_magic is to see the first
+ * bytes of the file at path (of that mode): its magic_path, if any, says
+ * yes. */
+bool dd_catalog_sniffs(const struct dd_catalog_wants *w, const char *path, size_t len,
+		       uint32_t mode);
 /* The catalogers whose wants_magic accepts the first n bytes of a file. */
 dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const unsigned char *head,
 				      size_t n);

@@ -366,6 +366,7 @@ const struct dd_cataloger dd_cataloger_go_binary = {
 	.version = 2,
 	.kind = DD_CATALOGER_LANG,
 	.wants_magic = dd_lang_wants_elf,
+	.magic_path = dd_lang_maybe_program,
 	.extract = go_extract,
 	.run = go_run,
 };

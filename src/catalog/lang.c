@@ -113,6 +113,41 @@ bool dd_lang_wants_elf(const unsigned char *head, size_t n)
 	return dd_elf_maybe_program(head, n);
 }
 
+bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode)
+{
+	/* Lower case, without the dot; sorted for bsearch. */
+	static const char *const not_programs[] = {
+		"c",    "cc",   "cjs",  "css",  "cts", "gif",  "go",   "h",   "htm",  "html",
+		"ico",  "jpeg", "jpg",  "js",   "json", "jsx", "less", "map", "md",   "mjs",
+		"mts",  "php",  "png",  "py",   "pyc",  "pyi", "rb",   "rs",  "rst",  "scss",
+		"svg",  "toml", "ts",   "tsx",  "txt",  "woff", "woff2", "xml", "yaml", "yml",
+	};
+	if (mode & 0111)
+		return true;
+	size_t i = len;
+	while (i > 0 && path[i - 1] != '.' && path[i - 1] != '/' && len - i < 6)
+		i--;
+	if (i == 0 || path[i - 1] != '.' || i == len)
+		return true;
+	char ext[8];
+	size_t el = len - i;
+	for (size_t k = 0; k < el; k++)
+		ext[k] = (char)(path[i + k] >= 'A' && path[i + k] <= 'Z' ? path[i + k] + 32 : path[i + k]);
+	ext[el] = '\0';
+	size_t lo = 0, hi = sizeof not_programs / sizeof *not_programs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(not_programs[mid], ext);
+		if (!c)
+			return false;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return true;
+}
+
 bool dd_lang_dir_scan(const struct dd_catalog_ctx *ctx)
 {
 	const char *t = ctx->sbom ? ctx->sbom->image.transport : NULL;

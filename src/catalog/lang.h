@@ -64,6 +64,12 @@ dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger
 /* wants_magic of the catalogers that read programs: ELF executables and
  * shared objects that may be programs (dd_elf_maybe_program). */
 bool dd_lang_wants_elf(const unsigned char *head, size_t n);
+/* Their magic_path: false for a file that is not executable and whose name
+ * ends in the extension of a source, text, data or image file (".js",
+ * ".json", ".py", ".md", ".png", ...): a program is never kept under such
+ * a name unless it is run from it, and most files of a language tree are
+ * such files. */
+bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode);
 
 /* Lockfiles (poetry.lock, package-lock.json, Cargo.lock, ...) record what a
  * project *would* install; they are cataloged only in `dir:` scans (image

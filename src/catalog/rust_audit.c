@@ -148,6 +148,7 @@ const struct dd_cataloger dd_cataloger_rust_binary = {
 	.version = 2,
 	.kind = DD_CATALOGER_LANG,
 	.wants_magic = dd_lang_wants_elf,
+	.magic_path = dd_lang_maybe_program,
 	.extract = rust_extract,
 	.run = rust_run,
 };

@@ -28,6 +28,11 @@ static uint32_t want_magic(void *ud, const unsigned char *head, size_t n)
 	return dd_catalog_wants_magic(ud, head, n);
 }
 
+static bool sniffs(void *ud, const char *path, size_t len, uint32_t mode)
+{
+	return dd_catalog_sniffs(ud, path, len, mode);
+}
+
 static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const char *path,
 		      const unsigned char *d, size_t n, struct dd_arena *a,
 		      const unsigned char **out, size_t *outlen, struct dd_err *err)
@@ -100,7 +105,7 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	 * part, with its version, so a new cataloger version re-reads layers. */
 	struct dd_buf fp;
 	dd_buf_init(&fp, 1u << 16);
-	dd_code rc = dd_buf_puts(&fp, "wants-v1", err);
+	dd_code rc = dd_buf_puts(&fp, "wants-v2", err); /* v2: dd_catalog_sniffs */
 	for (unsigned i = 0; dd_catalogers[i] && !rc; i++)
 		if (wants.part & (dd_catalog_set)1 << i)
 			rc = dd_buf_printf(&fp, err, ";%s@%u", dd_catalogers[i]->name,
@@ -121,8 +126,8 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	 * (DD_IMAGE_OS_ONLY): the reader then need not read the first bytes
 	 * of every file it would otherwise skip. */
 	struct dd_fs_wants w = { .path = want_path, .magic = wants.magic ? want_magic : NULL,
-				 .reduce = reduce, .reduces = reduces, .ud = &wants,
-				 .fingerprint = fp.data };
+				 .sniffs = sniffs, .reduce = reduce, .reduces = reduces,
+				 .ud = &wants, .fingerprint = fp.data };
 	if ((rc = dd_image_load_fs(img, &w, on_warn, s, &fs, err)))
 		goto done;
 	copy_info(s->arena, &s->image, dd_image_info(img));

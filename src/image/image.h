@@ -32,6 +32,9 @@ struct dd_image;
 struct dd_fs_wants {
 	uint32_t (*path)(void *ud, const char *path, size_t len);
 	uint32_t (*magic)(void *ud, const unsigned char *head, size_t n); /* may be NULL */
+	/* May be NULL (every file): whether magic is to see the first bytes of
+	 * a file not wanted by path, given its canonical path and mode. */
+	bool (*sniffs)(void *ud, const char *path, size_t len, uint32_t mode);
 	void *ud;
 	const char *fingerprint;
 	/* May be NULL: given the whole of a file, what to keep instead

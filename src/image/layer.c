@@ -294,7 +294,8 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	bool by_magic = false;
 	unsigned char head[DD_MAGIC_BYTES];
 	size_t hn = 0;
-	if (!tag && o->wants && o->wants->magic && size > 0) {
+	if (!tag && o->wants && o->wants->magic && size > 0 &&
+	    (!o->wants->sniffs || o->wants->sniffs(o->wants->ud, path, strlen(path), mode))) {
 		while (hn < sizeof head) {
 			ssize_t r = rd(ud, head + hn, sizeof head - hn, err);
 			if (r < 0)

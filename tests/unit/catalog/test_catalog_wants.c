@@ -109,3 +109,43 @@ DD_TEST(only_those_taking_part)
 	dd_catalog_wants_init(&w, true);
 	EXPECT_TRUE(dd_catalog_wants_magic(&w, elf, sizeof elf) == 0);
 }
+
+/* Files are shown to the ELF magic unless their name says they are not
+ * programs and they are not executable (dd_lang_maybe_program, through
+ * dd_catalog_sniffs); with DD_IMAGE_OS_ONLY no cataloger sniffs at all. */
+DD_TEST(sniffing_skips_named_non_programs)
+{
+	static const struct {
+		const char *path;
+		uint32_t mode;
+		bool sniff;
+	} cases[] = {
+		{ "usr/bin/age", 0755, true },
+		{ "usr/bin/age", 0644, true },          /* no extension */
+		{ "usr/lib/libx.so.1", 0644, true },
+		{ "app/node_modules/x/index.js", 0644, false },
+		{ "app/node_modules/x/INDEX.JS", 0644, false },
+		{ "app/node_modules/x/package.json", 0600, false },
+		{ "app/node_modules/x/bin/cli.js", 0755, true }, /* executable: may be anything */
+		{ "app/node_modules/x/lib/x.node", 0644, true },  /* a native addon is ELF */
+		{ "srv/x.woff2", 0644, false },
+		{ "srv/x.tar.gz", 0644, true },
+		{ "srv/README", 0644, true },
+		{ "srv/.js", 0644, false },
+		{ "srv/x.", 0644, true },
+		{ "srv/x.json/data", 0644, true },
+		{ "srv/x.javascript", 0644, true },
+		{ "srv/py", 0644, true },
+	};
+	struct dd_catalog_wants all, os;
+	dd_catalog_wants_init(&all, false);
+	dd_catalog_wants_init(&os, true);
+	EXPECT_TRUE(all.magic != 0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *p = cases[i].path;
+		if (dd_catalog_sniffs(&all, p, strlen(p), cases[i].mode) != cases[i].sniff)
+			dd_test_fail(__FILE__, __LINE__, "%s %o: sniffed should be %d", p,
+				     cases[i].mode, cases[i].sniff);
+		EXPECT_TRUE(!dd_catalog_sniffs(&os, p, strlen(p), cases[i].mode));
+	}
+}
