@@ -145,10 +145,16 @@ dd_catalog_set dd_catalog_wants_path(const struct dd_catalog_wants *w, const cha
 bool dd_catalog_sniffs(const struct dd_catalog_wants *w, const char *path, size_t len,
 		       uint32_t mode)
 {
+	bool (*said_no)(const char *, size_t, uint32_t) = NULL; /* Go and Rust share one */
 	for (dd_catalog_set ask = w->magic; ask; ask &= ask - 1) {
 		const struct dd_cataloger *c = dd_catalogers[__builtin_ctz(ask)];
-		if (!c->magic_path || c->magic_path(path, len, mode))
+		if (!c->magic_path)
 			return true;
+		if (c->magic_path == said_no)
+			continue;
+		if (c->magic_path(path, len, mode))
+			return true;
+		said_no = c->magic_path;
 	}
 	return false;
 }

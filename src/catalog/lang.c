@@ -137,7 +137,11 @@ bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode)
 	size_t lo = 0, hi = sizeof not_programs / sizeof *not_programs;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(not_programs[mid], ext);
+		const char *e = not_programs[mid];
+		size_t j = 0;
+		while (e[j] && e[j] == ext[j])
+			j++;
+		int c = (unsigned char)e[j] - (unsigned char)ext[j];
 		if (!c)
 			return false;
 		if (c < 0)
