@@ -115,7 +115,7 @@ bool dd_lang_wants_elf(const unsigned char *head, size_t n)
 
 bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode)
 {
-	/* Lower case, without the dot; sorted for bsearch. */
+	/* Lower case, without the dot; sorted, searched by halves. */
 	static const char *const not_programs[] = {
 		"c",    "cc",   "cjs",  "css",  "cts", "gif",  "go",   "h",   "htm",  "html",
 		"ico",  "jpeg", "jpg",  "js",   "json", "jsx", "less", "map", "md",   "mjs",
@@ -131,8 +131,10 @@ bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode)
 		return true;
 	char ext[8];
 	size_t el = len - i;
-	for (size_t k = 0; k < el; k++)
-		ext[k] = (char)(path[i + k] >= 'A' && path[i + k] <= 'Z' ? path[i + k] + 32 : path[i + k]);
+	for (size_t k = 0; k < el; k++) {
+		char c = path[i + k];
+		ext[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
 	ext[el] = '\0';
 	size_t lo = 0, hi = sizeof not_programs / sizeof *not_programs;
 	while (lo < hi) {

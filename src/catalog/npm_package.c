@@ -346,7 +346,8 @@ static bool pj_scan(const unsigned char *d, size_t n, uint64_t *tok, uint64_t *q
 		const unsigned char *p = d + 64 * w;
 		struct pj_masks m;
 		pj_classify(p, &m);
-		uint64_t valid = n - 64 * w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - 64 * w)) - 1;
+		uint64_t valid =
+			n - 64 * w >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << (n - 64 * w)) - 1;
 		uint64_t escaped = carry;
 		carry = 0;
 		any_bslash |= m.bslash & valid;

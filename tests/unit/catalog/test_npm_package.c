@@ -79,8 +79,9 @@ DD_TEST(kept_form_reads_the_same)
 		size_t n = strlen(docs[k]), outlen;
 		struct dd_arena *a = dd_arena_new(0);
 		struct dd_err err, e1, e2;
-		ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json", d, n, a, &out,
-					    &outlen, &err), &err);
+		ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json", d, n, a,
+					    &out, &outlen, &err),
+			  &err);
 		EXPECT_EQ_INT(out != d, reduced[k]);
 		struct dd_lang_sink s1, s2;
 		struct dd_sbom *whole = new_sbom(&s1, "node_modules/x/package.json");
@@ -158,11 +159,12 @@ DD_TEST(two_pass_reader_at_every_block_offset)
 	for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++) {
 		for (size_t pad = 0; pad < 140; pad++) {
 			/* {"name":"x","p":"<pad>",<piece>} */
-			int n = snprintf(doc, sizeof doc, "{\"name\":\"x\",\"p\":\"%.*s\",%s}", (int)pad,
-					 "................................................................"
-					 "................................................................"
-					 "................",
-					 pieces[p].s);
+			static const char dots[] =
+				"................................................................"
+				"................................................................"
+				"................";
+			int n = snprintf(doc, sizeof doc, "{\"name\":\"x\",\"p\":\"%.*s\",%s}",
+					 (int)pad, dots, pieces[p].s);
 			ASSERT_TRUE(n > 0 && (size_t)n < sizeof doc);
 			expect_as_yajl(doc, (size_t)n);
 			struct dd_arena *a = dd_arena_new(0);
@@ -174,8 +176,9 @@ DD_TEST(two_pass_reader_at_every_block_offset)
 						    &outlen, &err),
 				  &err);
 			if ((out != (const unsigned char *)doc) != pieces[p].fast)
-				dd_test_fail(__FILE__, __LINE__, "piece %zu at pad %zu: %s by the two passes",
-					     p, pad, pieces[p].fast ? "not read" : "read");
+				dd_test_fail(__FILE__, __LINE__,
+					     "piece %zu at pad %zu: %s by the two passes", p, pad,
+					     pieces[p].fast ? "not read" : "read");
 			dd_arena_free(a);
 		}
 	}
