@@ -281,6 +281,23 @@ static dd_code charge_kept(const struct dd_layer_opts *o, const char *path, uint
 	return DD_OK;
 }
 
+/* A read of the file at path failed. When the source could not open it for
+ * want of permission (a dir: tree that the user does not own whole, such
+ * as /etc/shadow at mode 0), the scan goes on without it, with a warning,
+ * and the charged bytes are given back; any other failure ends the layer. */
+static dd_code read_failed(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+			   bool fresh, uint64_t charged, struct dd_err *err)
+{
+	if (err && (err->sys_errno == EACCES || err->sys_errno == EPERM)) {
+		warnf(l, o, "entry %.160s: %s; not read", path, err->msg);
+		dd_err_clear(err);
+		if (o->kept_total)
+			atomic_fetch_sub(o->kept_total, charged);
+		return gone_seen(l, path, fresh, err);
+	}
+	return dd_err_prefix(err, "entry %.160s: ", path);
+}
+
 dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 			  uint32_t mode, uint64_t size,
 			  ssize_t (*rd)(void *ud, void *buf, size_t n, struct dd_err *err),
@@ -299,7 +316,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		while (hn < sizeof head) {
 			ssize_t r = rd(ud, head + hn, sizeof head - hn, err);
 			if (r < 0)
-				return dd_err_prefix(err, "entry %.160s: ", path);
+				return read_failed(l, o, path, fresh, 0, err);
 			if (r == 0)
 				break;
 			hn += (size_t)r;
@@ -345,7 +362,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	while (got < size) {
 		ssize_t r = rd(ud, data + got, size - got, err);
 		if (r < 0)
-			return dd_err_prefix(err, "entry %.160s: ", path);
+			return read_failed(l, o, path, fresh, reduce ? 0 : size, err);
 		if (r == 0)
 			break;
 		got += (size_t)r;

@@ -52,13 +52,24 @@ static dd_code dir_open(const char *ref, const struct dd_image_opts *opts, bool 
 	return DD_OK;
 }
 
+/* A regular file is opened only when the layer reader first reads it:
+ * most files of a tree are neither wanted by path nor sniffed for a magic
+ * (dd_layer_add_file), and two system calls each were most of a dir: scan
+ * of a large tree. A file nobody reads may also be unreadable. */
 struct fdread {
-	int fd;
+	int dfd;
+	const char *name;
+	int fd; /* -1 until opened */
 };
 
 static ssize_t fd_read(void *ud, void *buf, size_t n, struct dd_err *err)
 {
 	struct fdread *f = ud;
+	if (f->fd < 0 &&
+	    (f->fd = openat(f->dfd, f->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
+		dd_err_sys(err, DD_EIO, "open");
+		return -1;
+	}
 	for (;;) {
 		ssize_t r = read(f->fd, buf, n);
 		if (r < 0 && errno == EINTR)
@@ -117,15 +128,11 @@ static dd_code walk_dir(int dfd, char *path, size_t plen, unsigned depth,
 			if (!rc)
 				rc = walk_dir(sub, path, np, depth + 1, o, l, err);
 		} else if (S_ISREG(st.st_mode)) {
-			int fd = openat(dirfd(d), nm, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-			if (fd < 0) {
-				rc = dd_err_sys(err, DD_EIO, "%.200s: open", path);
-			} else {
-				struct fdread fr = { fd };
-				rc = dd_layer_add_file(l, o, path, st.st_mode & 07777, (uint64_t)st.st_size,
-						       fd_read, &fr, err);
-				close(fd);
-			}
+			struct fdread fr = { dirfd(d), nm, -1 };
+			rc = dd_layer_add_file(l, o, path, st.st_mode & 07777, (uint64_t)st.st_size,
+					       fd_read, &fr, err);
+			if (fr.fd >= 0)
+				close(fr.fd);
 		} else {
 			rc = dd_layer_add_other(l, path, err);
 		}

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Installed npm packages (npm_package.c): which package.json files are
  * packages, the project manifest, dev flags from the hidden lockfile. */
-#include <sys/stat.h>
-
 #include "lang_test_util.h"
 
 static void put(struct dd_fs *fs, const char *path, const char *json)
@@ -188,21 +186,6 @@ DD_TEST(two_pass_reader_at_every_block_offset)
  * only it wants, for a package.json and kept {"name","version"} of it, so
  * every image and dir: scan lost the dev flags it holds. The lockfiles are
  * kept whole; checked on the reducer and through a whole dir: scan. */
-static void write_file(const char *dir, const char *rel, const char *text)
-{
-	char p[4200];
-	snprintf(p, sizeof p, "%s/%s", dir, rel);
-	for (char *s = strchr(p + strlen(dir) + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	FILE *f = fopen(p, "w");
-	ASSERT_TRUE(f != NULL);
-	fputs(text, f);
-	fclose(f);
-}
-
 DD_TEST(hidden_lockfile_kept_whole)
 {
 	static const char lock[] =
@@ -227,16 +210,15 @@ DD_TEST(hidden_lockfile_kept_whole)
 		dd_arena_free(a);
 	}
 
-	char root[4200], image[4300];
-	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
-	mkdir(root, 0755);
-	write_file(root, "app/package.json", "{\"name\":\"app\",\"version\":\"1.0.0\"}");
-	write_file(root, "app/node_modules/.package-lock.json", lock);
-	write_file(root, "app/node_modules/a/package.json",
-		   "{\"name\":\"a\",\"version\":\"1.0.0\",\"description\":\"a dev dependency\"}");
-	write_file(root, "app/node_modules/b/package.json",
-		   "{\"name\":\"b\",\"version\":\"2.0.0\",\"description\":\"a dependency\"}");
-	snprintf(image, sizeof image, "dir:%s", root);
+	static const char app[] = "{\"name\":\"app\",\"version\":\"1.0.0\"}",
+			  a_json[] = "{\"name\":\"a\",\"version\":\"1.0.0\",\"description\":\"dev\"}",
+			  b_json[] = "{\"name\":\"b\",\"version\":\"2.0.0\",\"description\":\"prod\"}";
+	dd_test_write("rootfs/app/package.json", app, strlen(app));
+	dd_test_write("rootfs/app/node_modules/.package-lock.json", lock, strlen(lock));
+	dd_test_write("rootfs/app/node_modules/a/package.json", a_json, strlen(a_json));
+	dd_test_write("rootfs/app/node_modules/b/package.json", b_json, strlen(b_json));
+	char image[4300];
+	snprintf(image, sizeof image, "dir:%s/rootfs", dd_test_tmpdir());
 	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
 	struct dd_sbom *s;
 	struct dd_err err;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dd/registry.h"
@@ -539,6 +540,50 @@ DD_TEST(dir_source_stays_inside)
 	ASSERT_OK(dd_image_open(root, &o, &img, &err), &err);
 	EXPECT_STR_EQ(dd_image_info(img)->transport, "dir");
 	dd_image_close(img);
+}
+
+/* A file the user may not read, in a dir: tree, is a warning and the scan
+ * goes on (it failed the scan before). As root the test drops to nobody in
+ * a child process, since root reads every file. */
+static int scan_unreadable(const char *root)
+{
+	char ref[4300];
+	snprintf(ref, sizeof ref, "dir:%s", root);
+	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
+	struct dd_sbom *s;
+	struct dd_err err;
+	if (dd_sbom_from_image(ref, &o, &s, &err)) {
+		fprintf(stderr, "scan failed: %s\n", err.msg);
+		return 1;
+	}
+	int bad = !(s->distro.id && !strcmp(s->distro.id, "alpine"));
+	bool warned = false;
+	for (size_t i = 0; i < s->nwarnings; i++)
+		warned |= strstr(s->warnings[i], "etc/shadow") && strstr(s->warnings[i], "not read");
+	dd_sbom_free(s);
+	return bad || !warned;
+}
+
+DD_TEST(dir_unreadable_file_is_a_warning)
+{
+	char root[4200];
+	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
+	dd_test_write("rootfs/etc/os-release", "ID=alpine\nVERSION_ID=3.19.0\n", 29);
+	const char *shadow = dd_test_write("rootfs/etc/shadow", "root:*:1::::::\n", 15);
+	ASSERT_TRUE(chmod(shadow, 0) == 0);
+	if (geteuid() != 0) {
+		EXPECT_EQ_INT(scan_unreadable(root), 0);
+		return;
+	}
+	ASSERT_TRUE(chmod(dd_test_tmpdir(), 0755) == 0);
+	pid_t pid = fork();
+	ASSERT_TRUE(pid >= 0);
+	if (pid == 0)
+		_exit(setgid(65534) || setuid(65534) ? 2 : scan_unreadable(root));
+	int status;
+	ASSERT_TRUE(waitpid(pid, &status, 0) == pid);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ_INT(WEXITSTATUS(status), 0);
 }
 
 /* ---- dd_sbom_from_image ------------------------------------------------------ */
