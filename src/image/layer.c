@@ -245,6 +245,11 @@ static uint32_t wants_path(const struct dd_layer_opts *o, const char *path)
 	return o->wants && o->wants->path ? o->wants->path(o->wants->ud, path, strlen(path)) : 0;
 }
 
+bool dd_layer_wants_path(const struct dd_layer_opts *o, const char *path)
+{
+	return wants_path(o, path) != 0;
+}
+
 static dd_code count_entry(struct dd_layer *l, struct dd_err *err)
 {
 	if (++l->nentries > dd_image_limits_get()->entries)
@@ -253,9 +258,7 @@ static dd_code count_entry(struct dd_layer *l, struct dd_err *err)
 	return DD_OK;
 }
 
-static void warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char *fmt, ...)
+void dd_layer_warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char *fmt, ...)
 {
 	/* One hostile layer could emit a million of these. */
 	if (!o->warn || l->warnings >= 10)
@@ -289,7 +292,7 @@ static dd_code read_failed(struct dd_layer *l, const struct dd_layer_opts *o, co
 			   bool fresh, uint64_t charged, struct dd_err *err)
 {
 	if (err && (err->sys_errno == EACCES || err->sys_errno == EPERM)) {
-		warnf(l, o, "entry %.160s: %s; not read", path, err->msg);
+		dd_layer_warnf(l, o, "entry %.160s: %s; not read", path, err->msg);
 		dd_err_clear(err);
 		if (o->kept_total)
 			atomic_fetch_sub(o->kept_total, charged);
@@ -328,7 +331,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		return gone_seen(l, path, fresh, err);
 	const struct dd_image_limits *lim = dd_image_limits_get();
 	if (size > lim->kept_file) {
-		warnf(l, o, "entry %.160s: %llu bytes, more than the %llu kept per file; not read",
+		dd_layer_warnf(l, o, "entry %.160s: %llu bytes, more than the %llu kept per file; not read",
 		      path, (unsigned long long)size, (unsigned long long)lim->kept_file);
 		return gone_seen(l, path, fresh, err);
 	}
@@ -760,7 +763,7 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 	if (rc)
 		return dd_err_prefix(err, "entry %.160s: ", raw);
 	if (raw[0] == '/' || dd_path_escapes(raw, rawlen))
-		warnf(l, o, "entry %.160s: name leaves the image root; read as /%.160s", raw, path);
+		dd_layer_warnf(l, o, "entry %.160s: name leaves the image root; read as /%.160s", raw, path);
 	if (!path[0])
 		return count_entry(l, err); /* the root directory itself */
 	const char *base = base_of(path);
@@ -820,7 +823,7 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 		}
 		if (wants_path(o, path)) {
 			/* The content went by unkept under the first name. */
-			warnf(l, o, "entry %.160s: hard link to %.160s, whose content was not kept", path, tgt);
+			dd_layer_warnf(l, o, "entry %.160s: hard link to %.160s, whose content was not kept", path, tgt);
 			struct dd_layer_ent ne = { .f = { .path = path, .mode = archive_entry_perm(e) },
 						   .type = DD_LENT_REG };
 			return put_ent(l, &ne, err);

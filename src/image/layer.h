@@ -121,6 +121,13 @@ dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *t
 			     struct dd_err *err);
 dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 			 uint32_t mode, struct dd_err *err);
+/* Whether a cataloger wants the file at path by its name alone, before
+ * its mode, size or content are known: the dir: source opens such a file
+ * first and asks its mode and size of the open file. */
+bool dd_layer_wants_path(const struct dd_layer_opts *o, const char *path);
+/* A warning on this layer (at most ten are passed on, the tenth says so). */
+void dd_layer_warnf(struct dd_layer *l, const struct dd_layer_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Devices, fifos, sockets: present (they shadow lower files), never kept. */
 dd_code dd_layer_add_other(struct dd_layer *l, const char *path, struct dd_err *err);
 dd_code dd_layer_add_whiteout(struct dd_layer *l, const char *path, struct dd_err *err);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dir:PATH, an unpacked root filesystem read as a single layer. The walk
- * never follows a host symlink: directories are opened with openat() and
- * O_NOFOLLOW|O_DIRECTORY relative to their parent, entries are examined
- * with fstatat(AT_SYMLINK_NOFOLLOW), files opened with O_NOFOLLOW, and a
+ * never follows a host symlink: directories and files are opened with
+ * openat() and O_NOFOLLOW relative to their parent, and examined with
+ * fstat() of what was opened or fstatat(AT_SYMLINK_NOFOLLOW), and a
  * symlink is recorded as a symlink (resolved later inside the image root
  * by fs.c), so a link to /etc/shadow on the host is never read. No layer
  * cache: there is no diff_id to key it by.
@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,67 +81,143 @@ static ssize_t fd_read(void *ud, void *buf, size_t n, struct dd_err *err)
 	}
 }
 
-static dd_code walk_dir(int dfd, char *path, size_t plen, unsigned depth,
-			const struct dd_layer_opts *o, struct dd_layer *l, struct dd_err *err)
+/* The walk reads directories with getdents64 into one buffer per level,
+ * kept for the whole walk, and trusts the entry's d_type where the file
+ * system gives one: glibc's fdopendir/readdir would add an fstat and two
+ * fcntl calls per directory, and a stat by name per entry is a path
+ * lookup each. What the walk still asks, per type:
+ *   directory        openat(O_DIRECTORY|O_NOFOLLOW), then fstat of the fd
+ *   file wanted by   openat(O_NOFOLLOW|O_NONBLOCK), then fstat of the fd:
+ *   its name         it will be read whole anyway
+ *   other file       fstatat (mode and size; opened later only if sniffed)
+ *   symlink          readlinkat
+ *   device, fifo...  nothing
+ * An entry that changed type between getdents and the call (ELOOP,
+ * ENOTDIR, EINVAL) or a file system without d_type falls back to fstatat
+ * and goes by what that says. */
+#define DIRBUF_BYTES (32u << 10)
+
+struct walk {
+	const struct dd_layer_opts *o;
+	struct dd_layer *l;
+	char path[DD_LIMIT_PATH_BYTES + 2];
+	char *buf[DD_LIMIT_DIR_DEPTH + 1];
+};
+
+static dd_code walk_dir(struct walk *w, int dfd, size_t plen, unsigned depth, struct dd_err *err);
+
+static dd_code add_symlink(struct walk *w, int dfd, const char *nm, bool *not_link,
+			   struct dd_err *err)
 {
-	if (depth > DD_LIMIT_DIR_DEPTH)
-		return dd_err_set(err, DD_ELIMIT, "%.160s: directories nested deeper than %d", path,
-				  DD_LIMIT_DIR_DEPTH);
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return dd_err_sys(err, DD_EIO, "%.160s: opendir", path);
+	char t[DD_LIMIT_PATH_BYTES + 1];
+	ssize_t k = readlinkat(dfd, nm, t, sizeof t - 1);
+	if (k < 0 && errno == EINVAL && not_link) {
+		*not_link = true;
+		return DD_OK;
 	}
+	if (k < 0)
+		return dd_err_sys(err, DD_EIO, "%.200s: readlink", w->path);
+	t[k] = '\0';
+	return dd_layer_add_symlink(w->l, w->path, t, err);
+}
+
+/* fd: the directory opened, or -1 when it could not be (yet). */
+static dd_code add_dir(struct walk *w, int dfd, const char *nm, int fd, const struct stat *st,
+		       size_t np, unsigned depth, struct dd_err *err)
+{
+	dd_code rc = dd_layer_add_dir(w->l, w->o, w->path, st->st_mode & 07777, err);
+	if (rc) {
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if (fd < 0 && (fd = openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno != EACCES && errno != EPERM)
+			return dd_err_sys(err, DD_EIO, "%.200s: open", w->path);
+		dd_layer_warnf(w->l, w->o, "entry %.160s: %s; not read", w->path, strerror(errno));
+		return DD_OK;
+	}
+	return walk_dir(w, fd, np, depth + 1, err);
+}
+
+static dd_code add_entry(struct walk *w, int dfd, const char *nm, unsigned char type, size_t np,
+			 unsigned depth, struct dd_err *err)
+{
+	int fd = -1;
+	if (type == DT_LNK) {
+		bool not_link = false;
+		dd_code rc = add_symlink(w, dfd, nm, &not_link, err);
+		if (rc || !not_link)
+			return rc;
+	} else if (type == DT_DIR) {
+		fd = openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else if (type == DT_REG) {
+		if (dd_layer_wants_path(w->o, w->path))
+			fd = openat(dfd, nm, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	} else if (type != DT_UNKNOWN) {
+		return dd_layer_add_other(w->l, w->path, err);
+	}
+	struct stat st;
+	if (fd >= 0 ? fstat(fd, &st) : fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW)) {
+		dd_code rc = dd_err_sys(err, DD_EIO, "%.200s: stat", w->path);
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if (S_ISDIR(st.st_mode))
+		return add_dir(w, dfd, nm, fd, &st, np, depth, err);
+	if (S_ISREG(st.st_mode)) {
+		struct fdread fr = { dfd, nm, fd };
+		dd_code rc = dd_layer_add_file(w->l, w->o, w->path, st.st_mode & 07777,
+					       (uint64_t)st.st_size, fd_read, &fr, err);
+		if (fr.fd >= 0)
+			close(fr.fd);
+		return rc;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (S_ISLNK(st.st_mode))
+		return add_symlink(w, dfd, nm, NULL, err);
+	return dd_layer_add_other(w->l, w->path, err);
+}
+
+/* Walks the directory open at dfd, whose path is w->path[0..plen), and
+ * closes dfd. */
+static dd_code walk_dir(struct walk *w, int dfd, size_t plen, unsigned depth, struct dd_err *err)
+{
 	dd_code rc = DD_OK;
-	struct dirent *de;
-	while (!rc && (errno = 0, de = readdir(d))) {
-		const char *nm = de->d_name;
-		if (!strcmp(nm, ".") || !strcmp(nm, ".."))
-			continue;
-		size_t nl = strlen(nm);
-		if (plen + 1 + nl > DD_LIMIT_PATH_BYTES) {
-			rc = dd_err_set(err, DD_ELIMIT, "%.160s/%.40s: path longer than %d bytes", path, nm,
-					DD_LIMIT_PATH_BYTES);
+	if (depth > DD_LIMIT_DIR_DEPTH)
+		rc = dd_err_set(err, DD_ELIMIT, "%.160s: directories nested deeper than %d", w->path,
+				DD_LIMIT_DIR_DEPTH);
+	else if (!w->buf[depth] && !(w->buf[depth] = dd_malloc(DIRBUF_BYTES)))
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+	char *buf = rc ? NULL : w->buf[depth];
+	for (ssize_t n; !rc && (n = getdents64(dfd, buf, DIRBUF_BYTES)) != 0;) {
+		if (n < 0) {
+			rc = dd_err_sys(err, DD_EIO, "%.160s: readdir", w->path);
 			break;
 		}
-		size_t np = plen;
-		if (plen)
-			path[np++] = '/';
-		memcpy(path + np, nm, nl + 1);
-		np += nl;
-		struct stat st;
-		if (fstatat(dirfd(d), nm, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			rc = dd_err_sys(err, DD_EIO, "%.200s: stat", path);
-		} else if (S_ISLNK(st.st_mode)) {
-			char t[DD_LIMIT_PATH_BYTES + 1];
-			ssize_t k = readlinkat(dirfd(d), nm, t, sizeof t - 1);
-			if (k < 0)
-				rc = dd_err_sys(err, DD_EIO, "%.200s: readlink", path);
-			else {
-				t[k] = '\0';
-				rc = dd_layer_add_symlink(l, path, t, err);
+		for (size_t off = 0; !rc && off < (size_t)n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(void *)(buf + off);
+			off += de->d_reclen;
+			const char *nm = de->d_name;
+			if (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2])))
+				continue;
+			size_t nl = strlen(nm);
+			if (plen + 1 + nl > DD_LIMIT_PATH_BYTES) {
+				rc = dd_err_set(err, DD_ELIMIT, "%.160s/%.40s: path longer than %d bytes",
+						w->path, nm, DD_LIMIT_PATH_BYTES);
+				break;
 			}
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = dd_layer_add_dir(l, o, path, st.st_mode & 07777, err);
-			int sub = rc ? -1 : openat(dirfd(d), nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (!rc && sub < 0)
-				rc = dd_err_sys(err, DD_EIO, "%.200s: open", path);
-			if (!rc)
-				rc = walk_dir(sub, path, np, depth + 1, o, l, err);
-		} else if (S_ISREG(st.st_mode)) {
-			struct fdread fr = { dirfd(d), nm, -1 };
-			rc = dd_layer_add_file(l, o, path, st.st_mode & 07777, (uint64_t)st.st_size,
-					       fd_read, &fr, err);
-			if (fr.fd >= 0)
-				close(fr.fd);
-		} else {
-			rc = dd_layer_add_other(l, path, err);
+			size_t np = plen;
+			if (plen)
+				w->path[np++] = '/';
+			memcpy(w->path + np, nm, nl + 1);
+			rc = add_entry(w, dfd, nm, de->d_type, np + nl, depth, err);
+			w->path[plen] = '\0';
 		}
-		path[plen] = '\0';
 	}
-	if (!rc && errno)
-		rc = dd_err_sys(err, DD_EIO, "%.160s: readdir", path);
-	closedir(d);
+	close(dfd);
 	return rc;
 }
 
@@ -148,20 +225,34 @@ static dd_code dir_walk(void *state, const struct dd_layer_opts *o, struct dd_la
 			struct dd_err *err)
 {
 	struct rootfs *r = state;
-	struct dd_layer *l = dd_layer_new();
 	*out = NULL;
-	if (!l)
-		return dd_err_set(err, DD_ENOMEM, "out of memory");
-	char path[DD_LIMIT_PATH_BYTES + 2] = "";
-	int fd = dup(r->fd);
-	dd_code rc = fd < 0 ? dd_err_sys(err, DD_EIO, "dup") : walk_dir(fd, path, 0, 0, o, l, err);
-	if (rc) {
-		dd_layer_free(l);
-		return rc;
+	struct walk *w = dd_calloc(1, sizeof *w);
+	struct dd_layer *l = dd_layer_new();
+	dd_code rc = DD_OK;
+	if (!w || !l) {
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+		goto done;
 	}
+	w->o = o;
+	w->l = l;
+	/* A new open file description: the walk's offsets are its own. */
+	int fd = openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = dd_err_sys(err, DD_EIO, "%.160s: open", r->path);
+		goto done;
+	}
+	if ((rc = walk_dir(w, fd, 0, 0, err)))
+		goto done;
 	dd_layer_finish(l);
 	*out = l;
-	return DD_OK;
+	l = NULL;
+done:
+	if (w)
+		for (unsigned i = 0; i <= DD_LIMIT_DIR_DEPTH; i++)
+			free(w->buf[i]);
+	free(w);
+	dd_layer_free(l);
+	return rc;
 }
 
 static void dir_close(void *state)
