@@ -72,24 +72,57 @@ static inline int fuzz_lang_run(fuzz_parse_fn fn, const uint8_t *data, size_t si
 	return 0;
 }
 
+/* The reducer's reads when the image source has random access (dir:):
+ * each range in a malloc'd block of its own, so that ASan catches a
+ * reader going past what it fetched. */
+struct fuzz_fetch {
+	const uint8_t *d;
+	void *blocks[64];
+	unsigned n;
+};
+
+static inline const unsigned char *fuzz_fetch(void *ud, uint64_t off, size_t len)
+{
+	struct fuzz_fetch *f = ud;
+	if (f->n == sizeof f->blocks / sizeof *f->blocks)
+		abort(); /* a reader that fetches without bound */
+	unsigned char *p = malloc(len ? len : 1);
+	if (!p)
+		return NULL;
+	memcpy(p, f->d + off, len);
+	f->blocks[f->n++] = p;
+	return p;
+}
+
 static inline int fuzz_lang_run_elf(fuzz_parse_fn fn, const uint8_t *data, size_t size)
 {
 	struct fuzz_seen whole, kept;
 	dd_code rc = fuzz_lang_parse(fn, data, size, &whole);
 	if (!dd_elf_maybe_program(data, size))
 		return 0; /* the image reader keeps no such file */
-	struct dd_arena *a = dd_arena_new(1u << 16);
-	const unsigned char *out;
-	size_t outlen;
+	struct dd_arena *a = dd_arena_new(2 * size + (1u << 16));
+	const unsigned char *out, *fout;
+	size_t outlen, foutlen;
 	struct dd_err err;
 	struct dd_catalog_wants w;
 	dd_catalog_wants_init(&w, false);
 	dd_catalog_set want =
 		dd_catalog_wants_magic(&w, data, size < DD_MAGIC_BYTES ? size : DD_MAGIC_BYTES);
-	if (!a || dd_catalog_reduce(want, true, "fuzz/input", data, size, a, &out, &outlen, &err)) {
+	struct dd_bytes b = dd_bytes_mem(data, size);
+	struct fuzz_fetch ff = { .d = data };
+	struct dd_bytes fb = { .n = size, .fetch = fuzz_fetch, .ud = &ff };
+	if (!a || dd_catalog_reduce(want, true, "fuzz/input", &b, a, &out, &outlen, &err) ||
+	    dd_catalog_reduce(want, true, "fuzz/input", &fb, a, &fout, &foutlen, &err)) {
+		for (unsigned i = 0; i < ff.n; i++)
+			free(ff.blocks[i]);
 		dd_arena_free(a);
 		return 0; /* out of memory */
 	}
+	for (unsigned i = 0; i < ff.n; i++)
+		free(ff.blocks[i]);
+	/* Read by ranges, the same is kept as when read whole. */
+	if (!out != !fout || outlen != foutlen || (out && memcmp(out, fout, outlen) != 0))
+		abort();
 	if (!out && whole.n)
 		abort(); /* dropped a binary that had packages */
 	if (out && out != data) {

@@ -61,8 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const unsigned char *out;
 	size_t outlen;
 	struct dd_err er;
-	if (!ar || dd_catalog_reduce(npm, false, "node_modules/x/package.json", data, size, ar,
-				     &out, &outlen, &er)) {
+	struct dd_bytes whole = dd_bytes_mem(data, size);
+	if (!ar || dd_catalog_reduce(npm, false, "node_modules/x/package.json", &whole, ar, &out,
+				     &outlen, &er)) {
 		dd_arena_free(ar);
 		return 0; /* out of memory */
 	}

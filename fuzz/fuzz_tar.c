@@ -40,10 +40,14 @@ static uint32_t magic(void *ud, const unsigned char *h, size_t n)
 /* Exercises the three outcomes of a reducer: drop, keep whole, keep part
  * (files wanted by path are never dropped). */
 static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const char *path,
-		      const unsigned char *d, size_t n, struct dd_arena *a,
+		      const struct dd_bytes *b, struct dd_arena *a,
 		      const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
 	(void)ud;
+	if (!b->d)
+		abort(); /* a tar stream's files come whole */
+	const unsigned char *d = b->d;
+	size_t n = (size_t)b->n;
 	if (!path || !path[0] || path[0] == '/')
 		abort(); /* the file's canonical path */
 	if (!by_magic && tag != 2)

@@ -10,6 +10,7 @@
 #include "catalog/elf_section.h"
 #include "catalog/ownership.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/limits.h"
 
 extern const struct dd_cataloger dd_cataloger_python_dist;
@@ -177,8 +178,24 @@ bool dd_catalog_reduces(dd_catalog_set want)
 	return want && !(want & (want - 1)) && dd_catalogers[__builtin_ctz(want)]->reduce;
 }
 
+/* The whole file as what the image keeps: b's own bytes, or a copy in a. */
+static dd_code keep_whole(const struct dd_bytes *b, struct dd_arena *a, const unsigned char **out,
+			  size_t *outlen, struct dd_err *err)
+{
+	const unsigned char *d = dd_bytes_at(b, 0, b->n);
+	*out = NULL;
+	*outlen = 0;
+	if (!d)
+		return DD_OK;
+	if (!b->d && !(d = dd_arena_memdup(a, d, b->n ? (size_t)b->n : 1)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	*out = d;
+	*outlen = (size_t)b->n;
+	return DD_OK;
+}
+
 dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
-			  const unsigned char *d, size_t n, struct dd_arena *a,
+			  const struct dd_bytes *b, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
 	struct dd_elf_part parts[8];
@@ -188,15 +205,16 @@ dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
 	if (!by_magic) {
 		const struct dd_cataloger *c =
 			dd_catalog_reduces(want) ? dd_catalogers[__builtin_ctz(want)] : NULL;
+		const unsigned char *d = dd_bytes_at(b, 0, b->n);
+		if (!d)
+			return DD_OK;
 		struct dd_err e;
 		dd_err_clear(&e);
-		if (c && c->reduce(path, d, n, a, out, outlen, &e))
+		if (c && c->reduce(path, d, (size_t)b->n, a, out, outlen, &e))
 			return dd_err_set(err, DD_ENOMEM, "%s: %s", c->name, e.msg);
-		if (!c || !*out) {
-			*out = d;
-			*outlen = n;
-		}
-		return DD_OK;
+		if (c && *out)
+			return DD_OK;
+		return keep_whole(b, a, out, outlen, err);
 	}
 	for (; want; want &= want - 1) {
 		const struct dd_cataloger *const *c = &dd_catalogers[__builtin_ctz(want)];
@@ -204,16 +222,13 @@ dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
 		struct dd_err e;
 		dd_err_clear(&e);
 		dd_code rc = (*c)->extract && np < sizeof parts / sizeof *parts
-				     ? (*c)->extract(d, n, a, &p, &e) : DD_EINVAL;
+				     ? (*c)->extract(b, a, &p, &e) : DD_EINVAL;
 		if (rc == DD_ENOMEM)
 			return dd_err_set(err, rc, "%s: %s", (*c)->name, e.msg);
 		if (rc == DD_ENOTFOUND)
 			continue;
-		if (rc) {
-			*out = d;
-			*outlen = n;
-			return DD_OK;
-		}
+		if (rc)
+			return keep_whole(b, a, out, outlen, err);
 		parts[np++] = (struct dd_elf_part){ p.section, p.data, p.len };
 	}
 	if (!np)

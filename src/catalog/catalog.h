@@ -18,6 +18,7 @@
 
 #include "dd/sbom.h"
 #include "image/fs.h"
+#include "util/bytes.h"
 
 struct dd_catalog_ctx {
 	const struct dd_fs *fs;
@@ -68,7 +69,7 @@ struct dd_cataloger {
 	 * run() will read (copied into a). DD_ENOTFOUND when the file holds
 	 * nothing for this cataloger; another error keeps the file whole, so
 	 * that run() reports it as it would have. See dd_catalog_reduce. */
-	dd_code (*extract)(const unsigned char *d, size_t n, struct dd_arena *a,
+	dd_code (*extract)(const struct dd_bytes *b, struct dd_arena *a,
 			   struct dd_catalog_part *out, struct dd_err *err);
 	/* With wants_path, may be NULL: called while the layer streams, on the
 	 * whole of a file that this cataloger alone wants by path (path, as
@@ -131,13 +132,17 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
  *   most of its bytes, so instead of the file each cataloger of want takes
  *   its section with extract() and the image keeps a minimal ELF of those
  *   sections (dd_elf_build), which run() reads as it would the whole
- *   binary. *out = NULL: nothing to keep. *out = d: keep the file whole (a
- *   cataloger without extract wants it, or one failed to read it).
+ *   binary; b may fetch on demand, and only the pages the sections need
+ *   are read. *out = NULL: nothing to keep. Otherwise the whole file is
+ *   kept (a cataloger without extract wants it, or one failed to read
+ *   it): *out = b->d, or when b fetches, a copy in a.
  * - By path: what the one cataloger of want keeps with its reduce()
- *   (dd_catalog_reduces says whether there is one).
- * Otherwise *out is in a. DD_ENOMEM is the only error. */
+ *   (dd_catalog_reduces says whether there is one), given the whole file
+ *   (b->d, or fetched whole).
+ * Otherwise *out is in a. DD_ENOMEM is the only error; a failed fetch
+ * ends as "nothing to keep", its error is the fetch owner's to report. */
 dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
-			  const unsigned char *d, size_t n, struct dd_arena *a,
+			  const struct dd_bytes *b, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 /* Whether a file wanted by path by the catalogers of want goes to
  * dd_catalog_reduce: when exactly one wants it, and that one has reduce(). */

@@ -40,15 +40,12 @@ uint64_t dd_elf_uint(bool be, const unsigned char *p, unsigned width)
 
 static bool in_file(const struct dd_elf *e, uint64_t off, uint64_t len)
 {
-	return off <= e->n && len <= e->n - off;
+	return off <= e->b->n && len <= e->b->n - off;
 }
 
-static bool read_shdr(const struct dd_elf *e, unsigned i, struct dd_elf_shdr *s, uint32_t *name_off)
+static void parse_shdr(const struct dd_elf *e, const unsigned char *p, struct dd_elf_shdr *s,
+		       uint32_t *name_off)
 {
-	uint64_t at = e->shoff + (uint64_t)i * e->shentsize;
-	if (!in_file(e, at, e->shentsize))
-		return false;
-	const unsigned char *p = e->d + at;
 	*name_off = (uint32_t)dd_elf_uint(e->be, p, 4);
 	s->type = (uint32_t)dd_elf_uint(e->be, p + 4, 4);
 	if (e->is64) {
@@ -61,18 +58,25 @@ static bool read_shdr(const struct dd_elf *e, unsigned i, struct dd_elf_shdr *s,
 		s->size = dd_elf_uint(e->be, p + 20, 4);
 	}
 	s->name = NULL;
-	return true;
 }
 
-dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct dd_err *err)
+/* Section i < e->shnum, from the table dd_elf_open read. */
+static void read_shdr(const struct dd_elf *e, unsigned i, struct dd_elf_shdr *s, uint32_t *name_off)
+{
+	parse_shdr(e, e->sh + (size_t)i * e->shentsize, s, name_off);
+}
+
+dd_code dd_elf_open(struct dd_elf *e, const struct dd_bytes *b, struct dd_err *err)
 {
 	memset(e, 0, sizeof *e);
-	if (!dd_elf_is_elf(d, n))
+	e->b = b;
+	uint64_t n = b->n;
+	const unsigned char *d = dd_bytes_at(b, 0, n < 64 ? n : 64);
+	if (!d || !dd_elf_is_elf(d, n < 64 ? (size_t)n : 64))
 		return dd_err_set(err, DD_ENOTFOUND, "not an ELF file");
 	if (n < 52)
-		return dd_err_set(err, DD_EINVAL, "ELF header truncated (%zu bytes)", n);
-	e->d = d;
-	e->n = n;
+		return dd_err_set(err, DD_EINVAL, "ELF header truncated (%llu bytes)",
+				  (unsigned long long)n);
 	if (d[4] != 1 && d[4] != 2)
 		return dd_err_set(err, DD_EINVAL, "ELF: EI_CLASS %u is neither 32 nor 64 bit", d[4]);
 	if (d[5] != 1 && d[5] != 2)
@@ -80,7 +84,8 @@ dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct d
 	e->is64 = d[4] == 2;
 	e->be = d[5] == 2;
 	if (e->is64 && n < 64)
-		return dd_err_set(err, DD_EINVAL, "ELF64 header truncated (%zu bytes)", n);
+		return dd_err_set(err, DD_EINVAL, "ELF64 header truncated (%llu bytes)",
+				  (unsigned long long)n);
 	if (e->is64) {
 		e->shoff = dd_elf_uint(e->be, d + 40, 8);
 		e->shentsize = (unsigned)dd_elf_uint(e->be, d + 58, 2);
@@ -97,45 +102,47 @@ dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct d
 	unsigned want = e->is64 ? 64 : 40;
 	if (e->shentsize < want)
 		return dd_err_set(err, DD_EINVAL, "ELF: e_shentsize %u < %u", e->shentsize, want);
-	struct dd_elf_shdr s0;
-	uint32_t no;
-	if (!read_shdr(e, 0, &s0, &no))
+	const unsigned char *p0 = dd_bytes_at(b, e->shoff, e->shentsize);
+	if (!p0)
 		return dd_err_set(err, DD_EINVAL, "ELF: e_shoff %llu outside the file",
 				  (unsigned long long)e->shoff);
+	struct dd_elf_shdr s0;
+	uint32_t no;
+	parse_shdr(e, p0, &s0, &no);
 	/* gABI: e_shnum 0 means the count is in section 0's sh_size;
 	 * e_shstrndx SHN_XINDEX (0xffff) means it is in section 0's sh_link. */
 	if (e->shnum == 0)
 		e->shnum = s0.size > 0xffffff ? 0 : (unsigned)s0.size;
-	if (e->shstrndx == 0xffff) {
-		uint64_t at = e->shoff + (e->is64 ? 40 : 24);
-		e->shstrndx = in_file(e, at, 4) ? (unsigned)dd_elf_uint(e->be, d + at, 4) : 0;
-	}
+	if (e->shstrndx == 0xffff)
+		e->shstrndx = (unsigned)dd_elf_uint(e->be, p0 + (e->is64 ? 40 : 24), 4);
 	if (!in_file(e, e->shoff, (uint64_t)e->shnum * e->shentsize))
 		return dd_err_set(err, DD_EINVAL, "ELF: %u section headers at %llu overrun the file",
 				  e->shnum, (unsigned long long)e->shoff);
 	if (e->shstrndx >= e->shnum)
 		return dd_err_set(err, DD_EINVAL, "ELF: e_shstrndx %u >= e_shnum %u", e->shstrndx,
 				  e->shnum);
+	if (!(e->sh = dd_bytes_at(b, e->shoff, (uint64_t)e->shnum * e->shentsize)))
+		return dd_err_set(err, DD_EIO, "ELF: section headers not read");
 	return DD_OK;
 }
 
 bool dd_elf_section(const struct dd_elf *e, const char *name, struct dd_elf_shdr *out)
 {
-	if (!e->shoff || !e->shnum)
+	if (!e->sh || !e->shnum)
 		return false;
 	struct dd_elf_shdr strtab;
 	uint32_t no;
-	if (!read_shdr(e, e->shstrndx, &strtab, &no) || strtab.type == SHT_NOBITS ||
-	    !in_file(e, strtab.off, strtab.size))
+	read_shdr(e, e->shstrndx, &strtab, &no);
+	const unsigned char *names;
+	if (strtab.type == SHT_NOBITS || !(names = dd_bytes_at(e->b, strtab.off, strtab.size)))
 		return false;
 	size_t nl = strlen(name);
 	for (unsigned i = 0; i < e->shnum; i++) {
 		struct dd_elf_shdr s;
-		if (!read_shdr(e, i, &s, &no))
-			return false;
+		read_shdr(e, i, &s, &no);
 		if (no >= strtab.size || strtab.size - no < nl + 1)
 			continue;
-		const char *sn = (const char *)e->d + strtab.off + no;
+		const char *sn = (const char *)names + no;
 		if (memcmp(sn, name, nl + 1) != 0)
 			continue;
 		if (s.type == SHT_NOBITS || !in_file(e, s.off, s.size))
@@ -149,17 +156,16 @@ bool dd_elf_section(const struct dd_elf *e, const char *name, struct dd_elf_shdr
 
 const unsigned char *dd_elf_vaddr(const struct dd_elf *e, uint64_t addr, uint64_t len)
 {
-	for (unsigned i = 0; e->shoff && i < e->shnum; i++) {
+	for (unsigned i = 0; e->sh && i < e->shnum; i++) {
 		struct dd_elf_shdr s;
 		uint32_t no;
-		if (!read_shdr(e, i, &s, &no))
-			return NULL;
+		read_shdr(e, i, &s, &no);
 		if (s.type == SHT_NOBITS || s.addr == 0 || addr < s.addr || addr - s.addr >= s.size)
 			continue;
 		uint64_t rel = addr - s.addr;
 		if (len > s.size - rel || !in_file(e, s.off, s.size))
 			return NULL;
-		return e->d + s.off + rel;
+		return dd_bytes_at(e->b, s.off + rel, len);
 	}
 	return NULL;
 }

@@ -16,19 +16,20 @@
 #include <stdint.h>
 
 #include "dd/err.h"
+#include "util/bytes.h"
 
 struct dd_arena;
 
 struct dd_elf {
-	const unsigned char *d;
-	size_t n;
+	const struct dd_bytes *b;     /* borrowed: outlives the dd_elf */
+	const unsigned char *sh;      /* the section header table, or NULL */
 	bool is64, be;
 	uint64_t shoff;
 	unsigned shentsize, shnum, shstrndx;
 };
 
 struct dd_elf_shdr {
-	const char *name;     /* points into the file; NUL-terminated within it */
+	const char *name;     /* points into the name table; NUL-terminated within it */
 	uint32_t type;
 	uint64_t addr, off, size;
 };
@@ -43,16 +44,20 @@ bool dd_elf_is_elf(const unsigned char *d, size_t n);
  * libraries are most of an image's ELF bytes (63 % on a Debian 12 host). */
 bool dd_elf_maybe_program(const unsigned char *d, size_t n);
 
-/* Checks the header and the section header table's bounds. DD_ENOTFOUND if
- * not ELF, DD_EINVAL with the offending field otherwise. */
-dd_code dd_elf_open(struct dd_elf *e, const unsigned char *d, size_t n, struct dd_err *err);
+/* Checks the header and the section header table's bounds, and reads the
+ * table: the header, the table, the name table and what dd_elf_section
+ * and dd_elf_vaddr return are all that is read of b. DD_ENOTFOUND if not
+ * ELF, DD_EINVAL with the offending field otherwise (or DD_EIO when b's
+ * fetch failed on the table). */
+dd_code dd_elf_open(struct dd_elf *e, const struct dd_bytes *b, struct dd_err *err);
 
 /* Finds a section by name; false when absent or its bytes lie outside the
  * file (SHT_NOBITS sections have no bytes and are never returned). */
 bool dd_elf_section(const struct dd_elf *e, const char *name, struct dd_elf_shdr *out);
 
 /* The file bytes of [addr, addr+len) in the process image, through the
- * section that contains them; NULL when unmapped or out of the file. */
+ * section that contains them; NULL when unmapped, out of the file or not
+ * read. */
 const unsigned char *dd_elf_vaddr(const struct dd_elf *e, uint64_t addr, uint64_t len);
 
 /* One section of a file built by dd_elf_build. */

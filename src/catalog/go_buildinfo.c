@@ -242,20 +242,22 @@ struct go_info {
 	size_t verlen, modlen;
 };
 
-static dd_code go_locate(const unsigned char *d, size_t n, struct go_info *gi, struct dd_err *err)
+static dd_code go_locate(const struct dd_bytes *b, struct go_info *gi, struct dd_err *err)
 {
 	struct dd_elf e;
-	dd_code rc = dd_elf_open(&e, d, n, err);
+	dd_code rc = dd_elf_open(&e, b, err);
 	if (rc)
 		return rc;
 	struct dd_elf_shdr sh;
-	const unsigned char *bi;
-	size_t bl;
+	const unsigned char *bi = NULL, *d;
+	size_t bl = 0;
 	if (dd_elf_section(&e, ".go.buildinfo", &sh)) {
-		bi = d + sh.off;
+		bi = dd_bytes_at(b, sh.off, sh.size);
 		bl = (size_t)sh.size;
 	} else if (!e.shoff) {
-		bi = find_magic(d, n, &bl);
+		/* No section table: the header is somewhere in the file. */
+		if ((d = dd_bytes_at(b, 0, b->n)))
+			bi = find_magic(d, (size_t)b->n, &bl);
 	} else {
 		return dd_err_set(err, DD_ENOTFOUND, "no .go.buildinfo section");
 	}
@@ -308,11 +310,11 @@ static size_t put_uvarint(unsigned char *p, uint64_t v)
 
 /* Keeps the build info in the Go 1.18+ inline form whatever the binary's
  * format, so that the kept section needs nothing else of the file. */
-static dd_code go_extract(const unsigned char *d, size_t n, struct dd_arena *a,
+static dd_code go_extract(const struct dd_bytes *bytes, struct dd_arena *a,
 			  struct dd_catalog_part *out, struct dd_err *err)
 {
 	struct go_info gi;
-	dd_code rc = go_locate(d, n, &gi, err);
+	dd_code rc = go_locate(bytes, &gi, err);
 	if (rc)
 		return rc;
 	unsigned char *b = dd_arena_alloc(a, 32 + 2 * 10 + gi.verlen + gi.modlen);
@@ -335,7 +337,8 @@ dd_code dd_lang_parse_go_elf(const unsigned char *d, size_t n, struct dd_lang_si
 			     struct dd_err *err)
 {
 	struct go_info gi;
-	dd_code rc = go_locate(d, n, &gi, err);
+	struct dd_bytes b = dd_bytes_mem(d, n);
+	dd_code rc = go_locate(&b, &gi, err);
 	if (rc)
 		return rc;
 	const unsigned char *ver = gi.ver, *mod = gi.mod;

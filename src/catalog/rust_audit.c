@@ -53,11 +53,10 @@ dd_code dd_lang_parse_rust_audit_json(const unsigned char *d, size_t n, struct d
 }
 
 /* The .dep-v0 section of an ELF file. */
-static dd_code dep_section(const unsigned char *d, size_t n, struct dd_elf_shdr *sh,
-			   struct dd_err *err)
+static dd_code dep_section(const struct dd_bytes *b, struct dd_elf_shdr *sh, struct dd_err *err)
 {
 	struct dd_elf e;
-	dd_code rc = dd_elf_open(&e, d, n, err);
+	dd_code rc = dd_elf_open(&e, b, err);
 	if (rc)
 		return rc;
 	if (!dd_elf_section(&e, ".dep-v0", sh))
@@ -69,7 +68,8 @@ dd_code dd_lang_parse_rust_elf(const unsigned char *d, size_t n, struct dd_lang_
 			       struct dd_err *err)
 {
 	struct dd_elf_shdr sh;
-	dd_code rc = dep_section(d, n, &sh, err);
+	struct dd_bytes b = dd_bytes_mem(d, n);
+	dd_code rc = dep_section(&b, &sh, err);
 	if (rc)
 		return rc;
 	z_stream z;
@@ -121,17 +121,20 @@ out:
 	return rc;
 }
 
-static dd_code rust_extract(const unsigned char *d, size_t n, struct dd_arena *a,
+static dd_code rust_extract(const struct dd_bytes *bytes, struct dd_arena *a,
 			    struct dd_catalog_part *out, struct dd_err *err)
 {
 	struct dd_elf_shdr sh;
-	dd_code rc = dep_section(d, n, &sh, err);
+	dd_code rc = dep_section(bytes, &sh, err);
 	if (rc)
 		return rc;
 	if (sh.size > RUST_AUDIT_MAX)
 		return dd_err_set(err, DD_ELIMIT, ".dep-v0: %llu bytes, more than %u",
 				  (unsigned long long)sh.size, RUST_AUDIT_MAX);
-	unsigned char *b = dd_arena_memdup(a, d + sh.off, (size_t)sh.size);
+	const unsigned char *d = dd_bytes_at(bytes, sh.off, sh.size);
+	if (!d)
+		return dd_err_set(err, DD_EIO, ".dep-v0 not read");
+	unsigned char *b = dd_arena_memdup(a, d, (size_t)sh.size);
 	if (!b && sh.size)
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	*out = (struct dd_catalog_part){ ".dep-v0", b, (size_t)sh.size };

@@ -34,11 +34,11 @@ static bool sniffs(void *ud, const char *path, size_t len, uint32_t mode)
 }
 
 static dd_code reduce(void *ud, uint32_t tag, bool by_magic, const char *path,
-		      const unsigned char *d, size_t n, struct dd_arena *a,
+		      const struct dd_bytes *b, struct dd_arena *a,
 		      const unsigned char **out, size_t *outlen, struct dd_err *err)
 {
 	(void)ud;
-	return dd_catalog_reduce(tag, by_magic, path, d, n, a, out, outlen, err);
+	return dd_catalog_reduce(tag, by_magic, path, b, a, out, outlen, err);
 }
 
 static bool reduces(void *ud, uint32_t tag)

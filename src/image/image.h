@@ -19,6 +19,7 @@
 
 #include "dd/sbom.h"
 #include "image/fs.h"
+#include "util/bytes.h"
 
 struct dd_image;
 
@@ -37,15 +38,17 @@ struct dd_fs_wants {
 	bool (*sniffs)(void *ud, const char *path, size_t len, uint32_t mode);
 	void *ud;
 	const char *fingerprint;
-	/* May be NULL: given the whole of a file, what to keep instead
-	 * (dd_catalog_reduce). Asked of every file the magic accepted and of
-	 * the files wanted by path whose tag `reduces` accepts (none when it is
-	 * NULL); tag is what path or magic returned, by_magic which of them,
-	 * path the file's canonical path. *out NULL drops the file, *out == d
-	 * keeps it whole, else *out is *outlen bytes in a. Runs on the layer
-	 * threads, like path and magic. */
+	/* May be NULL: given a file, what to keep instead (dd_catalog_reduce).
+	 * Asked of every file the magic accepted and of the files wanted by
+	 * path whose tag `reduces` accepts (none when it is NULL); tag is what
+	 * path or magic returned, by_magic which of them, path the file's
+	 * canonical path. A file wanted by path comes whole (b->d); one the
+	 * magic accepted may come as a fetch, where the source can read
+	 * ranges (dir:). *out NULL drops the file, *out == b->d keeps it
+	 * whole, else *out is *outlen bytes in a. Runs on the layer threads,
+	 * like path and magic. */
 	dd_code (*reduce)(void *ud, uint32_t tag, bool by_magic, const char *path,
-			  const unsigned char *d, size_t n, struct dd_arena *a,
+			  const struct dd_bytes *b, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err);
 	bool (*reduces)(void *ud, uint32_t tag);
 };

@@ -301,10 +301,116 @@ static dd_code read_failed(struct dd_layer *l, const struct dd_layer_opts *o, co
 	return dd_err_prefix(err, "entry %.160s: ", path);
 }
 
+static dd_code put_file(struct dd_layer *l, const char *path, uint32_t mode, uint32_t tag,
+			const unsigned char *data, size_t size, bool fresh, struct dd_err *err)
+{
+	l->kept_bytes += size;
+	struct dd_layer_ent e = { .f = { .path = path, .mode = mode, .size = size, .data = data,
+					 .tag = tag },
+				  .type = DD_LENT_REG };
+	return put_ent_seen(l, &e, fresh, err);
+}
+
+/* Keeps what a reducer returned (in the layer's arena), or drops the
+ * file when it returned nothing. */
+static dd_code keep(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+		    uint32_t mode, uint32_t tag, const unsigned char *out, size_t outlen, bool fresh,
+		    struct dd_err *err)
+{
+	if (!out)
+		return gone_seen(l, path, fresh, err);
+	dd_code rc = charge_kept(o, path, outlen, err);
+	return rc ? rc : put_file(l, path, mode, tag, out, outlen, fresh, err);
+}
+
+/* A file the magic accepted, from a source with random access: the
+ * reducer reads through fetch, which preads each range it asks for into
+ * an arena of this file's own. Go and Rust each open the same ELF, so the
+ * ranges already read are asked again: the last few are remembered. */
+struct fetch {
+	const struct dd_layer_reader *rd;
+	struct dd_arena *a;
+	const unsigned char *head; /* the first bytes, read for the magic */
+	size_t hn;
+	struct {
+		uint64_t off;
+		size_t len;
+		const unsigned char *p;
+	} seen[8];
+	unsigned nseen;
+	struct dd_err err; /* the first failure; later fetches return NULL */
+	bool failed;
+};
+
+static const unsigned char *fetch(void *ud, uint64_t off, size_t len)
+{
+	struct fetch *f = ud;
+	if (f->failed)
+		return NULL;
+	if (off <= f->hn && len <= f->hn - off)
+		return f->head + off;
+	for (unsigned i = 0; i < f->nseen && i < 8; i++)
+		if (f->seen[i].off == off && f->seen[i].len == len)
+			return f->seen[i].p;
+	unsigned char *p = dd_arena_alloc(f->a, len ? len : 1);
+	if (!p) {
+		f->failed = true;
+		dd_err_set(&f->err, dd_arena_status(f->a), "%zu bytes at offset %llu: %s", len,
+			   (unsigned long long)off,
+			   dd_arena_status(f->a) == DD_ELIMIT ? "more than twice the file in all"
+							       : "out of memory");
+		return NULL;
+	}
+	for (size_t got = 0; got < len;) {
+		ssize_t r = f->rd->pread(f->rd->ud, p + got, len - got, off + got, &f->err);
+		if (r <= 0) {
+			if (r == 0)
+				dd_err_set(&f->err, DD_EINVAL, "%zu bytes at offset %llu: the file ends early",
+					   len, (unsigned long long)off);
+			f->failed = true;
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	f->seen[f->nseen++ % 8].off = off;
+	f->seen[(f->nseen - 1) % 8].len = len;
+	f->seen[(f->nseen - 1) % 8].p = p;
+	return p;
+}
+
+/* Reduces such a file; *out is in the layer's arena, or NULL. A hostile
+ * file whose sections ask for more than twice its size is a warning; a
+ * failed read returns its error with *read_error set. */
+static dd_code reduce_fetched(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+			      uint64_t size, uint32_t tag, const unsigned char *head, size_t hn,
+			      const struct dd_layer_reader *rd, const unsigned char **out,
+			      size_t *outlen, bool *read_error, struct dd_err *err)
+{
+	struct fetch f = { .rd = rd, .head = head, .hn = hn };
+	dd_err_clear(&f.err);
+	*read_error = false;
+	if (!(f.a = dd_arena_new(2 * size + (1u << 20))))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	struct dd_bytes b = { .n = size, .fetch = fetch, .ud = &f };
+	dd_code rc = o->wants->reduce(o->wants->ud, tag, true, path, &b, l->arena, out, outlen, err);
+	dd_arena_free(f.a);
+	if (rc)
+		return dd_err_prefix(err, "entry %.160s: ", path);
+	if (!f.failed)
+		return DD_OK;
+	*out = NULL;
+	if (f.err.code == DD_ELIMIT) {
+		dd_layer_warnf(l, o, "entry %.160s: %s; not read", path, f.err.msg);
+		return DD_OK;
+	}
+	*err = f.err;
+	*read_error = true;
+	return err->code;
+}
+
 dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
-			  uint32_t mode, uint64_t size,
-			  ssize_t (*rd)(void *ud, void *buf, size_t n, struct dd_err *err),
-			  void *ud, struct dd_err *err)
+			  uint32_t mode, uint64_t size, const struct dd_layer_reader *rd,
+			  struct dd_err *err)
 {
 	dd_code rc;
 	bool fresh;
@@ -317,7 +423,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	if (!tag && o->wants && o->wants->magic && size > 0 &&
 	    (!o->wants->sniffs || o->wants->sniffs(o->wants->ud, path, strlen(path), mode))) {
 		while (hn < sizeof head) {
-			ssize_t r = rd(ud, head + hn, sizeof head - hn, err);
+			ssize_t r = rd->read(rd->ud, head + hn, sizeof head - hn, err);
 			if (r < 0)
 				return read_failed(l, o, path, fresh, 0, err);
 			if (r == 0)
@@ -337,6 +443,15 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	}
 	bool reduce = size > 0 && o->wants->reduce &&
 		      (by_magic || (o->wants->reduces && o->wants->reduces(o->wants->ud, tag)));
+	const unsigned char *out;
+	size_t outlen;
+	if (reduce && by_magic && rd->pread) {
+		bool read_error;
+		if ((rc = reduce_fetched(l, o, path, size, tag, head, hn, rd, &out, &outlen,
+					 &read_error, err)))
+			return read_error ? read_failed(l, o, path, fresh, 0, err) : rc;
+		return keep(l, o, path, mode, tag, out, outlen, fresh, err);
+	}
 	unsigned char *data;
 	if (reduce) {
 		/* Read whole into the layer's scratch buffer, keep what the
@@ -359,11 +474,10 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 			return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
 					  (unsigned long long)size);
 	}
-	const unsigned char *kept = data;
 	memcpy(data, head, hn);
 	size_t got = hn;
 	while (got < size) {
-		ssize_t r = rd(ud, data + got, size - got, err);
+		ssize_t r = rd->read(rd->ud, data + got, size - got, err);
 		if (r < 0)
 			return read_failed(l, o, path, fresh, reduce ? 0 : size, err);
 		if (r == 0)
@@ -373,26 +487,15 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	if (got != size)
 		return dd_err_set(err, DD_EINVAL, "entry %.160s: %zu bytes of content, the header says %llu",
 				  path, got, (unsigned long long)size);
-	if (reduce) {
-		const unsigned char *out;
-		size_t outlen;
-		if (o->wants->reduce(o->wants->ud, tag, by_magic, path, data, size, l->arena, &out,
-				     &outlen, err))
-			return dd_err_prefix(err, "entry %.160s: ", path);
-		if (!out)
-			return gone_seen(l, path, fresh, err);
-		if ((rc = charge_kept(o, path, outlen, err)))
-			return rc;
-		if (out == data && !(out = dd_arena_memdup(l->arena, data, size ? size : 1)))
-			return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
-					  (unsigned long long)size);
-		kept = out;
-		size = outlen;
-	}
-	l->kept_bytes += size;
-	struct dd_layer_ent e = { .f = { .path = path, .mode = mode, .size = size, .data = kept, .tag = tag },
-				  .type = DD_LENT_REG };
-	return put_ent_seen(l, &e, fresh, err);
+	if (!reduce)
+		return put_file(l, path, mode, tag, data, size, fresh, err);
+	struct dd_bytes b = dd_bytes_mem(data, size);
+	if (o->wants->reduce(o->wants->ud, tag, by_magic, path, &b, l->arena, &out, &outlen, err))
+		return dd_err_prefix(err, "entry %.160s: ", path);
+	if (out == data && !(out = dd_arena_memdup(l->arena, data, size)))
+		return dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory for %llu bytes", path,
+				  (unsigned long long)size);
+	return keep(l, o, path, mode, tag, out, outlen, fresh, err);
 }
 
 dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *target,
@@ -836,7 +939,8 @@ static dd_code walk_entry(struct dd_layer *l, const struct dd_layer_opts *o, str
 		if (sz < 0)
 			return dd_err_set(err, DD_EINVAL, "entry %.160s: negative size", path);
 		struct ent_reader r = { a, z };
-		return dd_layer_add_file(l, o, path, archive_entry_perm(e), (uint64_t)sz, ent_read, &r, err);
+		struct dd_layer_reader rd = { .read = ent_read, .ud = &r };
+		return dd_layer_add_file(l, o, path, archive_entry_perm(e), (uint64_t)sz, &rd, err);
 	}
 	case AE_IFLNK: {
 		const char *t = entry_name(e, archive_entry_symlink_utf8, archive_entry_symlink);

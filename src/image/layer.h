@@ -111,12 +111,21 @@ dd_code dd_zstream_next(struct dd_zstream *z, const void **buf, size_t *n, struc
 const char *dd_zstream_codec(const struct dd_zstream *z);
 void dd_zstream_close(struct dd_zstream *z);
 
-/* Building by hand (the dir: source, tests). Paths are canonical. read
- * returns bytes, 0 at the end, -1 on error (with err set). */
+/* How dd_layer_add_file reads a file: read gives the next bytes, 0 at the
+ * end, -1 on error (with err set). pread, when not NULL, reads n bytes at
+ * off the same way: a source with random access (dir:) gives it, and a
+ * file the magic accepts is then read only where its reducer looks (an
+ * ELF program's section headers and a section, not its code). */
+struct dd_layer_reader {
+	ssize_t (*read)(void *ud, void *buf, size_t n, struct dd_err *err);
+	ssize_t (*pread)(void *ud, void *buf, size_t n, uint64_t off, struct dd_err *err);
+	void *ud;
+};
+
+/* Building by hand (the dir: source, tests). Paths are canonical. */
 dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
-			  uint32_t mode, uint64_t size,
-			  ssize_t (*read)(void *ud, void *buf, size_t n, struct dd_err *err),
-			  void *ud, struct dd_err *err);
+			  uint32_t mode, uint64_t size, const struct dd_layer_reader *rd,
+			  struct dd_err *err);
 dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *target,
 			     struct dd_err *err);
 dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,

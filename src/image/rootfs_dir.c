@@ -63,20 +63,44 @@ struct fdread {
 	int fd; /* -1 until opened */
 };
 
-static ssize_t fd_read(void *ud, void *buf, size_t n, struct dd_err *err)
+static bool open_lazily(struct fdread *f, struct dd_err *err)
 {
-	struct fdread *f = ud;
 	if (f->fd < 0 &&
 	    (f->fd = openat(f->dfd, f->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
 		dd_err_sys(err, DD_EIO, "open");
-		return -1;
+		return false;
 	}
+	return true;
+}
+
+static ssize_t fd_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	struct fdread *f = ud;
+	if (!open_lazily(f, err))
+		return -1;
 	for (;;) {
 		ssize_t r = read(f->fd, buf, n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			dd_err_sys(err, DD_EIO, "read");
+		return r;
+	}
+}
+
+static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_err *err)
+{
+	struct fdread *f = ud;
+	if (!open_lazily(f, err))
+		return -1;
+	if (off > INT64_MAX)
+		return 0;
+	for (;;) {
+		ssize_t r = pread(f->fd, buf, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			dd_err_sys(err, DD_EIO, "read at offset %llu", (unsigned long long)off);
 		return r;
 	}
 }
@@ -168,8 +192,9 @@ static dd_code add_entry(struct walk *w, int dfd, const char *nm, unsigned char 
 		return add_dir(w, dfd, nm, fd, &st, np, depth, err);
 	if (S_ISREG(st.st_mode)) {
 		struct fdread fr = { dfd, nm, fd };
+		struct dd_layer_reader rd = { .read = fd_read, .pread = fd_pread, .ud = &fr };
 		dd_code rc = dd_layer_add_file(w->l, w->o, w->path, st.st_mode & 07777,
-					       (uint64_t)st.st_size, fd_read, &fr, err);
+					       (uint64_t)st.st_size, &rd, err);
 		if (fr.fd >= 0)
 			close(fr.fd);
 		return rc;

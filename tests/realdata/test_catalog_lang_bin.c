@@ -4,6 +4,8 @@
  * that `go version -m` prints and the cargo-auditable list, as
  * pkgdb/README.md gives them.
  */
+#include <sys/stat.h>
+
 #include "catalog_lang_util.h"
 
 DD_TEST(go_test_elf_module_mode_go1_15)
@@ -90,5 +92,47 @@ DD_TEST(rust_cargo_lock_fixtures)
 		EXPECT_EQ_INT(s->npkgs, 0);
 		dd_sbom_free(s);
 		dd_fs_free(fs);
+	}
+}
+
+/* A dir: scan reads a program by range (its header, section headers and
+ * the sections kept), not whole: each real binary, copied into a tree,
+ * gives the packages its whole bytes give. */
+DD_TEST(dir_scan_reads_programs_by_range)
+{
+	static const char *const bins[] = {
+		"pkgdb/go/trivy-test.elf",
+		"pkgdb/go/trivy-goexperiment.elf",
+		"pkgdb/go/trivy-main-version-via-ldflags.elf",
+		"pkgdb/rust/trivy-cargo-auditable-test.elf",
+	};
+	for (size_t i = 0; i < sizeof bins / sizeof *bins; i++) {
+		struct dd_buf b;
+		struct dd_err err;
+		dd_buf_init(&b, 512u << 20);
+		ASSERT_OK(dd_buf_read_file(&b, dd_test_shared(bins[i]), &err), &err);
+		char rel[64], ref[4300];
+		snprintf(rel, sizeof rel, "root%zu/usr/bin/prog", i);
+		ASSERT_TRUE(chmod(dd_test_write(rel, b.data, b.len), 0755) == 0);
+		snprintf(ref, sizeof ref, "dir:%s/root%zu", dd_test_tmpdir(), i);
+		struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
+		struct dd_sbom *scan;
+		ASSERT_OK(dd_sbom_from_image(ref, &o, &scan, &err), &err);
+		struct dd_fs *fs = dd_fs_new();
+		put_bytes(fs, "usr/bin/prog", b.data, b.len, 0);
+		struct dd_sbom *whole = run_catalogers(fs, "dir");
+		dump(scan);
+		EXPECT_TRUE(whole->npkgs > 0);
+		EXPECT_EQ_INT(scan->npkgs, whole->npkgs);
+		for (size_t k = 0; k < whole->npkgs; k++) {
+			const struct dd_package *p = &whole->pkgs[k];
+			const struct dd_package *q = find_pkg(scan, p->type, p->name, p->version);
+			EXPECT_TRUE(q != NULL && !strcmp(q->purl, p->purl) &&
+				    !strcmp(q->location, "usr/bin/prog"));
+		}
+		dd_sbom_free(whole);
+		dd_sbom_free(scan);
+		dd_fs_free(fs);
+		dd_buf_release(&b);
 	}
 }

@@ -138,19 +138,55 @@ static inline unsigned char *make_elf(int is64, int be, const struct elf_sec *se
 	return d;
 }
 
+/* A reducer's reads by range (a dir: source), each in a malloc'd block of
+ * its own so that ASan sees a read past what was fetched; counts bytes. */
+struct test_fetch {
+	const unsigned char *d;
+	void *blocks[64];
+	unsigned n;
+	size_t bytes;
+};
+
+static inline const unsigned char *test_fetch(void *ud, uint64_t off, size_t len)
+{
+	struct test_fetch *f = ud;
+	if (f->n == sizeof f->blocks / sizeof *f->blocks)
+		return NULL;
+	unsigned char *p = malloc(len ? len : 1);
+	if (p)
+		memcpy(p, f->d + off, len);
+	f->blocks[f->n++] = p;
+	f->bytes += len;
+	return p;
+}
+
+/* Bytes the last expect_reduce_same fetched when reading by range. */
+static size_t reduce_fetched_bytes;
+
 /* What the image reader keeps of the binary elf (dd_catalog_reduce) gives
- * parse the same result and packages as the binary. Returns the kept
- * length: 0 when dropped, n when kept whole. */
+ * parse the same result and packages as the binary, and is the same when
+ * the reducer reads the file by range (a dir: source) as when it is given
+ * it whole. Returns the kept length: 0 when dropped, n when kept whole. */
 static inline size_t expect_reduce_same(const unsigned char *elf, size_t n, dd_lang_elf_parser parse)
 {
-	struct dd_arena *a = dd_arena_new(1u << 16);
-	const unsigned char *out;
-	size_t outlen;
+	struct dd_arena *a = dd_arena_new(0);
+	const unsigned char *out, *fout;
+	size_t outlen, foutlen;
 	struct dd_err err;
 	struct dd_catalog_wants w;
 	dd_catalog_wants_init(&w, false);
 	dd_catalog_set want = dd_catalog_wants_magic(&w, elf, n < DD_MAGIC_BYTES ? n : DD_MAGIC_BYTES);
-	ASSERT_OK(dd_catalog_reduce(want, true, "usr/bin/x", elf, n, a, &out, &outlen, &err), &err);
+	struct dd_bytes b = dd_bytes_mem(elf, n);
+	ASSERT_OK(dd_catalog_reduce(want, true, "usr/bin/x", &b, a, &out, &outlen, &err), &err);
+	struct test_fetch tf = { .d = elf };
+	struct dd_bytes fb = { .n = n, .fetch = test_fetch, .ud = &tf };
+	ASSERT_OK(dd_catalog_reduce(want, true, "usr/bin/x", &fb, a, &fout, &foutlen, &err), &err);
+	for (unsigned i = 0; i < tf.n; i++)
+		free(tf.blocks[i]);
+	reduce_fetched_bytes = tf.bytes;
+	EXPECT_EQ_INT(!out, !fout);
+	EXPECT_EQ_INT(outlen, foutlen);
+	EXPECT_TRUE(!out || !fout || outlen != foutlen || !memcmp(out, fout, outlen));
 	struct dd_lang_sink s1, s2;
 	struct dd_sbom *whole = new_sbom(&s1, "bin/x"), *kept = new_sbom(&s2, "bin/x");
 	dd_code r1 = parse(elf, n, &s1, &err);

@@ -12,7 +12,8 @@ DD_TEST(all_classes_and_byte_orders)
 			unsigned char *d = make_elf(is64, be, secs, 2, &n);
 			struct dd_elf e;
 			struct dd_err err;
-			ASSERT_OK(dd_elf_open(&e, d, n, &err), &err);
+			struct dd_bytes b = dd_bytes_mem(d, n);
+			ASSERT_OK(dd_elf_open(&e, &b, &err), &err);
 			EXPECT_EQ_INT(e.is64, is64);
 			EXPECT_EQ_INT(e.be, be);
 			struct dd_elf_shdr sh;
@@ -28,12 +29,20 @@ DD_TEST(all_classes_and_byte_orders)
 			/* Every truncation is rejected or yields nothing out of bounds. */
 			for (size_t cut = 0; cut < n; cut++) {
 				struct dd_elf t;
-				if (dd_elf_open(&t, d, cut, &err) == DD_OK && dd_elf_section(&t, ".bb", &sh))
+				struct dd_bytes tb = dd_bytes_mem(d, cut);
+				if (dd_elf_open(&t, &tb, &err) == DD_OK && dd_elf_section(&t, ".bb", &sh))
 					EXPECT_TRUE(sh.off + sh.size <= cut);
 			}
 			free(d);
 		}
 	}
+}
+
+static dd_code elf_open_mem(struct dd_elf *e, const unsigned char *d, size_t n, struct dd_err *err)
+{
+	static struct dd_bytes b; /* outlives the dd_elf, as dd_elf_open asks */
+	b = dd_bytes_mem(d, n);
+	return dd_elf_open(e, &b, err);
 }
 
 DD_TEST(hostile_headers)
@@ -46,17 +55,17 @@ DD_TEST(hostile_headers)
 	unsigned char *c = malloc(n);
 	memcpy(c, d, n);
 	put_uint(c + 40, (uint64_t)-64, 8, 0); /* e_shoff near 2^64 */
-	EXPECT_EQ_INT(dd_elf_open(&e, c, n, &err), DD_EINVAL);
+	EXPECT_EQ_INT(elf_open_mem(&e, c, n, &err), DD_EINVAL);
 	memcpy(c, d, n);
 	put_uint(c + 60, 0xfff0, 2, 0); /* e_shnum past the file */
-	EXPECT_EQ_INT(dd_elf_open(&e, c, n, &err), DD_EINVAL);
+	EXPECT_EQ_INT(elf_open_mem(&e, c, n, &err), DD_EINVAL);
 	memcpy(c, d, n);
 	put_uint(c + 58, 8, 2, 0); /* e_shentsize too small */
-	EXPECT_EQ_INT(dd_elf_open(&e, c, n, &err), DD_EINVAL);
+	EXPECT_EQ_INT(elf_open_mem(&e, c, n, &err), DD_EINVAL);
 	memcpy(c, d, n);
 	c[4] = 7;
-	EXPECT_EQ_INT(dd_elf_open(&e, c, n, &err), DD_EINVAL);
-	EXPECT_EQ_INT(dd_elf_open(&e, (const unsigned char *)"\x7f" "EL", 3, &err), DD_ENOTFOUND);
+	EXPECT_EQ_INT(elf_open_mem(&e, c, n, &err), DD_EINVAL);
+	EXPECT_EQ_INT(elf_open_mem(&e, (const unsigned char *)"\x7f" "EL", 3, &err), DD_ENOTFOUND);
 	free(c);
 	free(d);
 }

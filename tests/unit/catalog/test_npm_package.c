@@ -77,8 +77,9 @@ DD_TEST(kept_form_reads_the_same)
 		size_t n = strlen(docs[k]), outlen;
 		struct dd_arena *a = dd_arena_new(0);
 		struct dd_err err, e1, e2;
-		ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json", d, n, a,
-					    &out, &outlen, &err),
+		struct dd_bytes b = dd_bytes_mem(d, n);
+		ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json", &b, a, &out,
+					    &outlen, &err),
 			  &err);
 		EXPECT_EQ_INT(out != d, reduced[k]);
 		struct dd_lang_sink s1, s2;
@@ -169,9 +170,9 @@ DD_TEST(two_pass_reader_at_every_block_offset)
 			const unsigned char *out;
 			size_t outlen;
 			struct dd_err err;
-			ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json",
-						    (const unsigned char *)doc, (size_t)n, a, &out,
-						    &outlen, &err),
+			struct dd_bytes b = dd_bytes_mem((const unsigned char *)doc, (size_t)n);
+			ASSERT_OK(dd_catalog_reduce(npm, false, "node_modules/x/package.json", &b, a,
+						    &out, &outlen, &err),
 				  &err);
 			if ((out != (const unsigned char *)doc) != pieces[p].fast)
 				dd_test_fail(__FILE__, __LINE__,
@@ -203,9 +204,8 @@ DD_TEST(hidden_lockfile_kept_whole)
 		const unsigned char *out;
 		size_t outlen;
 		struct dd_err err;
-		ASSERT_OK(dd_catalog_reduce(npm, false, paths[k], (const unsigned char *)lock,
-					    strlen(lock), a, &out, &outlen, &err),
-			  &err);
+		struct dd_bytes b = dd_bytes_mem((const unsigned char *)lock, strlen(lock));
+		ASSERT_OK(dd_catalog_reduce(npm, false, paths[k], &b, a, &out, &outlen, &err), &err);
 		EXPECT_TRUE(out == (const unsigned char *)lock && outlen == strlen(lock));
 		dd_arena_free(a);
 	}

@@ -10,6 +10,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -496,6 +497,134 @@ DD_TEST(fs_top_layer)
 		EXPECT_STR_EQ(v[i]->path, want[i]);
 	free(v);
 	dd_fs_free(fs);
+}
+
+/* ---- a file the magic accepts, read by range --------------------------------- */
+
+/* A 1 MiB file in memory, read the way rootfs_dir.c reads: read for the
+ * first bytes, pread for the rest. `ends` makes the file end early there
+ * (truncated while being read); `deny` fails every pread with EACCES. */
+struct range_file {
+	const unsigned char *d;
+	size_t n, pos, ends, preads;
+	bool deny;
+};
+
+static ssize_t range_read(void *ud, void *buf, size_t n, struct dd_err *err)
+{
+	(void)err;
+	struct range_file *f = ud;
+	size_t k = f->n - f->pos < n ? f->n - f->pos : n;
+	memcpy(buf, f->d + f->pos, k);
+	f->pos += k;
+	return (ssize_t)k;
+}
+
+static ssize_t range_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_err *err)
+{
+	struct range_file *f = ud;
+	if (f->deny) {
+		errno = EACCES;
+		return dd_err_sys(err, DD_EIO, "open"), -1;
+	}
+	size_t end = f->ends ? f->ends : f->n;
+	if (off >= end)
+		return 0;
+	size_t k = end - off < n ? end - (size_t)off : n;
+	memcpy(buf, f->d + off, k);
+	f->preads += k;
+	return (ssize_t)k;
+}
+
+static uint32_t range_magic(void *ud, const unsigned char *h, size_t n)
+{
+	(void)ud;
+	return n >= 5 && !memcmp(h, "MAGIC", 5);
+}
+
+/* Keeps 16 bytes at 1000 and 16 at 500000; "greedy" asks for the whole
+ * file four times over. */
+static dd_code range_reduce(void *ud, uint32_t tag, bool by_magic, const char *path,
+			    const struct dd_bytes *b, struct dd_arena *a, const unsigned char **out,
+			    size_t *outlen, struct dd_err *err)
+{
+	(void)tag, (void)by_magic, (void)err;
+	*out = NULL;
+	*outlen = 0;
+	if (strstr(path, "greedy")) {
+		for (uint64_t i = 0; i < 4; i++)
+			if (!dd_bytes_at(b, i, b->n - i))
+				return DD_OK;
+	}
+	const unsigned char *p = dd_bytes_at(b, 1000, 16), *q = dd_bytes_at(b, 500000, 16);
+	unsigned char *k = dd_arena_alloc(a, 32);
+	if (!p || !q || !k)
+		return DD_OK;
+	memcpy(k, p, 16);
+	memcpy(k + 16, q, 16);
+	*out = k;
+	*outlen = 32;
+	return DD_OK;
+}
+
+static char range_warning[512];
+
+static void range_warn(void *ud, const char *msg)
+{
+	(void)ud;
+	snprintf(range_warning, sizeof range_warning, "%s", msg);
+}
+
+DD_TEST(layer_reads_magic_files_by_range)
+{
+	size_t n = 1u << 20;
+	unsigned char *d = malloc(n);
+	ASSERT_TRUE(d != NULL);
+	for (size_t i = 0; i < n; i++)
+		d[i] = (unsigned char)(i * 7 + (i >> 8));
+	memcpy(d, "MAGIC", 5);
+	static const struct dd_fs_wants w = { .path = want_path, .magic = range_magic,
+					      .reduce = range_reduce };
+	_Atomic uint64_t kept = 0, total = 0;
+	struct dd_layer_opts o = { .wants = &w, .kept_total = &kept, .image_total = &total,
+				   .warn = range_warn };
+	struct dd_layer *l = dd_layer_new();
+	struct dd_err err;
+	ASSERT_TRUE(l != NULL);
+	/* Only the two ranges are read past the first bytes. */
+	struct range_file f = { .d = d, .n = n };
+	struct dd_layer_reader rd = { .read = range_read, .pread = range_pread, .ud = &f };
+	ASSERT_OK(dd_layer_add_file(l, &o, "usr/bin/prog", 0755, n, &rd, &err), &err);
+	EXPECT_EQ_INT(f.preads, 32);
+	const struct dd_layer_ent *e = ent(l, "usr/bin/prog");
+	ASSERT_TRUE(e && e->f.size == 32);
+	EXPECT_TRUE(!memcmp(e->f.data, d + 1000, 16) && !memcmp(e->f.data + 16, d + 500000, 16));
+	/* Truncated while being read: an error naming the file and the place. */
+	f = (struct range_file){ .d = d, .n = n, .ends = 400000 };
+	EXPECT_EQ_INT(dd_layer_add_file(l, &o, "usr/bin/cut", 0755, n, &rd, &err), DD_EINVAL);
+	EXPECT_TRUE(strstr(err.msg, "usr/bin/cut") && strstr(err.msg, "offset 500000") &&
+		    strstr(err.msg, "ends early"));
+	/* Not allowed to read: a warning, as for a whole read. */
+	f = (struct range_file){ .d = d, .n = n, .deny = true };
+	ASSERT_OK(dd_layer_add_file(l, &o, "usr/bin/denied", 0755, n, &rd, &err), &err);
+	EXPECT_TRUE(ent(l, "usr/bin/denied") == NULL);
+	EXPECT_TRUE(strstr(range_warning, "usr/bin/denied") && strstr(range_warning, "not read"));
+	/* Asking for more than twice the file in all: a warning, not kept. */
+	f = (struct range_file){ .d = d, .n = n };
+	ASSERT_OK(dd_layer_add_file(l, &o, "usr/bin/greedy", 0755, n, &rd, &err), &err);
+	EXPECT_TRUE(ent(l, "usr/bin/greedy") == NULL);
+	EXPECT_TRUE(strstr(range_warning, "usr/bin/greedy") &&
+		    strstr(range_warning, "more than twice the file"));
+	/* Without pread (a tar stream) the same is kept from the whole file. */
+	f = (struct range_file){ .d = d, .n = n };
+	struct dd_layer_reader seq = { .read = range_read, .ud = &f };
+	ASSERT_OK(dd_layer_add_file(l, &o, "usr/bin/streamed", 0755, n, &seq, &err), &err);
+	e = ent(l, "usr/bin/streamed");
+	ASSERT_TRUE(e && e->f.size == 32);
+	EXPECT_TRUE(!memcmp(e->f.data, d + 1000, 16) && !memcmp(e->f.data + 16, d + 500000, 16));
+	EXPECT_EQ_INT(f.preads, 0);
+	dd_layer_free(l);
+	free(d);
 }
 
 /* ---- dir: never follows a host symlink -------------------------------------------- */
