@@ -117,13 +117,20 @@ bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode)
 {
 	/* Lower case, without the dot; sorted, searched by halves. */
 	static const char *const not_programs[] = {
-		"c",    "cc",   "cjs",  "css",  "cts", "gif",  "go",   "h",   "htm",  "html",
-		"ico",  "jpeg", "jpg",  "js",   "json", "jsx", "less", "map", "md",   "mjs",
-		"mts",  "php",  "png",  "py",   "pyc",  "pyi", "rb",   "rs",  "rst",  "scss",
-		"svg",  "toml", "ts",   "tsx",  "txt",  "woff", "woff2", "xml", "yaml", "yml",
+		"bz2",  "c",    "cc",   "cfg",  "cjs",  "conf", "crt",  "css",  "cts",  "gif",
+		"go",   "gz",   "h",    "htm",  "html", "ico",  "ini",  "jpeg", "jpg",  "js",
+		"json", "jsx",  "less", "map",  "md",   "mjs",  "mts",  "pem",  "php",  "pl",
+		"pm",   "png",  "py",   "pyc",  "pyi",  "rb",   "rs",   "rst",  "scss", "svg",
+		"toml", "ts",   "tsx",  "txt",  "woff", "woff2", "xml", "xz",   "yaml", "yml",
+		"zst",
 	};
 	if (mode & 0111)
 		return true;
+	/* FHS 3.0, 4.11: /usr/share holds architecture-independent data, so
+	 * no ELF program (time zones, docs, completions, Perl modules: a
+	 * third of a Debian rootfs's files, most without an extension). */
+	if (len > 10 && !memcmp(path, "usr/share/", 10))
+		return false;
 	size_t i = len;
 	while (i > 0 && path[i - 1] != '.' && path[i - 1] != '/' && len - i < 6)
 		i--;

@@ -65,10 +65,11 @@ dd_code dd_lang_each_elf(const struct dd_catalog_ctx *ctx, const char *cataloger
  * shared objects that may be programs (dd_elf_maybe_program). */
 bool dd_lang_wants_elf(const unsigned char *head, size_t n);
 /* Their magic_path: false for a file that is not executable and whose name
- * ends in the extension of a source, text, data or image file (".js",
- * ".json", ".py", ".md", ".png", ...): a program is never kept under such
- * a name unless it is run from it, and most files of a language tree are
- * such files. */
+ * ends in the extension of a source, text, data, image or compressed file
+ * (".js", ".json", ".py", ".md", ".png", ".gz", ...), or that lies below
+ * usr/share/: a program is never kept under such a name unless it is run
+ * from it, and most files of a language tree or of usr/share are such
+ * files. */
 bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode);
 
 /* Lockfiles (poetry.lock, package-lock.json, Cargo.lock, ...) record what a

@@ -129,7 +129,14 @@ DD_TEST(sniffing_skips_named_non_programs)
 		{ "app/node_modules/x/bin/cli.js", 0755, true }, /* executable: may be anything */
 		{ "app/node_modules/x/lib/x.node", 0644, true },  /* a native addon is ELF */
 		{ "srv/x.woff2", 0644, false },
-		{ "srv/x.tar.gz", 0644, true },
+		{ "srv/x.tar.gz", 0644, false },        /* compressed: never ELF */
+		{ "srv/x.tar", 0644, true },
+		{ "usr/lib/x86_64-linux-gnu/perl-base/strict.pm", 0644, false },
+		{ "etc/ssl/certs/ca.pem", 0644, false },
+		{ "usr/share/zoneinfo/UTC", 0644, false }, /* FHS: data, no programs */
+		{ "usr/share/x/helper", 0755, true },
+		{ "usr/sharex/helper", 0644, true },
+		{ "opt/usr/share/helper", 0644, true },
 		{ "srv/README", 0644, true },
 		{ "srv/.js", 0644, false },
 		{ "srv/x.", 0644, true },
