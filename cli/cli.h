@@ -58,10 +58,11 @@ void dd_cli_warnings(const char *const *w, size_t n, bool table, const char *out
  * in the getopt_long table and pass each option to dd_cli_image_option.
  * They include the registry options (below), which set iopts->registry;
  * dd_cli_one_image then reads --password-stdin. */
-enum { DD_OPT_PLATFORM = 0x1000, DD_OPT_NO_CACHE };
+enum { DD_OPT_PLATFORM = 0x1000, DD_OPT_NO_CACHE, DD_OPT_PKG_TYPES };
 #define DD_CLI_IMAGE_OPTIONS                                              \
 	{ "platform", required_argument, NULL, DD_OPT_PLATFORM },         \
 	{ "no-cache", no_argument, NULL, DD_OPT_NO_CACHE },                \
+	{ "pkg-types", required_argument, NULL, DD_OPT_PKG_TYPES },        \
 	DD_CLI_REGISTRY_LONGOPTS
 /* Handles c when it is an image option or getopt's ':' / '?' (printing the
  * usage error): returns 1 handled, 0 not ours, -1 a usage error (exit 2). */

@@ -148,6 +148,34 @@ int dd_cli_image_option(const char *cmd, int c, char **argv, struct dd_image_opt
 	case DD_OPT_NO_CACHE:
 		iopts->flags |= DD_IMAGE_NO_CACHE;
 		return 1;
+	case DD_OPT_PKG_TYPES: {
+		/* Trivy's names: os (dpkg, apk, rpm), library (the languages). */
+		bool os = false, lib = false;
+		const char *p = optarg;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			if (n == 2 && !strncmp(p, "os", 2))
+				os = true;
+			else if (n == 7 && !strncmp(p, "library", 7))
+				lib = true;
+			else {
+				dd_cli_usage(cmd, "--pkg-types '%s': expected os, library or os,library",
+					     optarg);
+				return -1;
+			}
+			p += n + (p[n] == ',');
+		}
+		if (!os && !lib) {
+			dd_cli_usage(cmd, "--pkg-types '%s': expected os, library or os,library", optarg);
+			return -1;
+		}
+		iopts->flags &= ~(unsigned)(DD_IMAGE_OS_ONLY | DD_IMAGE_LANG_ONLY);
+		if (!lib)
+			iopts->flags |= DD_IMAGE_OS_ONLY;
+		if (!os)
+			iopts->flags |= DD_IMAGE_LANG_ONLY;
+		return 1;
+	}
 	case DD_CLI_OPT_USERNAME:
 	case DD_CLI_OPT_PASSWORD_STDIN:
 	case DD_CLI_OPT_CA_FILE:

@@ -25,6 +25,8 @@ static const char help[] =
 	"      --platform P     os/arch[/variant] to pick from a multi-platform image\n"
 	"                       (default linux/amd64)\n"
 	"      --no-cache       neither read nor write the layer cache\n"
+	"      --pkg-types LIST os, library or os,library (default): the OS\n"
+	"                       packages, the language packages, or both\n"
 	"      --files          json: list each package's files, not only the count\n"
 	"      --username USER  log in to the registry as USER\n"
 	"      --password-stdin read the registry password from the first line of\n"

@@ -53,6 +53,8 @@ static const char help[] =
 	"      --policy FILE      priority and SLA policy (YAML, docs/policy.md)\n"
 	"      --platform P       os/arch[/variant] of a multi-platform image\n"
 	"      --no-cache         neither read nor write the layer cache\n"
+	"      --pkg-types LIST   os, library or os,library (default): scan the OS\n"
+	"                         packages, the language packages, or both\n"
 	"      --username USER    log in to the registry as USER\n"
 	"      --password-stdin   read the registry password from the first line of\n"
 	"                         standard input\n"

@@ -105,7 +105,11 @@ void dd_sbom_sort(struct dd_sbom *s);
 /* Options for reading an image. Zeroed means defaults. */
 enum dd_image_flags {
 	DD_IMAGE_NO_CACHE = 1u << 0,    /* neither read nor write the layer cache */
-	DD_IMAGE_OS_ONLY = 1u << 1      /* skip language catalogers */
+	DD_IMAGE_OS_ONLY = 1u << 1,     /* skip language catalogers */
+	/* Leave OS packages (deb, apk, rpm) out of the result. Every cataloger
+	 * still runs: the distro is still found, and the ownership rule still
+	 * needs the OS packages to tell which language packages they own. */
+	DD_IMAGE_LANG_ONLY = 1u << 2
 };
 
 struct dd_image_opts {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "catalog/catalog.h"
+#include "catalog/ownership.h"
 #include "image/image.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -138,6 +139,13 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	}
 	if ((rc = dd_catalog_run(fs, s, os_only, err)))
 		goto done;
+	if (opts->flags & DD_IMAGE_LANG_ONLY) {
+		size_t k = 0;
+		for (size_t i = 0; i < s->npkgs; i++)
+			if (!dd_catalog_is_os_type(s->pkgs[i].type))
+				s->pkgs[k++] = s->pkgs[i];
+		s->npkgs = k;
+	}
 	dd_sbom_sort(s);
 	*out = s;
 	s = NULL;

@@ -1,0 +1,1 @@
+"$DD" sbom --pkg-types os,python dir:.
