@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/declared.h"
 #include "catalog/elf_section.h"
 #include "catalog/ownership.h"
 #include "util/alloc.h"
@@ -322,5 +323,6 @@ dd_code dd_catalog_run(const struct dd_fs *fs, struct dd_sbom *sbom, bool os_onl
 		}
 	}
 	free(sh.all);
-	return dd_catalog_ownership(sbom, err);
+	dd_code rc = dd_catalog_ownership(sbom, err);
+	return rc ? rc : dd_catalog_fold_declared(sbom, err);
 }

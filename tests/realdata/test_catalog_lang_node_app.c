@@ -109,3 +109,38 @@ DD_TEST(node_app_image_installed_tree)
 	dd_sbom_free(s);
 	dd_fs_free(fs);
 }
+
+/* A dir: scan of the installed project, where both package-lock.json and
+ * node_modules are read: each installed package is reported once, as
+ * installed (the lockfile's copy is folded into it, declared.c), and the
+ * lockfile adds only the 21 optional @esbuild packages for other
+ * platforms, which are not installed. */
+DD_TEST(node_app_dir_scan_reports_installed_packages_once)
+{
+	struct expect exp[256];
+	size_t ne = load_expected(exp, 256);
+	int nl;
+	struct dd_fs *fs = load_docker_archive("images/node-app.docker.tar.gz", &nl);
+	struct dd_sbom *s = run_catalogers(fs, "dir");
+	size_t inst = 0, lock = 0;
+	for (size_t i = 0; i < s->npkgs; i++) {
+		inst += !strcmp(s->pkgs[i].cataloger, "npm-package");
+		lock += !strcmp(s->pkgs[i].cataloger, "npm-lock");
+	}
+	EXPECT_EQ_INT(inst, 58);
+	EXPECT_EQ_INT(lock, 21);
+	for (size_t i = 0; i < ne; i++) {
+		size_t n = 0;
+		for (size_t k = 0; k < s->npkgs; k++)
+			n += !strcmp(s->pkgs[k].type, "npm") && !strcmp(s->pkgs[k].name, exp[i].name) &&
+			     !strcmp(s->pkgs[k].version, exp[i].version);
+		if (n != 1)
+			dd_test_fail(__FILE__, __LINE__, "%s@%s reported %zu times", exp[i].name,
+				     exp[i].version, n);
+	}
+	const struct dd_package *p = find_pkg(s, "npm", "@esbuild/darwin-arm64", NULL);
+	ASSERT_TRUE(p != NULL);
+	EXPECT_STR_EQ(p->location, "app/package-lock.json");
+	dd_sbom_free(s);
+	dd_fs_free(fs);
+}
