@@ -372,9 +372,10 @@ static const unsigned char *fetch(void *ud, uint64_t off, size_t len)
 		}
 		got += (size_t)r;
 	}
-	f->seen[f->nseen++ % 8].off = off;
-	f->seen[(f->nseen - 1) % 8].len = len;
-	f->seen[(f->nseen - 1) % 8].p = p;
+	unsigned slot = f->nseen++ % 8;
+	f->seen[slot].off = off;
+	f->seen[slot].len = len;
+	f->seen[slot].p = p;
 	return p;
 }
 
