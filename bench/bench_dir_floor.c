@@ -20,15 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench_util.h"
 
 struct floor_walk {
 	const char *name; /* NULL: read nothing ("off") */
@@ -84,15 +78,9 @@ static double one(const char *dir, const char *name, struct floor_walk *w)
 		perror(dir);
 		exit(1);
 	}
-	double t0 = cpu_now();
+	double t0 = bench_cpu_now();
 	walk(w, fd, 0);
-	return cpu_now() - t0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	return bench_cpu_now() - t0;
 }
 
 int main(int argc, char **argv)
@@ -116,8 +104,7 @@ int main(int argc, char **argv)
 		on = ton < on ? ton : on;
 		pair[r] = ton / toff;
 	}
-	qsort(pair, (size_t)rep, sizeof *pair, cmp_double);
-	double median = rep % 2 ? pair[rep / 2] : (pair[rep / 2 - 1] + pair[rep / 2]) / 2;
+	double median = bench_median(pair, (size_t)rep);
 	printf("%-40s off %7.1f ms  on %7.1f ms (%llu %s, %llu bytes)  on/off %.3f  median pair %.3f\n",
 	       argv[2], off * 1e3, on * 1e3, w->files, name, w->bytes, on / off, median);
 	free(w);

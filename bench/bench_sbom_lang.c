@@ -19,37 +19,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_util.h"
 #include "dd/sbom.h"
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double one(const char *image, unsigned flags, size_t *npkgs)
 {
 	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE | flags };
 	struct dd_sbom *s = NULL;
 	struct dd_err err;
-	double t0 = cpu_now();
+	double t0 = bench_cpu_now();
 	if (dd_sbom_from_image(image, &o, &s, &err)) {
 		fprintf(stderr, "bench_sbom_lang: %s: %s\n", image, err.msg);
 		exit(1);
 	}
-	double t = cpu_now() - t0;
+	double t = bench_cpu_now() - t0;
 	*npkgs = s->npkgs;
 	dd_sbom_free(s);
 	return t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -73,8 +60,7 @@ int main(int argc, char **argv)
 			on = ton < on ? ton : on;
 			pair[r] = ton / toff;
 		}
-		qsort(pair, (size_t)rep, sizeof *pair, cmp_double);
-		double median = rep % 2 ? pair[rep / 2] : (pair[rep / 2 - 1] + pair[rep / 2]) / 2;
+		double median = bench_median(pair, (size_t)rep);
 		printf("%-60s off %8.1f ms (%5zu pkgs)  on %8.1f ms (%5zu pkgs)  on/off %.3f  median pair %.3f\n",
 		       argv[i], off * 1e3, poff, on * 1e3, pon, on / off, median);
 	}

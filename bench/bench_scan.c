@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "dd/scan.h"
 #include "dd/vulndb.h"
 
@@ -56,13 +57,6 @@ static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -143,12 +137,6 @@ static void make(const struct pairs *P, enum kase k, struct dd_sbom **s1, struct
 		fill(*s2, i % 2 && P->nd ? P->deb : P->lang, i % 2 && P->nd ? P->nd : P->nl, i, k);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 struct timing {
 	double best, best_cpu, median;
 	size_t findings;
@@ -164,13 +152,13 @@ static int run_case(const struct pairs *P, enum kase k, const char *db, int repe
 		struct dd_scan_opts o = { .db_path = db };
 		struct dd_scan_result *r1 = NULL, *r2 = NULL;
 		struct dd_err err;
-		double w0 = now(), c0 = cpu();
+		double w0 = now(), c0 = bench_cpu_now();
 		if (dd_scan_sbom_take(s1, &o, &r1, &err) || dd_scan_sbom_take(s2, &o, &r2, &err)) {
 			fprintf(stderr, "bench_scan: %s\n", err.msg);
 			dd_scan_result_free(r1);
 			return 2;
 		}
-		double w = now() - w0, c = cpu() - c0;
+		double w = now() - w0, c = bench_cpu_now() - c0;
 		walls[r] = w;
 		if (w < t->best) {
 			t->best = w;
@@ -180,7 +168,7 @@ static int run_case(const struct pairs *P, enum kase k, const char *db, int repe
 		dd_scan_result_free(r1);
 		dd_scan_result_free(r2);
 	}
-	qsort(walls, (size_t)repeat, sizeof *walls, cmp_double);
+	qsort(walls, (size_t)repeat, sizeof *walls, bench_cmp_double);
 	t->median = walls[repeat / 2];
 	return 0;
 }
@@ -381,10 +369,10 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 3; k++) {
 			struct dd_sbom *s;
 			t0 = now();
-			double c0 = cpu();
+			double c0 = bench_cpu_now();
 			if (dd_sbom_from_image(ref, &io, &s, &err))
 				return 2;
-			double t = now() - t0, c = cpu() - c0;
+			double t = now() - t0, c = bench_cpu_now() - c0;
 			if (t < best_sbom) {
 				best_sbom = t;
 				cpu_sbom = c;
@@ -392,11 +380,11 @@ int main(int argc, char **argv)
 			dd_sbom_free(s);
 			struct dd_scan_result *r;
 			t0 = now();
-			c0 = cpu();
+			c0 = bench_cpu_now();
 			if (dd_scan_image(ref, &io, &o, &r, &err))
 				return 2;
 			t = now() - t0;
-			c = cpu() - c0;
+			c = bench_cpu_now() - c0;
 			if (t < best_scan) {
 				best_scan = t;
 				cpu_scan = c;
