@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "image/layer.h"
@@ -118,7 +120,9 @@ static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_e
  *   device, fifo...  nothing
  * An entry that changed type between getdents and the call (ELOOP,
  * ENOTDIR, EINVAL) or a file system without d_type falls back to fstatat
- * and goes by what that says. */
+ * and goes by what that says; one that is gone by then (ENOENT: a live
+ * tree) is skipped, and one the user may not look at (EACCES, EPERM) is a
+ * warning. */
 #define DIRBUF_BYTES (32u << 10)
 
 struct walk {
@@ -128,7 +132,46 @@ struct walk {
 	char *buf[DD_LIMIT_DIR_DEPTH + 1];
 };
 
-static dd_code walk_dir(struct walk *w, int dfd, size_t plen, unsigned depth, struct dd_err *err);
+static dd_code walk_dir(struct walk *w, int dfd, dev_t dev, size_t plen, unsigned depth,
+			struct dd_err *err);
+
+/* A failed look at an entry: gone since getdents listed it (a live tree)
+ * is nothing, not allowed is a warning, anything else ends the walk. */
+static dd_code entry_failed(struct walk *w, const char *what, struct dd_err *err)
+{
+	if (errno == ENOENT)
+		return DD_OK;
+	if (errno == EACCES || errno == EPERM) {
+		dd_layer_warnf(w->l, w->o, "entry %.160s: %s: %s; not read", w->path, what,
+			       strerror(errno));
+		return DD_OK;
+	}
+	return dd_err_sys(err, DD_EIO, "%.200s: %s", w->path, what);
+}
+
+/* A directory on another file system than its parent holds a mount. The
+ * kernel's own file systems are not an image's files: /proc and /sys of a
+ * dir:/ scan would give thousands of unreadable links and attributes (and
+ * reading some can block), and an automount point mounts when entered.
+ * They are recorded as directories and not walked. linux/magic.h names
+ * them; devtmpfs shares tmpfs's number, but /dev holds devices, which
+ * are never read anyway. */
+static bool kernel_fs(int fd)
+{
+	static const unsigned long magics[] = {
+		PROC_SUPER_MAGIC,   SYSFS_MAGIC,      DEVPTS_SUPER_MAGIC, CGROUP_SUPER_MAGIC,
+		CGROUP2_SUPER_MAGIC, DEBUGFS_MAGIC,   TRACEFS_MAGIC,      SECURITYFS_MAGIC,
+		SELINUX_MAGIC,      SMACK_MAGIC,      BPF_FS_MAGIC,       PSTOREFS_MAGIC,
+		EFIVARFS_MAGIC,     BINFMTFS_MAGIC,   NSFS_MAGIC,         AUTOFS_SUPER_MAGIC,
+	};
+	struct statfs sf;
+	if (fstatfs(fd, &sf) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof magics / sizeof *magics; i++)
+		if ((unsigned long)sf.f_type == magics[i])
+			return true;
+	return false;
+}
 
 static dd_code add_symlink(struct walk *w, int dfd, const char *nm, bool *not_link,
 			   struct dd_err *err)
@@ -140,32 +183,27 @@ static dd_code add_symlink(struct walk *w, int dfd, const char *nm, bool *not_li
 		return DD_OK;
 	}
 	if (k < 0)
-		return dd_err_sys(err, DD_EIO, "%.200s: readlink", w->path);
+		return entry_failed(w, "readlink", err);
 	t[k] = '\0';
 	return dd_layer_add_symlink(w->l, w->path, t, err);
 }
 
 /* fd: the directory opened, or -1 when it could not be (yet). */
-static dd_code add_dir(struct walk *w, int dfd, const char *nm, int fd, const struct stat *st,
-		       size_t np, unsigned depth, struct dd_err *err)
+static dd_code add_dir(struct walk *w, int dfd, dev_t dev, const char *nm, int fd,
+		       const struct stat *st, size_t np, unsigned depth, struct dd_err *err)
 {
 	dd_code rc = dd_layer_add_dir(w->l, w->o, w->path, st->st_mode & 07777, err);
-	if (rc) {
-		if (fd >= 0)
-			close(fd);
+	if (!rc && fd < 0 && (fd = openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return entry_failed(w, "open", err);
+	if (rc || (st->st_dev != dev && kernel_fs(fd))) {
+		close(fd);
 		return rc;
 	}
-	if (fd < 0 && (fd = openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		if (errno != EACCES && errno != EPERM)
-			return dd_err_sys(err, DD_EIO, "%.200s: open", w->path);
-		dd_layer_warnf(w->l, w->o, "entry %.160s: %s; not read", w->path, strerror(errno));
-		return DD_OK;
-	}
-	return walk_dir(w, fd, np, depth + 1, err);
+	return walk_dir(w, fd, st->st_dev, np, depth + 1, err);
 }
 
-static dd_code add_entry(struct walk *w, int dfd, const char *nm, unsigned char type, size_t np,
-			 unsigned depth, struct dd_err *err)
+static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, unsigned char type,
+			 size_t np, unsigned depth, struct dd_err *err)
 {
 	int fd = -1;
 	if (type == DT_LNK) {
@@ -183,13 +221,13 @@ static dd_code add_entry(struct walk *w, int dfd, const char *nm, unsigned char 
 	}
 	struct stat st;
 	if (fd >= 0 ? fstat(fd, &st) : fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW)) {
-		dd_code rc = dd_err_sys(err, DD_EIO, "%.200s: stat", w->path);
+		dd_code rc = entry_failed(w, "stat", err);
 		if (fd >= 0)
 			close(fd);
 		return rc;
 	}
 	if (S_ISDIR(st.st_mode))
-		return add_dir(w, dfd, nm, fd, &st, np, depth, err);
+		return add_dir(w, dfd, dev, nm, fd, &st, np, depth, err);
 	if (S_ISREG(st.st_mode)) {
 		struct fdread fr = { dfd, nm, fd };
 		struct dd_layer_reader rd = { .read = fd_read, .pread = fd_pread, .ud = &fr };
@@ -206,9 +244,10 @@ static dd_code add_entry(struct walk *w, int dfd, const char *nm, unsigned char 
 	return dd_layer_add_other(w->l, w->path, err);
 }
 
-/* Walks the directory open at dfd, whose path is w->path[0..plen), and
- * closes dfd. */
-static dd_code walk_dir(struct walk *w, int dfd, size_t plen, unsigned depth, struct dd_err *err)
+/* Walks the directory open at dfd, on device dev, whose path is
+ * w->path[0..plen), and closes dfd. */
+static dd_code walk_dir(struct walk *w, int dfd, dev_t dev, size_t plen, unsigned depth,
+			struct dd_err *err)
 {
 	dd_code rc = DD_OK;
 	if (depth > DD_LIMIT_DIR_DEPTH)
@@ -238,7 +277,7 @@ static dd_code walk_dir(struct walk *w, int dfd, size_t plen, unsigned depth, st
 			if (plen)
 				w->path[np++] = '/';
 			memcpy(w->path + np, nm, nl + 1);
-			rc = add_entry(w, dfd, nm, de->d_type, np + nl, depth, err);
+			rc = add_entry(w, dfd, dev, nm, de->d_type, np + nl, depth, err);
 			w->path[plen] = '\0';
 		}
 	}
@@ -266,7 +305,13 @@ static dd_code dir_walk(void *state, const struct dd_layer_opts *o, struct dd_la
 		rc = dd_err_sys(err, DD_EIO, "%.160s: open", r->path);
 		goto done;
 	}
-	if ((rc = walk_dir(w, fd, 0, 0, err)))
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		rc = dd_err_sys(err, DD_EIO, "%.160s: stat", r->path);
+		close(fd);
+		goto done;
+	}
+	if ((rc = walk_dir(w, fd, st.st_dev, 0, 0, err)))
 		goto done;
 	dd_layer_finish(l);
 	*out = l;

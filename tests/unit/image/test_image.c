@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -692,13 +693,15 @@ static int scan_unreadable(const char *root)
 		return 1;
 	}
 	int bad = !(s->distro.id && !strcmp(s->distro.id, "alpine"));
-	bool file = false, dir = false;
+	bool file = false, dir = false, search = false;
 	for (size_t i = 0; i < s->nwarnings; i++) {
 		file |= strstr(s->warnings[i], "etc/shadow") && strstr(s->warnings[i], "not read");
 		dir |= strstr(s->warnings[i], "entry root:") && strstr(s->warnings[i], "not read");
+		search |= strstr(s->warnings[i], "entry srv/data: stat:") &&
+			  strstr(s->warnings[i], "not read");
 	}
 	dd_sbom_free(s);
-	return bad || !file || !dir;
+	return bad || !file || !dir || !search;
 }
 
 DD_TEST(dir_unreadable_entry_is_a_warning)
@@ -710,6 +713,11 @@ DD_TEST(dir_unreadable_entry_is_a_warning)
 	ASSERT_TRUE(chmod(dd_test_write("rootfs/etc/shadow", "root:*:1::::::\n", 15), 0) == 0);
 	dd_test_write("rootfs/root/.ash_history", "ls\n", 3);
 	ASSERT_TRUE(chmod(home, 0) == 0);
+	/* Listed but not searchable: its entries cannot be looked at. */
+	char srv[4300];
+	snprintf(srv, sizeof srv, "%s/srv", root);
+	dd_test_write("rootfs/srv/data", "x", 1);
+	ASSERT_TRUE(chmod(srv, 0444) == 0);
 	if (geteuid() != 0) {
 		EXPECT_EQ_INT(scan_unreadable(root), 0);
 	} else {
@@ -723,7 +731,32 @@ DD_TEST(dir_unreadable_entry_is_a_warning)
 		EXPECT_TRUE(WIFEXITED(status));
 		EXPECT_EQ_INT(WEXITSTATUS(status), 0);
 	}
-	ASSERT_TRUE(chmod(home, 0700) == 0); /* so that the harness can remove it */
+	ASSERT_TRUE(chmod(home, 0700) == 0 && chmod(srv, 0755) == 0); /* for the harness */
+}
+
+/* A file system of the kernel's mounted inside the tree (dir:/ has /proc
+ * and /sys) is not walked: dir:/ failed on a /proc link root may not
+ * read. Needs root and mount(2); skipped, saying so, without them. */
+DD_TEST(dir_does_not_walk_kernel_file_systems)
+{
+	char root[4200], proc[4300], ref[4300];
+	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
+	snprintf(proc, sizeof proc, "%s/proc", root);
+	snprintf(ref, sizeof ref, "dir:%s", root);
+	dd_test_write("rootfs/etc/os-release", "ID=alpine\nVERSION_ID=3.19.0\n", 28);
+	ASSERT_TRUE(mkdir(proc, 0555) == 0);
+	if (mount("proc", proc, "proc", 0, NULL) != 0)
+		dd_test_skip("mount proc: %s", strerror(errno));
+	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
+	struct dd_sbom *s = NULL;
+	struct dd_err err;
+	dd_code rc = dd_sbom_from_image(ref, &o, &s, &err);
+	umount(proc);
+	ASSERT_OK(rc, &err);
+	EXPECT_STR_EQ(s->distro.id, "alpine");
+	for (size_t i = 0; i < s->nwarnings; i++)
+		EXPECT_TRUE(strstr(s->warnings[i], "proc/") == NULL);
+	dd_sbom_free(s);
 }
 
 /* ---- dd_sbom_from_image ------------------------------------------------------ */
