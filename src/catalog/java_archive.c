@@ -246,6 +246,24 @@ static dd_code manifest_fallback(struct java_state *st, const unsigned char *m, 
 	return emit(st, group ? group : "", artifact, version, "java-manifest", err);
 }
 
+/* What walk() makes of a member at depth: nothing, its identity, its
+ * manifest, or an archive to read in turn. */
+enum member { MEMBER_SKIP, MEMBER_POM, MEMBER_MANIFEST, MEMBER_NESTED };
+
+static enum member member_of(struct archive_entry *e, int depth, const char **name)
+{
+	*name = archive_entry_pathname(e);
+	if (!*name || archive_entry_filetype(e) != AE_IFREG)
+		return MEMBER_SKIP;
+	if (strcmp(dd_lang_basename(*name), "pom.properties") == 0)
+		return MEMBER_POM;
+	if (strcmp(*name, "META-INF/MANIFEST.MF") == 0)
+		return MEMBER_MANIFEST;
+	if (java_ext(*name, strlen(*name)) && depth + 1 < DD_LIMIT_JAR_DEPTH)
+		return MEMBER_NESTED;
+	return MEMBER_SKIP;
+}
+
 static dd_code walk(struct java_state *st, const unsigned char *d, size_t n, const char *file,
 		    int depth, struct dd_err *err)
 {
@@ -269,16 +287,12 @@ static dd_code walk(struct java_state *st, const unsigned char *d, size_t n, con
 					DD_LIMIT_JAR_ENTRIES);
 			goto out;
 		}
-		const char *name = archive_entry_pathname(e);
-		if (!name || archive_entry_filetype(e) != AE_IFREG)
+		const char *name;
+		enum member kind = member_of(e, depth, &name);
+		if (kind == MEMBER_SKIP)
 			continue;
-		size_t nl = strlen(name);
-		const char *base = dd_lang_basename(name);
-		bool pom = strcmp(base, "pom.properties") == 0;
-		bool mf = strcmp(name, "META-INF/MANIFEST.MF") == 0;
-		bool nested = java_ext(name, nl) && depth + 1 < DD_LIMIT_JAR_DEPTH;
-		if (!pom && !mf && !nested)
-			continue;
+		bool pom = kind == MEMBER_POM, mf = kind == MEMBER_MANIFEST;
+		bool nested = kind == MEMBER_NESTED;
 		unsigned char *buf = NULL;
 		size_t bl = 0;
 		struct dd_err me;
@@ -358,6 +372,154 @@ dd_code dd_lang_parse_java_archive(const unsigned char *d, size_t n, const char 
 	return rc;
 }
 
+/* What the image keeps of an archive instead of the archive
+ * (dd_catalog_reduce): a zip of the members walk() reads, in their order,
+ * stored: every pom.properties, META-INF/MANIFEST.MF, and each archive
+ * nested within the depth limit, itself reduced. An application's
+ * archives are mostly classes, which an image or dir: scan kept in memory
+ * (and in the layer cache) whole. Whatever walk() would say about the
+ * archive itself (not a zip, damage, too many entries, a member it cannot
+ * read, a name the zip writer cannot store) keeps it whole instead, so
+ * that run() reports it as before; so does a reduced form no smaller.
+ * *out is malloc'd; NULL with DD_OK means "keep it whole". */
+static dd_code reduce_zip(const unsigned char *d, size_t n, int depth, unsigned char **out,
+			  size_t *outlen, struct dd_err *err)
+{
+	struct kept {
+		const char *name;
+		unsigned char *data;
+		size_t len;
+	} *kept = NULL;
+	size_t nkept = 0, cap = 0, entries = 0, total = 4096;
+	*out = NULL;
+	dd_code rc = DD_OK;
+	bool whole = false;
+	struct archive *ar = archive_read_new(), *w = NULL;
+	struct dd_arena *names = dd_arena_new(0);
+	if (!ar || !names) {
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+		goto done;
+	}
+	archive_read_support_format_zip_seekable(ar);
+	whole = archive_read_open_memory(ar, d, n) != ARCHIVE_OK;
+	struct archive_entry *e;
+	int r = ARCHIVE_EOF;
+	while (!whole && !rc &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+		const char *name;
+		enum member kind = member_of(e, depth, &name);
+		whole = ++entries > DD_LIMIT_JAR_ENTRIES;
+		if (whole || kind == MEMBER_SKIP)
+			continue;
+		struct kept k = { .name = dd_arena_strdup(names, name) };
+		struct dd_err me;
+		dd_code mr = read_member(ar, kind == MEMBER_NESTED ? DD_LIMIT_JAR_MEMBER_BYTES : JAVA_META_MAX,
+					 &k.data, &k.len, &me);
+		if (mr == DD_ENOMEM || (!mr && (!k.name || dd_grow(&kept, &cap, nkept + 1, sizeof *kept)))) {
+			if (!mr)
+				free(k.data);
+			rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+			break;
+		}
+		if (mr) {
+			whole = true;
+			break;
+		}
+		if (kind == MEMBER_NESTED) {
+			unsigned char *sub;
+			size_t sl;
+			if ((rc = reduce_zip(k.data, k.len, depth + 1, &sub, &sl, err))) {
+				free(k.data);
+				break;
+			}
+			if (sub) {
+				free(k.data);
+				k.data = sub;
+				k.len = sl;
+			}
+		}
+		kept[nkept++] = k;
+		total += k.len + 2 * strlen(name) + 512;
+	}
+	whole |= !rc && r != ARCHIVE_EOF;
+	if (rc || whole)
+		goto done;
+	/* libarchive's zip writer, stored, into one buffer sized for the
+	 * members, their names twice (local and central headers) and the
+	 * extra fields it adds. */
+	unsigned char *buf = dd_malloc(total);
+	size_t used = 0;
+	if (!buf || !(w = archive_write_new())) {
+		free(buf);
+		rc = dd_err_set(err, DD_ENOMEM, "out of memory");
+		goto done;
+	}
+	bool ok = archive_write_set_format_zip(w) == ARCHIVE_OK &&
+		  archive_write_zip_set_compression_store(w) == ARCHIVE_OK &&
+		  archive_write_open_memory(w, buf, total, &used) == ARCHIVE_OK;
+	/* libarchive refuses a zip without entries as "not a zip", and walk()
+	 * would say so; a directory entry, which walk() skips, stands in. */
+	if (ok && !nkept) {
+		struct archive_entry *we = archive_entry_new();
+		ok = we != NULL;
+		if (ok) {
+			archive_entry_set_pathname(we, "META-INF/");
+			archive_entry_set_filetype(we, AE_IFDIR);
+			archive_entry_set_perm(we, 0755);
+			ok = archive_write_header(w, we) == ARCHIVE_OK;
+			archive_entry_free(we);
+		}
+	}
+	for (size_t i = 0; ok && i < nkept; i++) {
+		struct archive_entry *we = archive_entry_new();
+		ok = we != NULL;
+		if (ok) {
+			archive_entry_set_pathname(we, kept[i].name);
+			archive_entry_set_filetype(we, AE_IFREG);
+			archive_entry_set_perm(we, 0644);
+			archive_entry_set_size(we, (la_int64_t)kept[i].len);
+			ok = archive_write_header(w, we) == ARCHIVE_OK &&
+			     (!kept[i].len || archive_write_data(w, kept[i].data, kept[i].len) ==
+						      (la_ssize_t)kept[i].len);
+			archive_entry_free(we);
+		}
+	}
+	ok = ok && archive_write_close(w) == ARCHIVE_OK;
+	if (ok && used < n) {
+		*out = buf;
+		*outlen = used;
+	} else {
+		free(buf);
+	}
+done:
+	for (size_t i = 0; i < nkept; i++)
+		free(kept[i].data);
+	free(kept);
+	archive_write_free(w);
+	archive_read_free(ar);
+	dd_arena_free(names);
+	return rc;
+}
+
+static dd_code java_reduce(const char *path, const unsigned char *d, size_t n, struct dd_arena *a,
+			   const unsigned char **out, size_t *outlen, struct dd_err *err)
+{
+	(void)path;
+	unsigned char *z;
+	size_t zl;
+	*out = NULL;
+	dd_code rc = reduce_zip(d, n, 0, &z, &zl, err);
+	if (rc || !z)
+		return rc;
+	unsigned char *k = dd_arena_memdup(a, z, zl);
+	free(z);
+	if (!k)
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	*out = k;
+	*outlen = zl;
+	return DD_OK;
+}
+
 static bool java_wants(const char *path, size_t len)
 {
 	return java_ext(path, len);
@@ -379,9 +541,10 @@ static const char *const path_ends[] = { ".jar", ".war", ".ear", ".par", NULL };
 
 const struct dd_cataloger dd_cataloger_java_archive = {
 	.name = "java-archive",
-	.version = 1,
+	.version = 2,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = java_wants,
 	.path_ends = path_ends,
+	.reduce = java_reduce,
 	.run = java_run,
 };

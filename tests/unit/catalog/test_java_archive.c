@@ -41,6 +41,45 @@ static unsigned char *make_zip(const struct member *m, size_t nm, size_t *n)
 
 #define M(name, str) { name, str, sizeof(str) - 1 }
 
+/* What the image keeps of the archive z (dd_catalog_reduce) reads to the
+ * same packages, locations and warnings as z. Returns the kept length (n
+ * when kept whole). */
+static size_t expect_jar_reduce_same(const unsigned char *z, size_t n, const char *path)
+{
+	dd_catalog_set java = 0;
+	for (unsigned i = 0; dd_catalogers[i]; i++)
+		if (!strcmp(dd_catalogers[i]->name, "java-archive"))
+			java = (dd_catalog_set)1 << i;
+	struct dd_arena *a = dd_arena_new(0);
+	struct dd_bytes b = dd_bytes_mem(z, n);
+	const unsigned char *out;
+	size_t outlen;
+	struct dd_err err, e1, e2;
+	ASSERT_OK(dd_catalog_reduce(java, false, path, &b, a, &out, &outlen, &err), &err);
+	ASSERT_TRUE(out != NULL);
+	struct dd_lang_sink s1, s2;
+	struct dd_sbom *whole = new_sbom(&s1, path), *kept = new_sbom(&s2, path);
+	dd_code r1 = dd_lang_parse_java_archive(z, n, path, &s1, &e1);
+	dd_code r2 = dd_lang_parse_java_archive(out, outlen, path, &s2, &e2);
+	EXPECT_EQ_INT(r1, r2);
+	if (r1 && r2)
+		EXPECT_STR_EQ(e1.msg, e2.msg);
+	EXPECT_EQ_INT(whole->npkgs, kept->npkgs);
+	for (size_t i = 0; i < whole->npkgs && i < kept->npkgs; i++) {
+		EXPECT_STR_EQ(whole->pkgs[i].name, kept->pkgs[i].name);
+		EXPECT_STR_EQ(whole->pkgs[i].version, kept->pkgs[i].version);
+		EXPECT_STR_EQ(whole->pkgs[i].location, kept->pkgs[i].location);
+		EXPECT_STR_EQ(whole->pkgs[i].cataloger, kept->pkgs[i].cataloger);
+	}
+	EXPECT_EQ_INT(whole->nwarnings, kept->nwarnings);
+	for (size_t i = 0; i < whole->nwarnings && i < kept->nwarnings; i++)
+		EXPECT_STR_EQ(whole->warnings[i], kept->warnings[i]);
+	dd_sbom_free(whole);
+	dd_sbom_free(kept);
+	dd_arena_free(a);
+	return outlen;
+}
+
 DD_TEST(pom_properties_nested_and_dedup)
 {
 	struct member inner[] = {
@@ -71,6 +110,47 @@ DD_TEST(pom_properties_nested_and_dedup)
 	ASSERT_TRUE(in != NULL);
 	EXPECT_STR_EQ(in->location, "srv/app.war:WEB-INF/lib/inner-2.0.jar");
 	dd_sbom_free(sb);
+	expect_jar_reduce_same(z, n, "srv/app.war");
+	free(z);
+	free(ij);
+}
+
+/* An application archive is mostly classes: the image keeps its
+ * identity files and nested archives, not the classes. */
+DD_TEST(kept_form_drops_classes)
+{
+	static unsigned char cls[64 << 10]; /* incompressible, as compiled code nearly is */
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < sizeof cls; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		cls[i] = (unsigned char)x;
+	}
+	struct member inner[] = {
+		M("META-INF/maven/org.x/inner/pom.properties", "groupId=org.x\nartifactId=inner\nversion=2.0\n"),
+		{ "org/x/inner/Big.class", cls, sizeof cls },
+	};
+	size_t il;
+	unsigned char *ij = make_zip(inner, 2, &il);
+	struct member outer[] = {
+		M("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"),
+		{ "org/x/app/Main.class", cls, sizeof cls },
+		M("META-INF/maven/org.x/app/pom.properties", "groupId=org.x\nartifactId=app\nversion=1.0\n"),
+		{ "BOOT-INF/lib/inner-2.0.jar", ij, il },
+		M("META-INF/maven/org.x/app/pom.properties", "groupId=org.x\nartifactId=app\nversion=1.0\n"),
+	};
+	size_t n;
+	unsigned char *z = make_zip(outer, 5, &n);
+	size_t kept = expect_jar_reduce_same(z, n, "app/app-1.0.jar");
+	if (kept >= 4096 || n < 2 * sizeof cls)
+		dd_test_fail(__FILE__, __LINE__, "kept %zu of %zu bytes", kept, n);
+	/* Damage anywhere keeps it whole, so that the scan says what it says
+	 * about the whole file. */
+	unsigned char *cut = malloc(n);
+	memcpy(cut, z, n);
+	cut[n / 2] ^= 0x55;
+	expect_jar_reduce_same(cut, n, "app/app-1.0.jar");
+	EXPECT_EQ_INT(expect_jar_reduce_same(z, n - 30, "app/app-1.0.jar"), n - 30);
+	free(cut);
 	free(z);
 	free(ij);
 }
@@ -94,6 +174,7 @@ DD_TEST(depth_limit)
 	ASSERT_OK(dd_lang_parse_java_archive(z, n, "deep.jar", &s, &err), &err);
 	EXPECT_EQ_INT(sb->npkgs, 0); /* 7 levels > DD_LIMIT_JAR_DEPTH */
 	dd_sbom_free(sb);
+	expect_jar_reduce_same(z, n, "deep.jar");
 	free(z);
 }
 
@@ -114,6 +195,7 @@ DD_TEST(manifest_fallback_and_garbage)
 	EXPECT_STR_EQ(sb->pkgs[0].name, "org.example.core:example-core");
 	EXPECT_STR_EQ(sb->pkgs[0].version, "3.1.4");
 	EXPECT_STR_EQ(sb->pkgs[0].cataloger, "java-manifest");
+	expect_jar_reduce_same(z, n, "opt/lib/example-core-3.1.4.jar");
 	EXPECT_TRUE(dd_lang_parse_java_archive(S("PK\x03\x04garbage"), "x.jar", &s, &err) != DD_OK);
 	EXPECT_TRUE(dd_lang_parse_java_archive(S(""), "x.jar", &s, &err) != DD_OK);
 	for (size_t cut = 1; cut < n; cut += 13)
