@@ -17,10 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_seen whole, kept;
 	dd_code rc = fuzz_lang_parse(parse, data, size, &whole);
-	dd_catalog_set java = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "java-archive"))
-			java = (dd_catalog_set)1 << i;
+	dd_catalog_set java = dd_catalog_named("java-archive");
 	struct dd_arena *a = dd_arena_new(0);
 	struct dd_bytes b = dd_bytes_mem(data, size);
 	const unsigned char *out;

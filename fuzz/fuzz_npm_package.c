@@ -53,10 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ra != rb || a.n != b.n || strcmp(a.pkg, b.pkg) != 0 ||
 	    (ra && strcmp(ea.msg, eb.msg) != 0))
 		abort();
-	dd_catalog_set npm = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
-			npm = (dd_catalog_set)1 << i;
+	dd_catalog_set npm = dd_catalog_named("npm-package");
 	struct dd_arena *ar = dd_arena_new(1u << 16);
 	const unsigned char *out;
 	size_t outlen;

@@ -174,6 +174,14 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
 	return out;
 }
 
+dd_catalog_set dd_catalog_named(const char *name)
+{
+	for (unsigned i = 0; dd_catalogers[i]; i++)
+		if (!strcmp(dd_catalogers[i]->name, name))
+			return (dd_catalog_set)1 << i;
+	return 0;
+}
+
 bool dd_catalog_reduces(dd_catalog_set want)
 {
 	return want && !(want & (want - 1)) && dd_catalogers[__builtin_ctz(want)]->reduce;

@@ -144,6 +144,9 @@ dd_catalog_set dd_catalog_wants_magic(const struct dd_catalog_wants *w, const un
 dd_code dd_catalog_reduce(dd_catalog_set want, bool by_magic, const char *path,
 			  const struct dd_bytes *b, struct dd_arena *a,
 			  const unsigned char **out, size_t *outlen, struct dd_err *err);
+/* The set holding only the cataloger called name, 0 when there is none:
+ * want for dd_catalog_reduce of a file that cataloger alone wants. */
+dd_catalog_set dd_catalog_named(const char *name);
 /* Whether a file wanted by path by the catalogers of want goes to
  * dd_catalog_reduce: when exactly one wants it, and that one has reduce(). */
 bool dd_catalog_reduces(dd_catalog_set want);

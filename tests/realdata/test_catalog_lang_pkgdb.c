@@ -169,10 +169,7 @@ DD_TEST(java_archives_kept_reduced)
 		"pkgdb/java/trivy-nested.jar",
 		"pkgdb/java/trivy-test.jar",
 	};
-	dd_catalog_set java = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "java-archive"))
-			java = (dd_catalog_set)1 << i;
+	dd_catalog_set java = dd_catalog_named("java-archive");
 	for (size_t i = 0; i < sizeof jars / sizeof *jars; i++) {
 		struct dd_buf b;
 		struct dd_err err;

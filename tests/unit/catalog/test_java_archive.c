@@ -46,10 +46,7 @@ static unsigned char *make_zip(const struct member *m, size_t nm, size_t *n)
  * when kept whole). */
 static size_t expect_jar_reduce_same(const unsigned char *z, size_t n, const char *path)
 {
-	dd_catalog_set java = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "java-archive"))
-			java = (dd_catalog_set)1 << i;
+	dd_catalog_set java = dd_catalog_named("java-archive");
 	struct dd_arena *a = dd_arena_new(0);
 	struct dd_bytes b = dd_bytes_mem(z, n);
 	const unsigned char *out;

@@ -66,10 +66,7 @@ DD_TEST(kept_form_reads_the_same)
 		"{\"name\":\"first\",\"name\":\"second\",\"version\":\"2\",\"padding\":\"............\"}",
 	};
 	static const bool reduced[] = { true, true, true, true, false, false, false, false, true };
-	dd_catalog_set npm = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
-			npm = (dd_catalog_set)1 << i;
+	dd_catalog_set npm = dd_catalog_named("npm-package");
 	ASSERT_TRUE(dd_catalog_reduces(npm));
 	EXPECT_TRUE(!dd_catalog_reduces(0));
 	for (size_t k = 0; k < sizeof docs / sizeof *docs; k++) {
@@ -150,10 +147,7 @@ DD_TEST(two_pass_reader_at_every_block_offset)
 		{ "\"k\"\x0b:1", false },              { "\"k\":\"v\"", true },
 		{ "\"unterminated", false },
 	};
-	dd_catalog_set npm = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
-			npm = (dd_catalog_set)1 << i;
+	dd_catalog_set npm = dd_catalog_named("npm-package");
 	char doc[512];
 	for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++) {
 		for (size_t pad = 0; pad < 140; pad++) {
@@ -193,10 +187,7 @@ DD_TEST(hidden_lockfile_kept_whole)
 		"{\"name\":\"app\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"packages\":{"
 		"\"node_modules/a\":{\"version\":\"1.0.0\",\"dev\":true},"
 		"\"node_modules/b\":{\"version\":\"2.0.0\"}}}";
-	dd_catalog_set npm = 0;
-	for (unsigned i = 0; dd_catalogers[i]; i++)
-		if (!strcmp(dd_catalogers[i]->name, "npm-package"))
-			npm = (dd_catalog_set)1 << i;
+	dd_catalog_set npm = dd_catalog_named("npm-package");
 	static const char *const paths[] = { "app/node_modules/.package-lock.json",
 					     "app/package-lock.json" };
 	for (size_t k = 0; k < 2; k++) {
