@@ -126,11 +126,18 @@ bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode)
 	};
 	if (mode & 0111)
 		return true;
-	/* FHS 3.0, 4.11: /usr/share holds architecture-independent data, so
-	 * no ELF program (time zones, docs, completions, Perl modules: a
-	 * third of a Debian rootfs's files, most without an extension). */
-	if (len > 10 && !memcmp(path, "usr/share/", 10))
-		return false;
+	/* Directories that hold data by definition. FHS 3.0, 4.11: /usr/share
+	 * is architecture-independent data, so no ELF program (time zones,
+	 * docs, completions, Perl modules: a third of a Debian rootfs's
+	 * files, most without an extension); /var/lib/dpkg is dpkg's
+	 * database (a .md5sums, .triggers, .shlibs, .symbols file per
+	 * package; maintainer scripts are executable, so still looked at). */
+	static const char *const data_dirs[] = { "usr/share/", "var/lib/dpkg/" };
+	for (size_t k = 0; k < sizeof data_dirs / sizeof *data_dirs; k++) {
+		size_t dl = strlen(data_dirs[k]);
+		if (len > dl && !memcmp(path, data_dirs[k], dl))
+			return false;
+	}
 	size_t i = len;
 	while (i > 0 && path[i - 1] != '.' && path[i - 1] != '/' && len - i < 6)
 		i--;

@@ -67,9 +67,9 @@ bool dd_lang_wants_elf(const unsigned char *head, size_t n);
 /* Their magic_path: false for a file that is not executable and whose name
  * ends in the extension of a source, text, data, image or compressed file
  * (".js", ".json", ".py", ".md", ".png", ".gz", ...), or that lies below
- * usr/share/: a program is never kept under such a name unless it is run
- * from it, and most files of a language tree or of usr/share are such
- * files. */
+ * usr/share/ or var/lib/dpkg/: a program is never kept under such a name
+ * unless it is run from it, and most files of a language tree or of
+ * usr/share are such files. */
 bool dd_lang_maybe_program(const char *path, size_t len, uint32_t mode);
 
 /* Lockfiles (poetry.lock, package-lock.json, Cargo.lock, ...) record what a

@@ -106,7 +106,8 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	 * part, with its version, so a new cataloger version re-reads layers. */
 	struct dd_buf fp;
 	dd_buf_init(&fp, 1u << 16);
-	/* v2: dd_catalog_sniffs; v3: dd_lang_maybe_program skips usr/share/ */
+	/* v2: dd_catalog_sniffs; v3: dd_lang_maybe_program skips usr/share/
+	 * and var/lib/dpkg/ */
 	dd_code rc = dd_buf_puts(&fp, "wants-v3", err);
 	for (unsigned i = 0; dd_catalogers[i] && !rc; i++)
 		if (wants.part & (dd_catalog_set)1 << i)

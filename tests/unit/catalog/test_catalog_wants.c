@@ -136,6 +136,8 @@ DD_TEST(sniffing_skips_named_non_programs)
 		{ "usr/share/zoneinfo/UTC", 0644, false }, /* FHS: data, no programs */
 		{ "usr/share/x/helper", 0755, true },
 		{ "usr/sharex/helper", 0644, true },
+		{ "var/lib/dpkg/info/bash.md5sums", 0644, false },
+		{ "var/lib/dpkg/info/bash.postinst", 0755, true },
 		{ "opt/usr/share/helper", 0644, true },
 		{ "srv/README", 0644, true },
 		{ "srv/.js", 0644, false },
