@@ -651,11 +651,17 @@ int rep_target_cmp(const struct rep_target *a, const struct rep_target *b)
 const char *rep_display_name(const struct dd_package *p, char *buf, size_t n)
 {
 	const char *name = p->name ? p->name : "-";
-	if (rep_is_os_pkg(p) || !p->namespace_ || !*p->namespace_)
-		return name;
+	/* A development-only dependency says so: it is not what runs. */
+	const char *dev = p->flags & DD_PKG_DEV ? " (dev)" : "";
+	if (rep_is_os_pkg(p) || !p->namespace_ || !*p->namespace_) {
+		if (!*dev)
+			return name;
+		snprintf(buf, n, "%s%s", name, dev);
+		return buf;
+	}
 	/* Maven writes group:artifact; npm scopes, Go modules and the rest
 	 * join with '/' as their own tools print them. */
 	bool maven = p->type && strcmp(p->type, "maven") == 0;
-	snprintf(buf, n, "%s%s%s", p->namespace_, maven ? ":" : "/", name);
+	snprintf(buf, n, "%s%s%s%s", p->namespace_, maven ? ":" : "/", name, dev);
 	return buf;
 }

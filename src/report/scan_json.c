@@ -41,6 +41,7 @@ static void finding(struct jw *w, const struct dd_scan_result *r, const struct d
 	jw_kstr(w, "sourceName", p->source_name);
 	jw_kstr(w, "location", p->location);
 	rep_json_layer_ref(w, s, p);
+	jw_kbool(w, "dev", (p->flags & DD_PKG_DEV) != 0);
 	jw_end_obj(w);
 	jw_kstr(w, "installed", f->installed ? f->installed : p->version ? p->version : "");
 	jw_kstr(w, "fixed", f->fixed);
