@@ -390,7 +390,7 @@ static dd_code reduce_zip(const unsigned char *d, size_t n, int depth, unsigned 
 		unsigned char *data;
 		size_t len;
 	} *kept = NULL;
-	size_t nkept = 0, cap = 0, entries = 0, total = 4096;
+	size_t nkept = 0, cap = 0, entries = 0, total = 4096, bytes = 0;
 	*out = NULL;
 	dd_code rc = DD_OK;
 	bool whole = false;
@@ -440,6 +440,11 @@ static dd_code reduce_zip(const unsigned char *d, size_t n, int depth, unsigned 
 		}
 		kept[nkept++] = k;
 		total += k.len + 2 * strlen(name) + 512;
+		/* Members held at once stay below the archive's own size: more
+		 * could not make it smaller, and a zip bomb of nested archives
+		 * that do not reduce would otherwise be held whole, all of them
+		 * (walk() holds one at a time). */
+		whole = (bytes += k.len) >= n;
 	}
 	whole |= !rc && r != ARCHIVE_EOF;
 	if (rc || whole)

@@ -8,6 +8,7 @@
 #include <archive_entry.h>
 
 #include "lang_test_util.h"
+#include "util/alloc.h"
 
 struct member {
 	const char *name;
@@ -150,6 +151,41 @@ DD_TEST(kept_form_drops_classes)
 	free(cut);
 	free(z);
 	free(ij);
+}
+
+/* Nested "archives" that deflate a hundredfold and do not reduce (not
+ * zips): the reducer stops holding members once they outweigh the
+ * archive, and keeps it whole, as walk() would read it. */
+DD_TEST(reduce_holds_no_more_than_the_archive)
+{
+	static unsigned char zeros[1 << 20];
+	struct member m[] = {
+		M("META-INF/maven/g/a/pom.properties", "groupId=g\nartifactId=a\nversion=1\n"),
+		{ "lib/a.jar", zeros, sizeof zeros },
+		{ "lib/b.jar", zeros, sizeof zeros },
+		{ "lib/c.jar", zeros, sizeof zeros },
+	};
+	size_t n;
+	unsigned char *z = make_zip(m, 4, &n);
+	EXPECT_TRUE(n < sizeof zeros / 10);
+	EXPECT_EQ_INT(expect_jar_reduce_same(z, n, "app/bomb.jar"), n);
+	/* It stops at the first nested member (14 allocations here); reading
+	 * all three took 35, each a buffer doubled from 8 KiB to 1 MiB. */
+	struct dd_arena *a = dd_arena_new(0);
+	struct dd_bytes b = dd_bytes_mem(z, n);
+	const unsigned char *out;
+	size_t outlen;
+	struct dd_err err;
+	dd_alloc_fail_at((unsigned long)-1);
+	ASSERT_OK(dd_catalog_reduce(dd_catalog_named("java-archive"), false, "app/bomb.jar", &b, a,
+				    &out, &outlen, &err),
+		  &err);
+	unsigned long allocs = dd_alloc_count();
+	dd_alloc_fail_at(0);
+	fprintf(stderr, "  %lu allocations\n", allocs);
+	EXPECT_TRUE(allocs < 24);
+	dd_arena_free(a);
+	free(z);
 }
 
 DD_TEST(depth_limit)
