@@ -10,8 +10,9 @@
  * installed below the lockfile's directory: the installed one stays, since
  * it names the file on disk, and takes the declared one's dev flag. A
  * declared version the installed tree does not have (out of sync, or an
- * optional package for another platform) stays. Trivy and Syft read only
- * the lockfile in a directory scan; we read both, and fold.
+ * optional package for another platform) stays. Trivy's filesystem scan
+ * reads only the lockfile (node_modules for licenses only); we read both,
+ * and fold.
  * docs/internals/catalog-lang.md, "Lockfiles".
  */
 #ifndef DD_CATALOG_DECLARED_H
