@@ -420,6 +420,12 @@ int cmd_scan(int argc, char **argv)
 	if (every_tag && j.asset)
 		return dd_cli_usage("scan", "--asset names one asset; with --all-tags each tag is "
 				    "recorded as its own (use --save)");
+	/* A saved scan closes the asset's findings it no longer finds: one
+	 * that left out a kind of package would mark all of theirs fixed. */
+	if (j.save && (j.iopts.flags & (DD_IMAGE_OS_ONLY | DD_IMAGE_LANG_ONLY)))
+		return dd_cli_usage("scan", "--pkg-types limits the scan, which --save/--asset "
+				    "would record as the asset's state (the other packages' findings "
+				    "would be marked fixed)");
 	if (every_tag && j.fmt != DD_REPORT_TABLE && !output)
 		return dd_cli_usage("scan", "--all-tags with --format %s writes one file per tag: "
 				    "give the directory with --output DIR", dd_report_format_name(j.fmt));
