@@ -192,6 +192,7 @@ struct job {
 	enum dd_report_format fmt;
 	unsigned show;
 	bool gate, save;
+	bool drop_unfixed; /* --ignore-unfixed with --save: after saving the whole result */
 	bool many;       /* --all-tags: messages name the image */
 	enum dd_severity fail_on;
 	const char *asset;
@@ -222,6 +223,8 @@ static int scan_one(struct job *j, const char *image, const char *output)
 		dd_vex_apply_scan(j->vex.docs[i].st, j->vex.docs[i].n, j->vex.docs[i].path, r);
 	if (j->save && save_scan(&j->store, r, j->asset, image, started))
 		goto out;
+	if (j->drop_unfixed)
+		dd_scan_drop_unfixed(r);
 	bool table = j->fmt == DD_REPORT_TABLE;
 	dd_cli_warnings(r->sbom->warnings, r->sbom->nwarnings, table, output);
 	dd_cli_warnings(r->warnings, r->nwarnings, table, output);
@@ -421,7 +424,13 @@ int cmd_scan(int argc, char **argv)
 		return dd_cli_usage("scan", "--asset names one asset; with --all-tags each tag is "
 				    "recorded as its own (use --save)");
 	/* A saved scan closes the asset's findings it no longer finds: one
-	 * that left out a kind of package would mark all of theirs fixed. */
+	 * that left out a kind of package would mark all of theirs fixed, and
+	 * --ignore-unfixed would close every finding without a fix, so with
+	 * --save it filters the report only, after the whole result is saved. */
+	if (j.save && j.sopts.ignore_unfixed) {
+		j.sopts.ignore_unfixed = false;
+		j.drop_unfixed = true;
+	}
 	if (j.save && (j.iopts.flags & (DD_IMAGE_OS_ONLY | DD_IMAGE_LANG_ONLY)))
 		return dd_cli_usage("scan", "--pkg-types limits the scan, which --save/--asset "
 				    "would record as the asset's state (the other packages' findings "

@@ -99,6 +99,11 @@ struct dd_scan_opts {
 	bool ignore_unfixed;      /* drop findings that have no fixed version */
 };
 
+/* Drops the findings that have no fixed version (what ignore_unfixed does
+ * at the end of a scan): for a caller that records the whole result first,
+ * since a recorded scan closes the findings it no longer has. */
+void dd_scan_drop_unfixed(struct dd_scan_result *r);
+
 /* Reads IMAGE (see dd_sbom_from_image), matches its packages against the
  * vulnerability DB and returns the findings, sorted. The DB is opened
  * read-only; an unknown schema is DD_ESCHEMA, a missing DB DD_ENOTFOUND,

@@ -40,7 +40,7 @@ void dd_scan_warn(struct dd_scan_result *r, const char *fmt, ...)
 		r->warnings[r->nwarnings++] = w;
 }
 
-static void drop_unfixed(struct dd_scan_result *r)
+void dd_scan_drop_unfixed(struct dd_scan_result *r)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < r->nfindings; i++)
@@ -84,7 +84,7 @@ static dd_code scan_take(struct dd_vulndb *db, struct dd_sbom *sbom, const struc
 		return rc;
 	}
 	if (opts->ignore_unfixed)
-		drop_unfixed(r);
+		dd_scan_drop_unfixed(r);
 	*out = r;
 	return DD_OK;
 }
