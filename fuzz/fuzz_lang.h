@@ -72,6 +72,33 @@ static inline int fuzz_lang_run(fuzz_parse_fn fn, const uint8_t *data, size_t si
 	return 0;
 }
 
+/* For a cataloger with a by-path reducer (dd_catalog_reduce): what the
+ * image keeps of the file reads to the same packages, in the same order,
+ * and to success exactly when the file does. */
+static inline int fuzz_lang_run_reduced(fuzz_parse_fn fn, const char *cataloger, const char *path,
+					const uint8_t *data, size_t size)
+{
+	struct fuzz_seen whole, kept;
+	dd_code rc = fuzz_lang_parse(fn, data, size, &whole);
+	struct dd_arena *a = dd_arena_new(0);
+	struct dd_bytes b = dd_bytes_mem(data, size);
+	const unsigned char *out;
+	size_t outlen;
+	struct dd_err err;
+	if (!a || dd_catalog_reduce(dd_catalog_named(cataloger), false, path, &b, a, &out, &outlen,
+				    &err)) {
+		dd_arena_free(a);
+		return 0; /* out of memory */
+	}
+	if (out != data) {
+		dd_code rk = fuzz_lang_parse(fn, out, outlen, &kept);
+		if (kept.n != whole.n || kept.sum != whole.sum || (rk == DD_OK) != (rc == DD_OK))
+			abort();
+	}
+	dd_arena_free(a);
+	return 0;
+}
+
 /* The reducer's reads when the image source has random access (dir:):
  * each range in a malloc'd block of its own, so that ASan catches a
  * reader going past what it fetched. */

@@ -72,6 +72,32 @@ dd_code dd_lang_parse_python_meta(const unsigned char *d, size_t n, struct dd_la
 	return dd_lang_emit(s, &p, err);
 }
 
+/* What the image keeps of core metadata (dd_catalog_reduce): the headers
+ * and the empty line that ends them, all that dd_lang_parse_python_meta
+ * reads. The body is the project's long description, often its README:
+ * tens of KiB in many wheels, hundreds of dists in a data-science image.
+ * Without an empty line, or with nothing after it, the file is kept. */
+static dd_code python_reduce(const char *path, const unsigned char *d, size_t n,
+			     struct dd_arena *a, const unsigned char **out, size_t *outlen,
+			     struct dd_err *err)
+{
+	(void)path;
+	size_t pos = 0, len;
+	const char *line;
+	*out = NULL;
+	while (dd_lang_next_line(d, n, &pos, &line, &len)) {
+		if (len)
+			continue;
+		if (pos >= n)
+			return DD_OK;
+		if (!(*out = dd_arena_memdup(a, d, pos)))
+			return dd_err_set(err, DD_ENOMEM, "out of memory");
+		*outlen = pos;
+		return DD_OK;
+	}
+	return DD_OK;
+}
+
 static bool python_wants(const char *path, size_t len)
 {
 	/* Suffixes first: this runs for every file of every layer. */
@@ -99,9 +125,10 @@ static const char *const path_ends[] = { ".dist-info/METADATA", ".egg-info/PKG-I
 
 const struct dd_cataloger dd_cataloger_python_dist = {
 	.name = "python-dist",
-	.version = 1,
+	.version = 2,
 	.kind = DD_CATALOGER_LANG,
 	.wants_path = python_wants,
 	.path_ends = path_ends,
+	.reduce = python_reduce,
 	.run = python_run,
 };

@@ -50,6 +50,35 @@ DD_TEST(python_metadata_fixtures)
 		dd_sbom_free(s);
 		dd_fs_free(fs);
 	}
+	/* What the image keeps of each (the headers, python_dist.c's reducer)
+	 * gives the same package. */
+	size_t whole_bytes = 0, kept_bytes = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct dd_buf b;
+		struct dd_err err;
+		dd_buf_init(&b, 1u << 20);
+		ASSERT_OK(dd_buf_read_file(&b, dd_test_shared(cases[i].file), &err), &err);
+		struct dd_arena *a = dd_arena_new(0);
+		struct dd_bytes bytes = dd_bytes_mem((const unsigned char *)b.data, b.len);
+		const unsigned char *out;
+		size_t outlen;
+		ASSERT_OK(dd_catalog_reduce(dd_catalog_named("python-dist"), false, cases[i].path, &bytes,
+					    a, &out, &outlen, &err),
+			  &err);
+		whole_bytes += b.len;
+		kept_bytes += outlen;
+		struct dd_fs *fs = dd_fs_new();
+		put_bytes(fs, cases[i].path, out, outlen, 1);
+		struct dd_sbom *s = run_catalogers(fs, "docker-archive");
+		EXPECT_EQ_INT(s->npkgs, 1);
+		EXPECT_PKG(s, "pypi", cases[i].name, cases[i].version);
+		dd_sbom_free(s);
+		dd_fs_free(fs);
+		dd_arena_free(a);
+		dd_buf_release(&b);
+	}
+	fprintf(stderr, "  metadata: %zu bytes, %zu kept\n", whole_bytes, kept_bytes);
+	EXPECT_TRUE(kept_bytes < whole_bytes);
 	/* Outside site-packages/dist-packages, metadata is not an install. */
 	put_shared(all, "pkgdb/python/trivy-zipp-3.12.1.METADATA",
 		   "home/user/src/zipp-3.12.1.dist-info/METADATA", 1);

@@ -59,3 +59,47 @@ DD_TEST(cataloger_paths)
 	dd_sbom_free(sb);
 	dd_fs_free(fs);
 }
+
+/* What the image keeps of core metadata is the headers through the empty
+ * line (python_dist.c's reducer): it reads to the same package, and the
+ * long description after it is not kept. */
+DD_TEST(kept_form_is_the_headers)
+{
+	static const struct {
+		const char *doc;
+		size_t kept; /* 0: kept whole */
+	} cases[] = {
+		{ "Metadata-Version: 2.1\r\nName: Foo\r\nVersion: 1.0\r\n\r\n# Foo\r\n\r\nLong text\r\n", 50 },
+		{ "Name: foo\nVersion: 2\n\nName: not-this\nVersion: 9\n", 22 },
+		{ "Name: foo\nVersion: 2\n", 0 },         /* no body */
+		{ "Name: foo\nVersion: 2\n\n", 0 },       /* nothing after the empty line */
+		{ "\nName: foo\nVersion: 2\n", 1 },       /* empty first line: no headers */
+		{ "Version: 2\n\nName: late\n", 12 },     /* the error stays the error */
+	};
+	dd_catalog_set py = dd_catalog_named("python-dist");
+	ASSERT_TRUE(dd_catalog_reduces(py));
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const unsigned char *d = (const unsigned char *)cases[i].doc, *out;
+		size_t n = strlen(cases[i].doc), outlen;
+		struct dd_arena *a = dd_arena_new(0);
+		struct dd_bytes b = dd_bytes_mem(d, n);
+		struct dd_err err, e1, e2;
+		ASSERT_OK(dd_catalog_reduce(py, false, "usr/lib/python3/site-packages/foo-1.0.dist-info/METADATA",
+					    &b, a, &out, &outlen, &err),
+			  &err);
+		EXPECT_EQ_INT(out == d ? 0 : outlen, cases[i].kept);
+		struct dd_lang_sink s1, s2;
+		struct dd_sbom *whole = new_sbom(&s1, "m"), *kept = new_sbom(&s2, "m");
+		dd_code r1 = dd_lang_parse_python_meta(d, n, &s1, &e1);
+		dd_code r2 = dd_lang_parse_python_meta(out, outlen, &s2, &e2);
+		EXPECT_EQ_INT(r1, r2);
+		EXPECT_EQ_INT(whole->npkgs, kept->npkgs);
+		if (whole->npkgs == 1 && kept->npkgs == 1) {
+			EXPECT_STR_EQ(whole->pkgs[0].name, kept->pkgs[0].name);
+			EXPECT_STR_EQ(whole->pkgs[0].version, kept->pkgs[0].version);
+		}
+		dd_sbom_free(whole);
+		dd_sbom_free(kept);
+		dd_arena_free(a);
+	}
+}
