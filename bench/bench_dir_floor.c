@@ -89,9 +89,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_dir_floor REPEAT DIR [NAME]\n");
 		return 2;
 	}
-	int rep = (int)strtol(argv[1], NULL, 10);
-	if (rep < 1 || rep > 100)
-		rep = 5;
+	int rep = bench_repeat(argv[1]);
 	const char *name = argc > 3 ? argv[3] : "package.json";
 	struct floor_walk *w = malloc(sizeof *w);
 	if (!w)

@@ -45,9 +45,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_sbom_lang REPEAT IMAGE...\n");
 		return 2;
 	}
-	int rep = (int)strtol(argv[1], NULL, 10);
-	if (rep < 1 || rep > 100)
-		rep = 5;
+	int rep = bench_repeat(argv[1]);
 	const char *only = getenv("BENCH_ONLY");
 	bool do_off = !only || !strcmp(only, "off"), do_on = !only || !strcmp(only, "on");
 	for (int i = 2; i < argc; i++) {

@@ -23,6 +23,13 @@ static inline int bench_cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A REPEAT argument: 1 to 100 (the pair arrays' size), else 5. */
+static inline int bench_repeat(const char *arg)
+{
+	long rep = strtol(arg, NULL, 10);
+	return rep >= 1 && rep <= 100 ? (int)rep : 5;
+}
+
 /* Sorts v[0..n) and returns its median (n > 0). */
 static inline double bench_median(double *v, size_t n)
 {
