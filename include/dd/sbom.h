@@ -99,6 +99,10 @@ dd_code dd_sbom_add(struct dd_sbom *s, const struct dd_package *p, struct dd_err
 dd_code dd_sbom_reserve(struct dd_sbom *s, size_t n, struct dd_err *err);
 /* Records a warning (copied); out of memory is sticky in the arena. */
 void dd_sbom_warn(struct dd_sbom *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Drops the packages keep() says no to; the others keep their order.
+ * keep() sees each package at its place in s->pkgs, before any moves. */
+void dd_sbom_keep_if(struct dd_sbom *s, bool (*keep)(const struct dd_package *p, void *ud),
+		     void *ud);
 /* Sorts packages by (type, name, version, arch, location) so output diffs cleanly. */
 void dd_sbom_sort(struct dd_sbom *s);
 

@@ -46,6 +46,19 @@ static bool below_dir_of(const char *path, const char *lock)
 	return !strncmp(path, lock, dl);
 }
 
+/* The packages as the fold found them, and which of them to drop:
+ * dd_sbom_keep_if asks about each at its place before moving any. */
+struct drops {
+	const struct dd_package *base;
+	const bool *drop;
+};
+
+static bool not_dropped(const struct dd_package *p, void *ud)
+{
+	const struct drops *d = ud;
+	return !d->drop[p - d->base];
+}
+
 dd_code dd_catalog_fold_declared(struct dd_sbom *s, struct dd_err *err)
 {
 	bool any = false;
@@ -67,8 +80,7 @@ dd_code dd_catalog_fold_declared(struct dd_sbom *s, struct dd_err *err)
 		if (declared(p) || dd_catalog_is_os_type(p->type) || !p->location ||
 		    !(kl = key_of(p, key, sizeof key)))
 			continue;
-		bool added;
-		void **v = dd_map_ref(&m, key, kl, &added, err);
+		void **v = dd_map_ref(&m, key, kl, NULL, err);
 		if (!v) {
 			rc = DD_ENOMEM;
 			break;
@@ -90,13 +102,8 @@ dd_code dd_catalog_fold_declared(struct dd_sbom *s, struct dd_err *err)
 			}
 		}
 	}
-	if (!rc) {
-		size_t k = 0;
-		for (size_t i = 0; i < s->npkgs; i++)
-			if (!drop[i])
-				s->pkgs[k++] = s->pkgs[i];
-		s->npkgs = k;
-	}
+	if (!rc)
+		dd_sbom_keep_if(s, not_dropped, &(struct drops){ s->pkgs, drop });
 	dd_map_release(&m);
 	free(next);
 	free(drop);

@@ -103,6 +103,16 @@ static int cmp_pkg(const void *x, const void *y)
 	return 0;
 }
 
+void dd_sbom_keep_if(struct dd_sbom *s, bool (*keep)(const struct dd_package *p, void *ud),
+		     void *ud)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->npkgs; i++)
+		if (keep(&s->pkgs[i], ud))
+			s->pkgs[k++] = s->pkgs[i];
+	s->npkgs = k;
+}
+
 void dd_sbom_sort(struct dd_sbom *s)
 {
 	/* Catalogers walk the view in path order, which is often name order

@@ -48,6 +48,12 @@ static bool reduces(void *ud, uint32_t tag)
 	return dd_catalog_reduces(tag);
 }
 
+static bool not_os(const struct dd_package *p, void *ud)
+{
+	(void)ud;
+	return !dd_catalog_is_os_type(p->type);
+}
+
 static void on_warn(void *ud, const char *msg)
 {
 	dd_sbom_warn(ud, "%s", msg);
@@ -140,13 +146,8 @@ dd_code dd_sbom_from_image(const char *image, const struct dd_image_opts *opts,
 	}
 	if ((rc = dd_catalog_run(fs, s, os_only, err)))
 		goto done;
-	if (opts->flags & DD_IMAGE_LANG_ONLY) {
-		size_t k = 0;
-		for (size_t i = 0; i < s->npkgs; i++)
-			if (!dd_catalog_is_os_type(s->pkgs[i].type))
-				s->pkgs[k++] = s->pkgs[i];
-		s->npkgs = k;
-	}
+	if (opts->flags & DD_IMAGE_LANG_ONLY)
+		dd_sbom_keep_if(s, not_os, NULL);
 	dd_sbom_sort(s);
 	*out = s;
 	s = NULL;
