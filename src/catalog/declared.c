@@ -13,17 +13,20 @@
 #include "util/alloc.h"
 #include "util/map.h"
 
-/* The catalogers that report what a file declares rather than what is
- * installed: the lockfiles and go.mod, read in dir: scans only. */
-static bool declared(const struct dd_package *p)
+bool dd_catalog_declares(const char *cataloger)
 {
 	static const char *const names[] = { "npm-lock",    "yarn-lock",     "pnpm-lock",
 					     "python-lock", "gemfile-lock",  "composer-lock",
 					     "cargo-lock",  "go-mod" };
-	for (size_t i = 0; p->cataloger && i < sizeof names / sizeof *names; i++)
-		if (!strcmp(p->cataloger, names[i]))
+	for (size_t i = 0; cataloger && i < sizeof names / sizeof *names; i++)
+		if (!strcmp(cataloger, names[i]))
 			return true;
 	return false;
+}
+
+static bool declared(const struct dd_package *p)
+{
+	return dd_catalog_declares(p->cataloger);
 }
 
 /* "type\0name\0version" in buf; 0 when it does not fit (never folded). */

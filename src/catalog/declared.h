@@ -20,6 +20,11 @@
 
 #include "dd/sbom.h"
 
+/* Whether packages reported by this cataloger name (dd_package.cataloger)
+ * come from a lockfile or go.mod: the catalogers that run in dir: scans
+ * only. test_declared.c checks that the list covers every such cataloger. */
+bool dd_catalog_declares(const char *cataloger);
+
 /* Folds the packages of s. DD_ENOMEM only. */
 dd_code dd_catalog_fold_declared(struct dd_sbom *s, struct dd_err *err);
 

@@ -80,3 +80,56 @@ DD_TEST(nothing_declared_nothing_moves)
 	EXPECT_EQ_INT(s->npkgs, 2);
 	dd_sbom_free(s);
 }
+
+/* The fold knows the declaring catalogers by name. Every cataloger that
+ * reports something in a dir: scan and nothing in an image scan (the
+ * lockfile readers) must be in that list, or its packages would be
+ * reported beside their installed copies again. One small lockfile of
+ * each kind. */
+DD_TEST(every_lockfile_cataloger_is_known_to_the_fold)
+{
+	static const struct {
+		const char *path, *text;
+	} files[] = {
+		{ "p/package-lock.json", "{\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"p\"},"
+					 "\"node_modules/a\":{\"version\":\"1.0.0\"}}}" },
+		{ "p/yarn.lock", "a@^1.0.0:\n  version \"1.0.0\"\n" },
+		{ "p/pnpm-lock.yaml", "lockfileVersion: '6.0'\npackages:\n  /a@1.0.0:\n"
+				      "    resolution: {integrity: sha512-x}\n" },
+		{ "p/requirements.txt", "a==1.0.0\n" },
+		{ "p/Gemfile.lock", "GEM\n  remote: https://rubygems.org/\n  specs:\n    a (1.0.0)\n\n"
+				    "PLATFORMS\n  ruby\n" },
+		{ "p/composer.lock", "{\"packages\":[{\"name\":\"v/a\",\"version\":\"1.0.0\"}]}" },
+		{ "p/Cargo.lock", "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n" },
+		{ "p/go.mod", "module example.com/p\n\ngo 1.21\n\nrequire example.com/a v1.0.0\n" },
+	};
+	struct dd_fs *fs = dd_fs_new();
+	struct dd_err err;
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		struct dd_fs_file f = { .path = files[i].path, .type = DD_FS_REG,
+					.data = (const unsigned char *)files[i].text,
+					.size = strlen(files[i].text) };
+		ASSERT_OK(dd_fs_put(fs, &f, &err), &err);
+	}
+	struct dd_sbom *dir = dd_sbom_new(), *img = dd_sbom_new();
+	dir->image.transport = "dir";
+	img->image.transport = "docker-archive";
+	ASSERT_OK(dd_catalog_run(fs, dir, false, &err), &err);
+	ASSERT_OK(dd_catalog_run(fs, img, false, &err), &err);
+	EXPECT_EQ_INT(img->npkgs, 0);
+	/* Each file gave a package, so each lockfile cataloger was seen. */
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < dir->npkgs; k++)
+			seen |= !strcmp(dir->pkgs[k].location, files[i].path);
+		if (!seen)
+			dd_test_fail(__FILE__, __LINE__, "%s: no package", files[i].path);
+	}
+	for (size_t k = 0; k < dir->npkgs; k++)
+		if (!dd_catalog_declares(dir->pkgs[k].cataloger))
+			dd_test_fail(__FILE__, __LINE__, "%s (%s) is not known to declared.c",
+				     dir->pkgs[k].cataloger, dir->pkgs[k].location);
+	dd_sbom_free(dir);
+	dd_sbom_free(img);
+	dd_fs_free(fs);
+}
