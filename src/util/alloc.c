@@ -2,6 +2,8 @@
 /* malloc wrappers with a failure-injection counter (see alloc.h). */
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "util/alloc.h"
 
@@ -38,6 +40,15 @@ void *dd_malloc(size_t n)
 void *dd_calloc(size_t count, size_t size)
 {
 	return should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1);
+}
+
+void *dd_calloc_aligned(size_t align, size_t size)
+{
+	void *p = NULL;
+	if (should_fail() || posix_memalign(&p, align, size ? size : 1))
+		return NULL;
+	memset(p, 0, size);
+	return p;
 }
 
 void *dd_realloc(void *p, size_t n)

@@ -14,6 +14,10 @@ void *dd_realloc(void *p, size_t n);
 /* Grows *p to hold at least need elements of size sz, doubling; keeps *cap. */
 int dd_grow(void *pp, size_t *cap, size_t need, size_t sz);
 char *dd_strndup(const char *s, size_t n);
+/* size bytes, zeroed, at a multiple of align (a power of two, at least
+ * sizeof(void *)): for fields that two threads write, each on a cache
+ * line of its own. free() frees it. */
+void *dd_calloc_aligned(size_t align, size_t size);
 
 /* 0 turns the hook off; N > 0 fails the Nth allocation from now on, once. */
 void dd_alloc_fail_at(unsigned long n);

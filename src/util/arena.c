@@ -134,6 +134,25 @@ char *dd_arena_printf(struct dd_arena *a, const char *fmt, ...)
 	return p;
 }
 
+void dd_arena_join(struct dd_arena *dst, struct dd_arena *src)
+{
+	if (!src)
+		return;
+	struct chunk *last = src->head;
+	while (last && last->next)
+		last = last->next;
+	if (last) {
+		/* Behind dst's current block, which keeps taking allocations. */
+		struct chunk **at = dst->head ? &dst->head->next : &dst->head;
+		last->next = *at;
+		*at = src->head;
+		dst->total += src->total;
+	}
+	if (src->status != DD_OK && dst->status == DD_OK)
+		dst->status = src->status;
+	free(src);
+}
+
 void dd_arena_wipe(struct dd_arena *a)
 {
 	for (struct chunk *c = a ? a->head : NULL; c; c = c->next)

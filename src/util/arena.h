@@ -29,6 +29,12 @@ char *dd_arena_strdup(struct dd_arena *a, const char *s); /* NULL -> NULL */
 char *dd_arena_printf(struct dd_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Moves every block of src into dst, whose allocations they then are, and
+ * frees src (NULL is fine): what another thread allocated in an arena of
+ * its own joins the arena that outlives it. A failure src had stays with
+ * dst. Not counted against dst's cap: src had its own. */
+void dd_arena_join(struct dd_arena *dst, struct dd_arena *src);
+
 /* Zeroes every byte the arena holds (explicit_bzero: not optimised away),
  * for arenas that held secrets; call before dd_arena_free. NULL is fine. */
 void dd_arena_wipe(struct dd_arena *a);

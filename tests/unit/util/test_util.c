@@ -22,6 +22,33 @@ DD_TEST(arena_strings_and_cap)
 	dd_arena_free(a);
 }
 
+/* What one arena allocated lives on in the arena it joins, which keeps
+ * allocating from its own current block; ASan sees any block freed early
+ * or twice. */
+DD_TEST(arena_join_keeps_both)
+{
+	struct dd_arena *a = dd_arena_new(0), *b = dd_arena_new(0), *empty = dd_arena_new(0);
+	ASSERT_TRUE(a && b && empty);
+	char *sa = dd_arena_strdup(a, "from a");
+	char *sb[100];
+	for (int i = 0; i < 100; i++)
+		sb[i] = dd_arena_printf(b, "from b %d %0500d", i, 0); /* several blocks */
+	dd_arena_join(a, b);
+	dd_arena_join(a, empty);
+	dd_arena_join(a, NULL);
+	char *after = dd_arena_strdup(a, "after");
+	EXPECT_STR_EQ(sa, "from a");
+	EXPECT_TRUE(!strncmp(sb[99], "from b 99 ", 10));
+	EXPECT_STR_EQ(after, "after");
+	EXPECT_TRUE(dd_arena_used(a) > 100 * 500);
+	struct dd_arena *c = dd_arena_new(0), *d = dd_arena_new(0);
+	ASSERT_TRUE(c && d);
+	dd_arena_join(c, d); /* both empty */
+	EXPECT_STR_EQ(dd_arena_strdup(c, "x"), "x");
+	dd_arena_free(c);
+	dd_arena_free(a);
+}
+
 DD_TEST(buf_limit)
 {
 	struct dd_buf b;
