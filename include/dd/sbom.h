@@ -120,7 +120,7 @@ struct dd_image_opts {
 	const char *platform;   /* "os/arch[/variant]", default linux/amd64 */
 	const char *cache_dir;  /* default $XDG_CACHE_HOME/drydock or ~/.cache/drydock */
 	unsigned flags;         /* enum dd_image_flags */
-	unsigned threads;       /* layer decompression threads, 0 = number of CPUs */
+	unsigned threads;       /* layer threads, 0 = number of CPUs; 1: and no helper thread per layer */
 	/* Progress, called from the reading thread: done/total layers. */
 	void (*progress)(void *ud, unsigned done, unsigned total, const char *what);
 	void *progress_ud;

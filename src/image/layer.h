@@ -41,6 +41,7 @@ enum dd_layer_ent_type {
 struct dd_layer_ent {
 	struct dd_fs_file f;
 	enum dd_layer_ent_type type;
+	uint32_t job; /* while building: the helper's job that fills f.data, or 0 */
 };
 
 struct dd_layer {
@@ -65,6 +66,7 @@ struct dd_layer {
 	bool indexed;                /* index built (on the first repeated path) */
 	unsigned char *scratch;      /* a file being reduced (wants->reduce), whole */
 	size_t scratch_cap;
+	struct layer_helper *helper; /* the second thread, while building */
 };
 
 /* Limits for one image read. Defaults come from util/limits.h; tests lower
@@ -88,6 +90,11 @@ struct dd_layer_opts {
 	/* Warnings, already prefixed by the caller's context; thread-safe. */
 	void (*warn)(void *ud, const char *msg);
 	void *warn_ud;
+	/* Reduce wanted files on a second thread of the layer's own while it
+	 * goes on reading (dd_layer_finish waits for it), so that on a
+	 * machine with a core to spare the catalogers' share of a scan costs
+	 * little time; false: each on the reading thread, in turn. */
+	bool helper;
 };
 
 struct dd_layer *dd_layer_new(void);
@@ -130,6 +137,21 @@ dd_code dd_layer_add_symlink(struct dd_layer *l, const char *path, const char *t
 			     struct dd_err *err);
 dd_code dd_layer_add_dir(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 			 uint32_t mode, struct dd_err *err);
+/* How the helper thread opens a file again by its path (the dir:
+ * source): a descriptor open for reading, or -1 with errno set. */
+struct dd_layer_opener {
+	int (*open)(void *ud, const char *path);
+	void *ud;
+};
+/* A regular file of size bytes that a cataloger wants by its path (the
+ * caller asked dd_layer_wants_path), to be opened with op and read on the
+ * helper thread: what dd_layer_add_file does, but the opening, reading and
+ * reducing cost the calling thread nothing. Only when dd_layer_defers. */
+dd_code dd_layer_add_file_later(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+				uint32_t mode, uint64_t size, const struct dd_layer_opener *op,
+				struct dd_err *err);
+/* Whether this layer has a helper thread (o->helper, and it started). */
+bool dd_layer_defers(struct dd_layer *l, const struct dd_layer_opts *o);
 /* Whether a cataloger wants the file at path by its name alone, before
  * its mode, size or content are known: the dir: source opens such a file
  * first and asks its mode and size of the open file. */
@@ -141,8 +163,11 @@ void dd_layer_warnf(struct dd_layer *l, const struct dd_layer_opts *o, const cha
 dd_code dd_layer_add_other(struct dd_layer *l, const char *path, struct dd_err *err);
 dd_code dd_layer_add_whiteout(struct dd_layer *l, const char *path, struct dd_err *err);
 dd_code dd_layer_add_opaque(struct dd_layer *l, const char *dir, struct dd_err *err);
-/* Ends building: drops the path index. */
-void dd_layer_finish(struct dd_layer *l);
+/* Ends building: waits for the helper thread and puts what it read in
+ * place (its errors and warnings come out here, in the order of the
+ * files), then drops the path index. On error the layer is only fit for
+ * dd_layer_free. */
+dd_code dd_layer_finish(struct dd_layer *l, const struct dd_layer_opts *o, struct dd_err *err);
 
 /* 0: the layer has no entry at path; 1: a non-directory; 2: a directory. */
 int dd_layer_has(const struct dd_layer *l, const char *path, size_t n);

@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -107,6 +109,30 @@ static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_e
 	}
 }
 
+/* The helper thread opens a wanted file by its path below the root:
+ * openat2 with RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS refuses every
+ * symlink on the way and any way out of the root, so a directory swapped
+ * for a link to / while the scan runs is refused (ELOOP), as the walk's
+ * own O_NOFOLLOW opens are. Linux 5.6 has it; without it (ENOSYS, or a
+ * seccomp filter's EPERM) the walk reads each file itself. */
+static int open_beneath(void *ud, const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, *(const int *)ud, path, &how, sizeof how);
+}
+
+static bool openat2_works(int root)
+{
+	int fd = open_beneath(&root, ".");
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* The walk reads directories with getdents64 into one buffer per level,
  * kept for the whole walk, and trusts the entry's d_type where the file
  * system gives one: glibc's fdopendir/readdir would add an fstat and two
@@ -128,6 +154,7 @@ static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_e
 struct walk {
 	const struct dd_layer_opts *o;
 	struct dd_layer *l;
+	struct dd_layer_opener opener; /* .open NULL: files are read on this thread */
 	char path[DD_LIMIT_PATH_BYTES + 2];
 	char *buf[DD_LIMIT_DIR_DEPTH + 1];
 };
@@ -203,6 +230,24 @@ static dd_code add_dir(struct walk *w, int dfd, dev_t dev, const char *nm, int f
 }
 
 static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, unsigned char type,
+			 size_t np, unsigned depth, struct dd_err *err);
+
+/* A file wanted by its name, with the layer's helper thread: looked at
+ * here as any other file is, opened and read there (open_beneath). If it
+ * is no regular file after all, it goes the usual way. */
+static dd_code add_file_later(struct walk *w, int dfd, dev_t dev, const char *nm, size_t np,
+			      unsigned depth, struct dd_err *err)
+{
+	struct stat st;
+	if (fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW))
+		return entry_failed(w, "stat", err);
+	if (!S_ISREG(st.st_mode))
+		return add_entry(w, dfd, dev, nm, DT_UNKNOWN, np, depth, err);
+	return dd_layer_add_file_later(w->l, w->o, w->path, st.st_mode & 07777, (uint64_t)st.st_size,
+				       &w->opener, err);
+}
+
+static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, unsigned char type,
 			 size_t np, unsigned depth, struct dd_err *err)
 {
 	int fd = -1;
@@ -214,7 +259,10 @@ static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, uns
 	} else if (type == DT_DIR) {
 		fd = openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} else if (type == DT_REG) {
-		if (dd_layer_wants_path(w->o, w->path))
+		bool wanted = dd_layer_wants_path(w->o, w->path);
+		if (wanted && w->opener.open)
+			return add_file_later(w, dfd, dev, nm, np, depth, err);
+		if (wanted)
 			fd = openat(dfd, nm, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	} else if (type != DT_UNKNOWN) {
 		return dd_layer_add_other(w->l, w->path, err);
@@ -299,6 +347,8 @@ static dd_code dir_walk(void *state, const struct dd_layer_opts *o, struct dd_la
 	}
 	w->o = o;
 	w->l = l;
+	if (dd_layer_defers(l, o) && openat2_works(r->fd))
+		w->opener = (struct dd_layer_opener){ open_beneath, &r->fd };
 	/* A new open file description: the walk's offsets are its own. */
 	int fd = openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -311,9 +361,8 @@ static dd_code dir_walk(void *state, const struct dd_layer_opts *o, struct dd_la
 		close(fd);
 		goto done;
 	}
-	if ((rc = walk_dir(w, fd, st.st_dev, 0, 0, err)))
+	if ((rc = walk_dir(w, fd, st.st_dev, 0, 0, err)) || (rc = dd_layer_finish(l, o, err)))
 		goto done;
-	dd_layer_finish(l);
 	*out = l;
 	l = NULL;
 done:

@@ -759,6 +759,222 @@ DD_TEST(dir_does_not_walk_kernel_file_systems)
 	dd_sbom_free(s);
 }
 
+/* ---- the dir: source's helper thread ---------------------------------------- */
+
+/* Wanted by path: etc/; reduced to the first line: etc/r/. */
+static uint32_t helper_want(void *ud, const char *p, size_t n)
+{
+	(void)ud;
+	return dd_path_match("etc/r/**", p, n) ? 2 : dd_path_match("etc/**", p, n) ? 1 : 0;
+}
+
+static bool helper_reduces(void *ud, uint32_t tag)
+{
+	(void)ud;
+	return tag == 2;
+}
+
+/* What the reducer does to the tree first, at its first file: the tree
+ * changing under the scan after the walk listed it. The helper takes no
+ * job before the walk ends as long as there are fewer than a batch
+ * (PUBLISH_JOBS), so the walk has seen every file by then. */
+static void (*helper_meddle)(const char *reducing);
+
+static dd_code first_line(void *ud, uint32_t tag, bool by_magic, const char *path,
+			  const struct dd_bytes *b, struct dd_arena *a, const unsigned char **out,
+			  size_t *outlen, struct dd_err *err)
+{
+	(void)ud, (void)tag, (void)by_magic;
+	if (helper_meddle)
+		helper_meddle(path);
+	helper_meddle = NULL;
+	const unsigned char *nl = memchr(b->d, '\n', b->n);
+	*outlen = nl ? (size_t)(nl - b->d) : b->n;
+	if (!(*out = dd_arena_memdup(a, b->d, *outlen)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory");
+	return DD_OK;
+}
+
+static const struct dd_fs_wants helper_wants = {
+	.path = helper_want, .reduce = first_line, .reduces = helper_reduces,
+	.fingerprint = "unit-helper-v1"
+};
+
+static char helper_warned[512];
+
+static void helper_warn(void *ud, const char *msg)
+{
+	(void)ud;
+	if (!helper_warned[0])
+		snprintf(helper_warned, sizeof helper_warned, "%s", msg);
+}
+
+static dd_code load_dir(const char *root, unsigned threads, struct dd_fs **fs, struct dd_err *err)
+{
+	char ref[4300];
+	snprintf(ref, sizeof ref, "dir:%s", root);
+	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE, .threads = threads };
+	struct dd_image *img;
+	dd_code rc = dd_image_open(ref, &o, &img, err);
+	if (!rc)
+		rc = dd_image_load_fs(img, &helper_wants, helper_warn, NULL, fs, err);
+	if (!rc || img)
+		dd_image_close(img);
+	return rc;
+}
+
+static void need_two_cpus(void)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		dd_test_skip("one CPU: the dir: source reads every file on the walk's thread");
+}
+
+/* 3000 wanted files, kept whole or reduced (more than a batch and a block
+ * of the helper's jobs), an empty one among them: the helper keeps what
+ * the walk alone keeps (threads = 1). */
+DD_TEST(dir_helper_keeps_what_the_walk_keeps)
+{
+	need_two_cpus();
+	char root[4200], rel[64], body[64];
+	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
+	for (int i = 0; i < 3000; i++) {
+		snprintf(rel, sizeof rel, "rootfs/etc/%s/f%04d", i % 2 ? "r" : "w", i);
+		int n = snprintf(body, sizeof body, "first %d\nsecond %d\n", i, i);
+		dd_test_write(rel, body, (size_t)n);
+	}
+	dd_test_write("rootfs/etc/r/empty", "", 0);
+	dd_test_write("rootfs/usr/bin/not-wanted", "x", 1);
+	struct dd_fs *with, *alone;
+	struct dd_err err;
+	ASSERT_OK(load_dir(root, 0, &with, &err), &err);
+	ASSERT_OK(load_dir(root, 1, &alone, &err), &err);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(rel, sizeof rel, "etc/%s/f%04d", i % 2 ? "r" : "w", i);
+		const struct dd_fs_file *a = dd_fs_lookup(with, rel), *b = dd_fs_lookup(alone, rel);
+		ASSERT_TRUE(a && b && a->data && b->data);
+		EXPECT_EQ_INT(a->size, b->size);
+		EXPECT_TRUE(a->size == b->size && !memcmp(a->data, b->data, a->size));
+		EXPECT_EQ_INT(a->size, (size_t)snprintf(body, sizeof body,
+							i % 2 ? "first %d" : "first %d\nsecond %d\n", i, i));
+	}
+	const struct dd_fs_file *e = dd_fs_lookup(with, "etc/r/empty");
+	EXPECT_TRUE(e && e->size == 0);
+	EXPECT_TRUE(dd_fs_lookup(with, "usr/bin/not-wanted") == NULL); /* not kept */
+	dd_fs_free(with);
+	dd_fs_free(alone);
+}
+
+static char meddle_root[4200];
+
+/* Each of etc/r/{a,b,c} but the one being reduced: how many that is. */
+static int meddle_each(const char *reducing, int (*fn)(const char *path))
+{
+	int n = 0;
+	for (const char *f = "abc"; *f; f++) {
+		char p[4300], rel[16];
+		snprintf(rel, sizeof rel, "etc/r/%c", *f);
+		snprintf(p, sizeof p, "%s/%s", meddle_root, rel);
+		if (strcmp(reducing, rel) != 0 && fn(p) != 0)
+			abort();
+		n++;
+	}
+	return n;
+}
+
+static int grow(const char *p)
+{
+	return truncate(p, 4096);
+}
+
+static void meddle_remove(const char *reducing)
+{
+	meddle_each(reducing, unlink);
+}
+
+static void meddle_grow(const char *reducing)
+{
+	meddle_each(reducing, grow);
+}
+
+/* etc/r/d1 and etc/r/d2, unless reducing a file in one, swapped for links
+ * to a directory outside the root */
+static void meddle_swap(const char *reducing)
+{
+	for (int d = 1; d <= 2; d++) {
+		char p[4300], q[4400], rel[16];
+		snprintf(rel, sizeof rel, "etc/r/d%d/", d);
+		if (!strncmp(reducing, rel, strlen(rel)))
+			continue;
+		snprintf(p, sizeof p, "%s/etc/r/d%d", meddle_root, d);
+		snprintf(q, sizeof q, "%s.old", p);
+		if (rename(p, q) != 0 || symlink(dd_test_tmpdir(), p) != 0)
+			abort();
+	}
+}
+
+static dd_code meddled(void (*how)(const char *), struct dd_fs **fs, struct dd_err *err)
+{
+	snprintf(meddle_root, sizeof meddle_root, "%s/m", dd_test_tmpdir());
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", meddle_root);
+	if (system(cmd) != 0)
+		abort();
+	dd_test_write("m/etc/r/a", "a\n", 2);
+	dd_test_write("m/etc/r/b", "b\n", 2);
+	dd_test_write("m/etc/r/c", "c\n", 2);
+	if (how == meddle_swap) {
+		dd_test_write("m/etc/r/d1/secret", "inside\n", 7);
+		dd_test_write("m/etc/r/d2/secret", "inside\n", 7);
+		dd_test_write("secret", "outside\n", 8); /* where a swapped one leads */
+	}
+	helper_meddle = how;
+	helper_warned[0] = '\0';
+	dd_code rc = load_dir(meddle_root, 0, fs, err);
+	helper_meddle = NULL;
+	return rc;
+}
+
+static int kept_of_abc(const struct dd_fs *fs)
+{
+	int n = 0;
+	n += dd_fs_lookup(fs, "etc/r/a") != NULL;
+	n += dd_fs_lookup(fs, "etc/r/b") != NULL;
+	n += dd_fs_lookup(fs, "etc/r/c") != NULL;
+	return n;
+}
+
+/* The helper opens a file again by its path after the walk saw it: gone
+ * since is not kept (as the walk skips a file gone before it opens it),
+ * grown past the kept limit is a warning, and a directory on the way
+ * swapped for a symlink is refused (openat2 RESOLVE_NO_SYMLINKS): never a
+ * file outside the root. */
+DD_TEST(dir_helper_survives_a_changing_tree)
+{
+	need_two_cpus();
+	struct dd_fs *fs;
+	struct dd_err err;
+	ASSERT_OK(meddled(meddle_remove, &fs, &err), &err);
+	EXPECT_EQ_INT(kept_of_abc(fs), 1);
+	EXPECT_STR_EQ(helper_warned, "");
+	dd_fs_free(fs);
+
+	struct dd_image_limits l = *dd_image_limits_get();
+	l.kept_file = 1024;
+	dd_image_limits_set(&l);
+	dd_code rc = meddled(meddle_grow, &fs, &err);
+	dd_image_limits_set(NULL);
+	ASSERT_OK(rc, &err);
+	EXPECT_EQ_INT(kept_of_abc(fs), 1);
+	EXPECT_TRUE(strstr(helper_warned, ": 4096 bytes, more than the 1024 kept per file; not read"));
+	dd_fs_free(fs);
+
+	fs = NULL;
+	rc = meddled(meddle_swap, &fs, &err);
+	EXPECT_EQ_INT(rc, DD_EIO);
+	EXPECT_TRUE(strstr(err.msg, "/secret: open: ") != NULL);
+	dd_fs_free(fs);
+}
+
 /* ---- dd_sbom_from_image ------------------------------------------------------ */
 
 DD_TEST(sbom_from_image_describes_the_image)
