@@ -355,378 +355,6 @@ static bool too_big(struct dd_layer *l, const struct dd_layer_opts *o, const cha
 		       path, (unsigned long long)size, (unsigned long long)lim->kept_file);
 	return true;
 }
-/* ---- the helper thread ---------------------------------------------------
- *
- * In a dir: scan, a file a cataloger wants costs the walk an open, a read
- * and a close (about 2 us of kernel time for a small file, against 9 us
- * for walking past a package of a node_modules tree), then the reducing (a
- * package.json to its name and version). With o->helper, the dir: source
- * gives such a file to a thread of the layer's own instead
- * (dd_layer_add_file_later): the walk looks at it as at any other file and
- * goes on, and the helper opens it by its path, reads and reduces it, on
- * the core the walk leaves idle. The walk puts a placeholder entry
- * carrying the job's number; dd_layer_finish joins the thread and fills
- * the placeholders in. Errors and warnings come out there, in the files'
- * order, as the walk would have given them, and the kept total is charged
- * there. The helper's results are in an arena of its own (arenas are not
- * thread-safe), joined to the layer's at the end.
- *
- * Archive layers do not use it: there the content comes out of the tar
- * stream on the reading thread and would have to be copied to the helper,
- * and that copy, the lines crossing between cores and the wake-ups cost
- * the reading thread as much as the reducing it saved (measured on the
- * 50,000-manifest OCI archive: on/off 1.17-1.20 with, 1.14-1.18 without).
- *
- * Handing over: jobs sit in blocks that only the reading thread appends
- * to. It publishes how many there are (posted) once per batch, and wakes
- * the helper only if the helper said it sleeps. Both are seq_cst atomics:
- * of "publish, then look whether it sleeps" and "say it sleeps, then look
- * whether there is more", one sees the other's store (the Dekker pattern),
- * so a published job never waits for a wake-up that does not come. */
-#define JOBS_PER_BLOCK 256
-/* Waking a sleeping thread costs the waker a futex call and the kernel an
- * interrupt to the other core, about 10 us on this project's virtual
- * machines: jobs are posted in batches. */
-#define PUBLISH_JOBS 1024
-#define JOB_NOMEM UINT32_MAX /* job.err: out of memory for the error itself */
-
-struct job {
-	const char *path;          /* the entry's, in the layer's arena */
-	uint64_t size;             /* what the walk saw; then what the helper read */
-	struct dd_layer_opener op;
-	uint32_t tag;
-	bool reduce;
-	/* the helper's answer */
-	const unsigned char *out;  /* in the helper's arena; NULL: not kept */
-	size_t outlen;
-	uint32_t err;              /* 0, 1 + index in errs, or JOB_NOMEM */
-};
-
-struct job_block {
-	struct job_block *next;
-	struct job j[JOBS_PER_BLOCK];
-};
-
-struct job_err {
-	struct dd_err e;
-	bool warning;              /* a file the user may not read: "not read" */
-};
-
-/* Each group of fields on cache lines of its own: a line that both
- * threads write, one of them per job, passes from core to core at every
- * write (HELPER_LINE). */
-#define HELPER_LINE 64
-
-struct layer_helper {
-	/* set up before the thread starts */
-	pthread_t th;
-	bool started;
-	pthread_mutex_t mu;
-	pthread_cond_t wake;
-	const struct dd_layer_opts *o;
-	struct job_block *first;       /* set before the first job is posted */
-	/* the hand-over: written once per batch */
-	_Alignas(HELPER_LINE) _Atomic size_t posted; /* jobs the helper may take */
-	_Atomic bool sleeping;
-	bool closing;                  /* under mu */
-	/* the reading thread's */
-	_Alignas(HELPER_LINE) struct job_block **blocks;
-	size_t nblocks, bcap, njobs;
-	/* the helper's, until it is joined */
-	_Alignas(HELPER_LINE) struct dd_arena *arena;
-	unsigned char *buf;            /* a file it opened, whole */
-	size_t bufcap;
-	struct job_err *errs;
-	size_t nerrs, errcap;
-};
-
-static void job_error(struct layer_helper *h, struct job *j, const struct dd_err *e, bool warning)
-{
-	if (h->nerrs >= JOB_NOMEM - 1 || dd_grow(&h->errs, &h->errcap, h->nerrs + 1, sizeof *h->errs)) {
-		j->err = JOB_NOMEM;
-		return;
-	}
-	h->errs[h->nerrs] = (struct job_err){ *e, warning };
-	j->err = (uint32_t)++h->nerrs;
-}
-
-/* The file at j->path, opened with j->op, whole into h->buf. ENOENT: gone
- * since the walk listed it, not kept and no warning, as the walk itself
- * treats it; *big: grown past the kept limit since, a warning. */
-static dd_code job_read(struct layer_helper *h, struct job *j, bool *gone, bool *big,
-			struct dd_err *err)
-{
-	int fd = j->op.open(j->op.ud, j->path);
-	if (fd < 0) {
-		*gone = errno == ENOENT;
-		return dd_err_sys(err, DD_EIO, "open");
-	}
-	dd_code rc = DD_OK;
-	struct stat st;
-	size_t got = 0;
-	if (fstat(fd, &st) != 0) {
-		rc = dd_err_sys(err, DD_EIO, "stat");
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = dd_err_set(err, DD_EINVAL, "no longer a regular file");
-		goto done;
-	}
-	/* The file as opened, as the walk reads the files it opens itself. */
-	uint64_t kept = dd_image_limits_get()->kept_file;
-	if ((uint64_t)st.st_size > kept) {
-		*big = true;
-		rc = dd_err_set(err, DD_ELIMIT, "%llu bytes, more than the %llu kept per file",
-				(unsigned long long)st.st_size, (unsigned long long)kept);
-		goto done;
-	}
-	j->size = (uint64_t)st.st_size;
-	if (j->size > h->bufcap) {
-		free(h->buf);
-		h->bufcap = 0;
-		if (!(h->buf = dd_malloc((size_t)j->size))) {
-			rc = dd_err_set(err, DD_ENOMEM, "out of memory for %llu bytes",
-					(unsigned long long)j->size);
-			goto done;
-		}
-		h->bufcap = (size_t)j->size;
-	}
-	while (got < j->size) {
-		ssize_t r = read(fd, h->buf + got, (size_t)j->size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = dd_err_sys(err, DD_EIO, "read");
-			goto done;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	if (got != j->size)
-		rc = dd_err_set(err, DD_EINVAL, "%zu bytes read of the %llu it had when opened", got,
-				(unsigned long long)j->size);
-done:
-	close(fd);
-	return rc;
-}
-
-static void job_run(struct layer_helper *h, struct job *j)
-{
-	const struct dd_layer_opts *o = h->o;
-	struct dd_err e;
-	dd_err_clear(&e);
-	bool gone = false, big = false;
-	if (job_read(h, j, &gone, &big, &e)) {
-		if (!gone)
-			job_error(h, j, &e, big || e.sys_errno == EACCES || e.sys_errno == EPERM);
-		return;
-	}
-	const unsigned char *d = h->buf, *out = d;
-	size_t n = (size_t)j->size, outlen = n;
-	struct dd_bytes b = dd_bytes_mem(d, n);
-	if (j->reduce && n > 0 && o->wants->reduce(o->wants->ud, j->tag, false, j->path, &b, h->arena, &out,
-					  &outlen, &e)) {
-		job_error(h, j, &e, false);
-		return;
-	}
-	if (out == d && !(out = dd_arena_memdup(h->arena, d, n))) {
-		dd_err_set(&e, DD_ENOMEM, "out of memory for %zu bytes", n);
-		job_error(h, j, &e, false);
-		return;
-	}
-	j->out = out;
-	j->outlen = outlen;
-}
-
-static void *helper_main(void *arg)
-{
-	struct layer_helper *h = arg;
-	struct job_block *b = NULL;
-	for (size_t next = 0;;) {
-		if (next == atomic_load(&h->posted)) {
-			pthread_mutex_lock(&h->mu);
-			atomic_store(&h->sleeping, true);
-			while (next == atomic_load(&h->posted) && !h->closing)
-				pthread_cond_wait(&h->wake, &h->mu);
-			atomic_store(&h->sleeping, false);
-			bool stop = next == atomic_load(&h->posted); /* closing, nothing left */
-			pthread_mutex_unlock(&h->mu);
-			if (stop)
-				return NULL;
-			continue;
-		}
-		b = !b ? h->first : next % JOBS_PER_BLOCK == 0 ? b->next : b;
-		job_run(h, &b->j[next % JOBS_PER_BLOCK]);
-		next++;
-	}
-}
-
-static void helper_publish(struct layer_helper *h)
-{
-	atomic_store(&h->posted, h->njobs);
-	if (atomic_load(&h->sleeping)) {
-		pthread_mutex_lock(&h->mu);
-		pthread_cond_signal(&h->wake);
-		pthread_mutex_unlock(&h->mu);
-	}
-}
-
-/* Publishes every job and waits for the helper to end. */
-static void helper_join(struct layer_helper *h)
-{
-	if (!h->started)
-		return;
-	helper_publish(h);
-	pthread_mutex_lock(&h->mu);
-	h->closing = true;
-	pthread_cond_signal(&h->wake);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->th, NULL);
-	h->started = false;
-}
-
-static void helper_free(struct layer_helper *h)
-{
-	if (!h)
-		return;
-	helper_join(h);
-	for (size_t b = 0; b < h->nblocks; b++)
-		free(h->blocks[b]);
-	free(h->blocks);
-	pthread_mutex_destroy(&h->mu);
-	pthread_cond_destroy(&h->wake);
-	dd_arena_free(h->arena);
-	free(h->buf);
-	free(h->errs);
-	free(h);
-}
-
-/* The layer's helper, started on first use; NULL without o->helper, or
- * when it could not start (the reading thread then does the work). */
-static struct layer_helper *helper_of(struct dd_layer *l, const struct dd_layer_opts *o)
-{
-	if (!o->helper || !o->wants)
-		return NULL;
-	if (l->helper)
-		return l->helper->started ? l->helper : NULL;
-	struct layer_helper *h = l->helper = dd_calloc_aligned(HELPER_LINE, sizeof *h);
-	if (!h)
-		return NULL;
-	h->o = o;
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->wake, NULL);
-	if (!(h->arena = dd_arena_new(0)))
-		return NULL;
-	h->started = pthread_create(&h->th, NULL, helper_main, h) == 0;
-	return h->started ? h : NULL;
-}
-
-bool dd_layer_defers(struct dd_layer *l, const struct dd_layer_opts *o)
-{
-	return helper_of(l, o) != NULL;
-}
-
-/* Hands a wanted file over: a placeholder entry with the job's number. */
-static dd_code helper_take(struct layer_helper *h, struct dd_layer *l, const char *path,
-			   uint32_t mode, uint32_t tag, bool reduce, uint64_t size,
-			   const struct dd_layer_opener *op, bool fresh, struct dd_err *err)
-{
-	if (h->njobs >= JOB_NOMEM - 1)
-		return dd_err_set(err, DD_ELIMIT, "entry %.160s: too many files for the helper", path);
-	if (h->njobs == h->nblocks * JOBS_PER_BLOCK) {
-		struct job_block *b = dd_calloc(1, sizeof *b);
-		if (!b || dd_grow(&h->blocks, &h->bcap, h->nblocks + 1, sizeof *h->blocks)) {
-			free(b);
-			return dd_err_set(err, DD_ENOMEM, "out of memory");
-		}
-		/* Seen by the helper once a job in it is posted. */
-		if (h->nblocks)
-			h->blocks[h->nblocks - 1]->next = b;
-		else
-			h->first = b;
-		h->blocks[h->nblocks++] = b;
-	}
-	struct dd_layer_ent e = { .f = { .path = path, .mode = mode, .tag = tag },
-				  .type = DD_LENT_REG,
-				  .job = (uint32_t)h->njobs + 1 };
-	size_t at;
-	dd_code rc = put_ent_at(l, &e, fresh, &at, err);
-	if (rc)
-		return rc;
-	struct job *j = &h->blocks[h->njobs / JOBS_PER_BLOCK]->j[h->njobs % JOBS_PER_BLOCK];
-	*j = (struct job){ .path = l->ents[at].f.path, .size = size, .op = *op, .tag = tag,
-			   .reduce = reduce };
-	h->njobs++;
-	if (h->njobs - atomic_load(&h->posted) >= PUBLISH_JOBS)
-		helper_publish(h);
-	return DD_OK;
-}
-
-static struct job *job_at(struct layer_helper *h, uint32_t n)
-{
-	return &h->blocks[(n - 1) / JOBS_PER_BLOCK]->j[(n - 1) % JOBS_PER_BLOCK];
-}
-
-/* After the helper ended: errors and warnings in job order, the kept total
- * charged, then every placeholder (and copy) filled in or dropped. */
-static dd_code helper_settle(struct dd_layer *l, const struct dd_layer_opts *o, struct dd_err *err)
-{
-	struct layer_helper *h = l->helper;
-	helper_join(h);
-	for (uint32_t n = 1; n <= h->njobs; n++) {
-		struct job *j = job_at(h, n);
-		dd_code rc = DD_OK;
-		if (j->err == JOB_NOMEM) {
-			rc = dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory", j->path);
-		} else if (j->err && h->errs[j->err - 1].warning) {
-			dd_layer_warnf(l, o, "entry %.160s: %s; not read", j->path, h->errs[j->err - 1].e.msg);
-		} else if (j->err) {
-			*err = h->errs[j->err - 1].e;
-			rc = dd_err_prefix(err, "entry %.160s: ", j->path);
-		} else if (j->out) {
-			rc = charge_kept(o, j->path, j->outlen, err);
-			l->kept_bytes += j->outlen;
-		}
-		if (rc)
-			return rc;
-	}
-	for (size_t k = 0; k < l->nents; k++) {
-		struct dd_layer_ent *e = &l->ents[k];
-		if (!e->job)
-			continue;
-		const struct job *j = job_at(h, e->job);
-		e->job = 0;
-		e->f.data = j->out;
-		e->f.size = j->outlen;
-		if (!j->out)
-			e->type = DD_LENT_GONE;
-	}
-	dd_arena_join(l->arena, h->arena);
-	h->arena = NULL;
-	helper_free(h);
-	l->helper = NULL;
-	return DD_OK;
-}
-
-dd_code dd_layer_add_file_later(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
-				uint32_t mode, uint64_t size, const struct dd_layer_opener *op,
-				struct dd_err *err)
-{
-	dd_code rc;
-	bool fresh;
-	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
-		return rc;
-	uint32_t tag = wants_path(o, path);
-	struct layer_helper *h = helper_of(l, o);
-	if (!h)
-		return dd_err_set(err, DD_EINVAL, "entry %.160s: no helper thread to read it", path);
-	if (!tag || too_big(l, o, path, size))
-		return gone_seen(l, path, fresh, err);
-	bool reduce = o->wants->reduce && o->wants->reduces && o->wants->reduces(o->wants->ud, tag);
-	return helper_take(h, l, path, mode, tag, reduce, size, op, fresh, err);
-}
-
 /* A file the magic accepted, from a source with random access: the
  * reducer reads through fetch, which preads each range it asks for into
  * an arena of this file's own. Go and Rust each open the same ELF, so the
@@ -783,34 +411,457 @@ static const unsigned char *fetch(void *ud, uint64_t off, size_t len)
 	return p;
 }
 
-/* Reduces such a file; *out is in the layer's arena, or NULL. A hostile
- * file whose sections ask for more than twice its size is a warning; a
- * failed read returns its error with *read_error set. */
-static dd_code reduce_fetched(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
-			      uint64_t size, uint32_t tag, const unsigned char *head, size_t hn,
-			      const struct dd_layer_reader *rd, const unsigned char **out,
-			      size_t *outlen, bool *read_error, struct dd_err *err)
+/* Reduces such a file; *out is in a, or NULL. A failure to read it
+ * returns its error with *failed set: DD_ELIMIT, a hostile file whose
+ * sections ask for more than twice its size (the caller warns), or the
+ * read's own error. */
+static dd_code reduce_fetched(const struct dd_layer_opts *o, const char *path, uint64_t size,
+			      uint32_t tag, const unsigned char *head, size_t hn,
+			      const struct dd_layer_reader *rd, struct dd_arena *a,
+			      const unsigned char **out, size_t *outlen, bool *failed,
+			      struct dd_err *err)
 {
 	struct fetch f = { .rd = rd, .head = head, .hn = hn };
 	dd_err_clear(&f.err);
-	*read_error = false;
+	*failed = false;
 	if (!(f.a = dd_arena_new(2 * size + (1u << 20))))
 		return dd_err_set(err, DD_ENOMEM, "out of memory");
 	struct dd_bytes b = { .n = size, .fetch = fetch, .ud = &f };
-	dd_code rc = o->wants->reduce(o->wants->ud, tag, true, path, &b, l->arena, out, outlen, err);
+	dd_code rc = o->wants->reduce(o->wants->ud, tag, true, path, &b, a, out, outlen, err);
 	dd_arena_free(f.a);
-	if (rc)
-		return dd_err_prefix(err, "entry %.160s: ", path);
-	if (!f.failed)
-		return DD_OK;
+	if (rc || !f.failed)
+		return rc;
 	*out = NULL;
-	if (f.err.code == DD_ELIMIT) {
-		dd_layer_warnf(l, o, "entry %.160s: %s; not read", path, f.err.msg);
-		return DD_OK;
-	}
 	*err = f.err;
-	*read_error = true;
+	*failed = true;
 	return err->code;
+}
+
+/* Whether the magic is to see the first bytes of a file not wanted by
+ * path. */
+static bool sniffs(const struct dd_layer_opts *o, const char *path, uint32_t mode, uint64_t size)
+{
+	return o->wants && o->wants->magic && size > 0 &&
+	       (!o->wants->sniffs || o->wants->sniffs(o->wants->ud, path, strlen(path), mode));
+}
+
+/* ---- the helper thread ---------------------------------------------------
+ *
+ * In a dir: scan, a file a cataloger wants costs the walk an open, a read
+ * and a close (about 2 us of kernel time for a small file, against 9 us
+ * for walking past a package of a node_modules tree), then the reducing (a
+ * package.json to its name and version); a file the magic sniffs (the
+ * executables and libraries of an OS tree), the same for its first bytes,
+ * and the reads of the ELF sections it keeps. With o->helper, the dir:
+ * source gives every regular file to dd_layer_add_file_later instead:
+ * those no cataloger could want are dropped there, as dd_layer_add_file
+ * drops them, and the others go to a thread of the layer's own, which
+ * opens each again by its path, sniffs, reads and reduces it as
+ * dd_layer_add_file would, on the core the walk leaves idle. The walk puts a placeholder entry
+ * carrying the job's number; dd_layer_finish joins the thread and fills
+ * the placeholders in. Errors and warnings come out there, in the files'
+ * order, as the walk would have given them, and the kept total is charged
+ * there. The helper's results are in an arena of its own (arenas are not
+ * thread-safe), joined to the layer's at the end.
+ *
+ * Archive layers do not use it: there the content comes out of the tar
+ * stream on the reading thread and would have to be copied to the helper,
+ * and that copy, the lines crossing between cores and the wake-ups cost
+ * the reading thread as much as the reducing it saved (measured on the
+ * 50,000-manifest OCI archive: on/off 1.17-1.20 with, 1.14-1.18 without).
+ *
+ * Handing over: jobs sit in blocks that only the reading thread appends
+ * to. It publishes how many there are (posted) once per batch, and wakes
+ * the helper only if the helper said it sleeps. Both are seq_cst atomics:
+ * of "publish, then look whether it sleeps" and "say it sleeps, then look
+ * whether there is more", one sees the other's store (the Dekker pattern),
+ * so a published job never waits for a wake-up that does not come. */
+#define JOBS_PER_BLOCK 256
+/* Waking a sleeping thread costs the waker a futex call and the kernel an
+ * interrupt to the other core, about 10 us on this project's virtual
+ * machines: jobs are posted in batches. The first batch is small, so that
+ * the helper starts early in a small tree; each time it had to be woken
+ * (it kept up), the next is twice as large, up to PUBLISH_MOST; what is
+ * left when the walk ends (at most a batch) the walk waits for. Measured
+ * (bench_sbom_lang, dir: on/off): fixed at 16, the 50,000-manifest tree
+ * took 1.14-1.22 (wake-ups); fixed at 1,024, the Debian image's tree took
+ * 1.40-1.46 as without a helper (it started too late, and the last
+ * thousand files came after the walk); 16 to 1,024, 1.16-1.33 (the same
+ * tail); 16 to 128, 1.09-1.14 and 1.16-1.19. */
+#define PUBLISH_FIRST 16
+#define PUBLISH_MOST 128
+#define JOB_NOMEM UINT32_MAX /* job.err: out of memory for the error itself */
+
+struct job {
+	const char *path;          /* the entry's, in the layer's arena */
+	uint64_t size;             /* fstat of the file the helper opened */
+	struct dd_layer_opener op;
+	uint32_t tag;              /* 0: a file for the magic to sniff; then its answer */
+	bool reduce;               /* the tag's reducer is to have it (by path) */
+	/* the helper's answer */
+	const unsigned char *out;  /* in the helper's arena; NULL: not kept */
+	size_t outlen;
+	uint32_t err;              /* 0, 1 + index in errs, or JOB_NOMEM */
+};
+
+struct job_block {
+	struct job_block *next;
+	struct job j[JOBS_PER_BLOCK];
+};
+
+struct job_err {
+	struct dd_err e;
+	bool warning;              /* a file the user may not read: "not read" */
+};
+
+/* Each group of fields on cache lines of its own: a line that both
+ * threads write, one of them per job, passes from core to core at every
+ * write (HELPER_LINE). */
+#define HELPER_LINE 64
+
+struct layer_helper {
+	/* set up before the thread starts */
+	pthread_t th;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	const struct dd_layer_opts *o;
+	struct job_block *first;       /* set before the first job is posted */
+	/* the hand-over: written once per batch */
+	_Alignas(HELPER_LINE) _Atomic size_t posted; /* jobs the helper may take */
+	_Atomic bool sleeping;
+	bool closing;                  /* under mu */
+	/* the reading thread's */
+	_Alignas(HELPER_LINE) struct job_block **blocks;
+	size_t nblocks, bcap, njobs;
+	size_t batch;                  /* jobs to post at once, PUBLISH_FIRST.. */
+	/* the helper's, until it is joined */
+	_Alignas(HELPER_LINE) struct dd_arena *arena;
+	unsigned char *buf;            /* a file it opened, whole */
+	size_t bufcap;
+	struct job_err *errs;
+	size_t nerrs, errcap;
+};
+
+static void job_error(struct layer_helper *h, struct job *j, const struct dd_err *e, bool warning)
+{
+	if (h->nerrs >= JOB_NOMEM - 1 || dd_grow(&h->errs, &h->errcap, h->nerrs + 1, sizeof *h->errs)) {
+		j->err = JOB_NOMEM;
+		return;
+	}
+	h->errs[h->nerrs] = (struct job_err){ *e, warning };
+	j->err = (uint32_t)++h->nerrs;
+}
+
+static ssize_t job_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_err *err)
+{
+	ssize_t r;
+	while ((r = pread(*(const int *)ud, buf, n, (off_t)off)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		dd_err_sys(err, DD_EIO, "read");
+	return r;
+}
+
+/* Reads n bytes at the file's current offset into d; fewer: the file
+ * ended. */
+static dd_code job_read_all(int fd, unsigned char *d, size_t n, size_t *got, struct dd_err *err)
+{
+	for (*got = 0; *got < n;) {
+		ssize_t r = read(fd, d + *got, n - *got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return dd_err_sys(err, DD_EIO, "read");
+		if (r == 0)
+			break;
+		*got += (size_t)r;
+	}
+	return DD_OK;
+}
+
+/* The file open at fd, as dd_layer_add_file would take it: sniffed by the
+ * magic when j->tag is 0, then reduced by range (by magic), or read whole
+ * into h->buf and reduced (by path) or kept. *warn: the error is a
+ * warning ("not read"). */
+static dd_code job_file(struct layer_helper *h, struct job *j, int fd, bool *warn,
+			struct dd_err *err)
+{
+	const struct dd_layer_opts *o = h->o;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return dd_err_sys(err, DD_EIO, "stat");
+	if (!S_ISREG(st.st_mode))
+		return dd_err_set(err, DD_EINVAL, "no longer a regular file");
+	/* The file as opened, as the walk reads the files it opens itself. */
+	j->size = (uint64_t)st.st_size;
+	unsigned char head[DD_MAGIC_BYTES];
+	size_t hn = 0;
+	dd_code rc;
+	bool by_magic = !j->tag;
+	if (by_magic) {
+		if (!j->size)
+			return DD_OK; /* nothing to sniff: not kept */
+		if ((rc = job_read_all(fd, head, sizeof head, &hn, err)))
+			return rc;
+		if (!(j->tag = o->wants->magic(o->wants->ud, head, hn)))
+			return DD_OK;
+	}
+	uint64_t kept = dd_image_limits_get()->kept_file;
+	if (j->size > kept) {
+		*warn = true;
+		return dd_err_set(err, DD_ELIMIT, "%llu bytes, more than the %llu kept per file",
+				  (unsigned long long)j->size, (unsigned long long)kept);
+	}
+	bool reduce = j->size > 0 && o->wants->reduce && (by_magic || j->reduce);
+	if (reduce && by_magic) {
+		struct dd_layer_reader rd = { .pread = job_pread, .ud = &fd };
+		bool failed;
+		rc = reduce_fetched(o, j->path, j->size, j->tag, head, hn, &rd, h->arena, &j->out,
+				    &j->outlen, &failed, err);
+		*warn = failed && (rc == DD_ELIMIT || err->sys_errno == EACCES ||
+				   err->sys_errno == EPERM);
+		return rc;
+	}
+	size_t n = (size_t)j->size, got;
+	if (n > h->bufcap) {
+		free(h->buf);
+		h->bufcap = 0;
+		if (!(h->buf = dd_malloc(n)))
+			return dd_err_set(err, DD_ENOMEM, "out of memory for %zu bytes", n);
+		h->bufcap = n;
+	}
+	memcpy(h->buf, head, hn);
+	if ((rc = job_read_all(fd, h->buf + hn, n - hn, &got, err)))
+		return rc;
+	if (hn + got != n)
+		return dd_err_set(err, DD_EINVAL, "%zu bytes read of the %zu it had when opened",
+				  hn + got, n);
+	const unsigned char *d = h->buf;
+	j->out = d;
+	j->outlen = n;
+	struct dd_bytes b = dd_bytes_mem(d, n);
+	if (reduce && (rc = o->wants->reduce(o->wants->ud, j->tag, false, j->path, &b, h->arena,
+					     &j->out, &j->outlen, err)))
+		return rc;
+	if (j->out == d && !(j->out = dd_arena_memdup(h->arena, d, n)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory for %zu bytes", n);
+	return DD_OK;
+}
+
+/* Opens the file again by its path. ENOENT: gone since the walk listed
+ * it, not kept and no warning, as the walk itself treats it. */
+static void job_run(struct layer_helper *h, struct job *j)
+{
+	struct dd_err e;
+	dd_err_clear(&e);
+	bool warn = false;
+	int fd = j->op.open(j->op.ud, j->path);
+	if (fd < 0) {
+		if (errno != ENOENT) {
+			dd_err_sys(&e, DD_EIO, "open");
+			job_error(h, j, &e, e.sys_errno == EACCES || e.sys_errno == EPERM);
+		}
+		return;
+	}
+	if (job_file(h, j, fd, &warn, &e)) {
+		j->out = NULL;
+		job_error(h, j, &e, warn);
+	}
+	close(fd);
+}
+
+static void *helper_main(void *arg)
+{
+	struct layer_helper *h = arg;
+	struct job_block *b = NULL;
+	for (size_t next = 0;;) {
+		if (next == atomic_load(&h->posted)) {
+			pthread_mutex_lock(&h->mu);
+			atomic_store(&h->sleeping, true);
+			while (next == atomic_load(&h->posted) && !h->closing)
+				pthread_cond_wait(&h->wake, &h->mu);
+			atomic_store(&h->sleeping, false);
+			bool stop = next == atomic_load(&h->posted); /* closing, nothing left */
+			pthread_mutex_unlock(&h->mu);
+			if (stop)
+				return NULL;
+			continue;
+		}
+		b = !b ? h->first : next % JOBS_PER_BLOCK == 0 ? b->next : b;
+		job_run(h, &b->j[next % JOBS_PER_BLOCK]);
+		next++;
+	}
+}
+
+/* Whether the helper slept and was woken. */
+static bool helper_publish(struct layer_helper *h)
+{
+	atomic_store(&h->posted, h->njobs);
+	if (!atomic_load(&h->sleeping))
+		return false;
+	pthread_mutex_lock(&h->mu);
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->mu);
+	return true;
+}
+
+/* Publishes every job and waits for the helper to end. */
+static void helper_join(struct layer_helper *h)
+{
+	if (!h->started)
+		return;
+	helper_publish(h);
+	pthread_mutex_lock(&h->mu);
+	h->closing = true;
+	pthread_cond_signal(&h->wake);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->th, NULL);
+	h->started = false;
+}
+
+static void helper_free(struct layer_helper *h)
+{
+	if (!h)
+		return;
+	helper_join(h);
+	for (size_t b = 0; b < h->nblocks; b++)
+		free(h->blocks[b]);
+	free(h->blocks);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->wake);
+	dd_arena_free(h->arena);
+	free(h->buf);
+	free(h->errs);
+	free(h);
+}
+
+/* The layer's helper, started on first use; NULL without o->helper, or
+ * when it could not start (the reading thread then does the work). */
+static struct layer_helper *helper_of(struct dd_layer *l, const struct dd_layer_opts *o)
+{
+	if (!o->helper || !o->wants)
+		return NULL;
+	if (l->helper)
+		return l->helper->started ? l->helper : NULL;
+	struct layer_helper *h = l->helper = dd_calloc_aligned(HELPER_LINE, sizeof *h);
+	if (!h)
+		return NULL;
+	h->o = o;
+	h->batch = PUBLISH_FIRST;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->wake, NULL);
+	if (!(h->arena = dd_arena_new(0)))
+		return NULL;
+	h->started = pthread_create(&h->th, NULL, helper_main, h) == 0;
+	return h->started ? h : NULL;
+}
+
+bool dd_layer_defers(struct dd_layer *l, const struct dd_layer_opts *o)
+{
+	return helper_of(l, o) != NULL;
+}
+
+/* Hands a wanted file over: a placeholder entry with the job's number. */
+static dd_code helper_take(struct layer_helper *h, struct dd_layer *l, const char *path,
+			   uint32_t mode, uint32_t tag, bool reduce, const struct dd_layer_opener *op,
+			   bool fresh, struct dd_err *err)
+{
+	if (h->njobs >= JOB_NOMEM - 1)
+		return dd_err_set(err, DD_ELIMIT, "entry %.160s: too many files for the helper", path);
+	if (h->njobs == h->nblocks * JOBS_PER_BLOCK) {
+		struct job_block *b = dd_calloc(1, sizeof *b);
+		if (!b || dd_grow(&h->blocks, &h->bcap, h->nblocks + 1, sizeof *h->blocks)) {
+			free(b);
+			return dd_err_set(err, DD_ENOMEM, "out of memory");
+		}
+		/* Seen by the helper once a job in it is posted. */
+		if (h->nblocks)
+			h->blocks[h->nblocks - 1]->next = b;
+		else
+			h->first = b;
+		h->blocks[h->nblocks++] = b;
+	}
+	struct dd_layer_ent e = { .f = { .path = path, .mode = mode, .tag = tag },
+				  .type = DD_LENT_REG,
+				  .job = (uint32_t)h->njobs + 1 };
+	size_t at;
+	dd_code rc = put_ent_at(l, &e, fresh, &at, err);
+	if (rc)
+		return rc;
+	struct job *j = &h->blocks[h->njobs / JOBS_PER_BLOCK]->j[h->njobs % JOBS_PER_BLOCK];
+	*j = (struct job){ .path = l->ents[at].f.path, .op = *op, .tag = tag, .reduce = reduce };
+	h->njobs++;
+	if (h->njobs - atomic_load(&h->posted) >= h->batch && helper_publish(h) &&
+	    h->batch < PUBLISH_MOST)
+		h->batch *= 2;
+	return DD_OK;
+}
+
+static struct job *job_at(struct layer_helper *h, uint32_t n)
+{
+	return &h->blocks[(n - 1) / JOBS_PER_BLOCK]->j[(n - 1) % JOBS_PER_BLOCK];
+}
+
+/* After the helper ended: errors and warnings in job order, the kept total
+ * charged, then every placeholder (and copy) filled in or dropped. */
+static dd_code helper_settle(struct dd_layer *l, const struct dd_layer_opts *o, struct dd_err *err)
+{
+	struct layer_helper *h = l->helper;
+	helper_join(h);
+	for (uint32_t n = 1; n <= h->njobs; n++) {
+		struct job *j = job_at(h, n);
+		dd_code rc = DD_OK;
+		if (j->err == JOB_NOMEM) {
+			rc = dd_err_set(err, DD_ENOMEM, "entry %.160s: out of memory", j->path);
+		} else if (j->err && h->errs[j->err - 1].warning) {
+			dd_layer_warnf(l, o, "entry %.160s: %s; not read", j->path, h->errs[j->err - 1].e.msg);
+		} else if (j->err) {
+			*err = h->errs[j->err - 1].e;
+			rc = dd_err_prefix(err, "entry %.160s: ", j->path);
+		} else if (j->out) {
+			rc = charge_kept(o, j->path, j->outlen, err);
+			l->kept_bytes += j->outlen;
+		}
+		if (rc)
+			return rc;
+	}
+	for (size_t k = 0; k < l->nents; k++) {
+		struct dd_layer_ent *e = &l->ents[k];
+		if (!e->job)
+			continue;
+		const struct job *j = job_at(h, e->job);
+		e->job = 0;
+		e->f.tag = j->tag;
+		e->f.data = j->out;
+		e->f.size = j->outlen;
+		if (!j->out)
+			e->type = DD_LENT_GONE;
+	}
+	dd_arena_join(l->arena, h->arena);
+	h->arena = NULL;
+	helper_free(h);
+	l->helper = NULL;
+	return DD_OK;
+}
+
+dd_code dd_layer_add_file_later(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
+				uint32_t mode, uint64_t size, const struct dd_layer_opener *op,
+				struct dd_err *err)
+{
+	dd_code rc;
+	bool fresh;
+	if ((rc = count_entry(l, err)) || (rc = note_seen(l, path, false, &fresh, err)))
+		return rc;
+	struct layer_helper *h = helper_of(l, o);
+	if (!h)
+		return dd_err_set(err, DD_EINVAL, "entry %.160s: no helper thread to read it", path);
+	uint32_t tag = wants_path(o, path);
+	if (tag ? too_big(l, o, path, size) : !sniffs(o, path, mode, size))
+		return gone_seen(l, path, fresh, err);
+	bool reduce = tag && o->wants->reduce && o->wants->reduces &&
+		      o->wants->reduces(o->wants->ud, tag);
+	return helper_take(h, l, path, mode, tag, reduce, op, fresh, err);
 }
 
 dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
@@ -825,8 +876,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	bool by_magic = false;
 	unsigned char head[DD_MAGIC_BYTES];
 	size_t hn = 0;
-	if (!tag && o->wants && o->wants->magic && size > 0 &&
-	    (!o->wants->sniffs || o->wants->sniffs(o->wants->ud, path, strlen(path), mode))) {
+	if (!tag && sniffs(o, path, mode, size)) {
 		while (hn < sizeof head) {
 			ssize_t r = rd->read(rd->ud, head + hn, sizeof head - hn, err);
 			if (r < 0)
@@ -847,10 +897,16 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	const unsigned char *out;
 	size_t outlen;
 	if (reduce && by_magic && rd->pread) {
-		bool read_error;
-		if ((rc = reduce_fetched(l, o, path, size, tag, head, hn, rd, &out, &outlen,
-					 &read_error, err)))
-			return read_error ? read_failed(l, o, path, fresh, 0, err) : rc;
+		bool failed;
+		rc = reduce_fetched(o, path, size, tag, head, hn, rd, l->arena, &out, &outlen, &failed,
+				    err);
+		if (rc && failed && rc == DD_ELIMIT) {
+			dd_layer_warnf(l, o, "entry %.160s: %s; not read", path, err->msg);
+			dd_err_clear(err);
+		} else if (rc) {
+			return failed ? read_failed(l, o, path, fresh, 0, err)
+				      : dd_err_prefix(err, "entry %.160s: ", path);
+		}
 		return keep(l, o, path, mode, tag, out, outlen, fresh, err);
 	}
 	unsigned char *data;

@@ -143,10 +143,10 @@ struct dd_layer_opener {
 	int (*open)(void *ud, const char *path);
 	void *ud;
 };
-/* A regular file of size bytes that a cataloger wants by its path (the
- * caller asked dd_layer_wants_path), to be opened with op and read on the
- * helper thread: what dd_layer_add_file does, but the opening, reading and
- * reducing cost the calling thread nothing. Only when dd_layer_defers. */
+/* A regular file of size bytes (as the caller saw it), to be opened with
+ * op and read on the helper thread: what dd_layer_add_file does (wanted
+ * by path, or sniffed by the magic, or not kept), but the opening, reading
+ * and reducing cost the calling thread nothing. Only when dd_layer_defers. */
 dd_code dd_layer_add_file_later(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 				uint32_t mode, uint64_t size, const struct dd_layer_opener *op,
 				struct dd_err *err);

@@ -109,8 +109,9 @@ static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_e
 	}
 }
 
-/* The helper thread opens a wanted file by its path below the root:
- * openat2 with RESOLVE_BENEATH and RESOLVE_NO_SYMLINKS refuses every
+/* The helper thread opens a file a cataloger wants (by path or magic) by
+ * its path below the root: openat2 with RESOLVE_BENEATH and
+ * RESOLVE_NO_SYMLINKS refuses every
  * symlink on the way and any way out of the root, so a directory swapped
  * for a link to / while the scan runs is refused (ELOOP), as the walk's
  * own O_NOFOLLOW opens are. Linux 5.6 has it; without it (ENOSYS, or a
@@ -230,24 +231,6 @@ static dd_code add_dir(struct walk *w, int dfd, dev_t dev, const char *nm, int f
 }
 
 static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, unsigned char type,
-			 size_t np, unsigned depth, struct dd_err *err);
-
-/* A file wanted by its name, with the layer's helper thread: looked at
- * here as any other file is, opened and read there (open_beneath). If it
- * is no regular file after all, it goes the usual way. */
-static dd_code add_file_later(struct walk *w, int dfd, dev_t dev, const char *nm, size_t np,
-			      unsigned depth, struct dd_err *err)
-{
-	struct stat st;
-	if (fstatat(dfd, nm, &st, AT_SYMLINK_NOFOLLOW))
-		return entry_failed(w, "stat", err);
-	if (!S_ISREG(st.st_mode))
-		return add_entry(w, dfd, dev, nm, DT_UNKNOWN, np, depth, err);
-	return dd_layer_add_file_later(w->l, w->o, w->path, st.st_mode & 07777, (uint64_t)st.st_size,
-				       &w->opener, err);
-}
-
-static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, unsigned char type,
 			 size_t np, unsigned depth, struct dd_err *err)
 {
 	int fd = -1;
@@ -259,10 +242,8 @@ static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, uns
 	} else if (type == DT_DIR) {
 		fd = openat(dfd, nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} else if (type == DT_REG) {
-		bool wanted = dd_layer_wants_path(w->o, w->path);
-		if (wanted && w->opener.open)
-			return add_file_later(w, dfd, dev, nm, np, depth, err);
-		if (wanted)
+		/* With a helper thread, it opens the file (dd_layer_add_file_later). */
+		if (!w->opener.open && dd_layer_wants_path(w->o, w->path))
 			fd = openat(dfd, nm, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	} else if (type != DT_UNKNOWN) {
 		return dd_layer_add_other(w->l, w->path, err);
@@ -276,6 +257,9 @@ static dd_code add_entry(struct walk *w, int dfd, dev_t dev, const char *nm, uns
 	}
 	if (S_ISDIR(st.st_mode))
 		return add_dir(w, dfd, dev, nm, fd, &st, np, depth, err);
+	if (S_ISREG(st.st_mode) && w->opener.open)
+		return dd_layer_add_file_later(w->l, w->o, w->path, st.st_mode & 07777,
+					       (uint64_t)st.st_size, &w->opener, err);
 	if (S_ISREG(st.st_mode)) {
 		struct fdread fr = { dfd, nm, fd };
 		struct dd_layer_reader rd = { .read = fd_read, .pread = fd_pread, .ud = &fr };

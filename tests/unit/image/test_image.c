@@ -768,6 +768,14 @@ static uint32_t helper_want(void *ud, const char *p, size_t n)
 	return dd_path_match("etc/r/**", p, n) ? 2 : dd_path_match("etc/**", p, n) ? 1 : 0;
 }
 
+/* Sniffed: a file that starts with MAGIC, reduced to bytes 100-109, read
+ * by range where the source can. */
+static uint32_t helper_magic(void *ud, const unsigned char *head, size_t n)
+{
+	(void)ud;
+	return n >= 5 && !memcmp(head, "MAGIC", 5) ? 4 : 0;
+}
+
 static bool helper_reduces(void *ud, uint32_t tag)
 {
 	(void)ud;
@@ -776,15 +784,21 @@ static bool helper_reduces(void *ud, uint32_t tag)
 
 /* What the reducer does to the tree first, at its first file: the tree
  * changing under the scan after the walk listed it. The helper takes no
- * job before the walk ends as long as there are fewer than a batch
- * (PUBLISH_JOBS), so the walk has seen every file by then. */
+ * job before the walk ends as long as there are fewer than its first
+ * batch (PUBLISH_FIRST, 16), so the walk has seen every file by then. */
 static void (*helper_meddle)(const char *reducing);
 
 static dd_code first_line(void *ud, uint32_t tag, bool by_magic, const char *path,
 			  const struct dd_bytes *b, struct dd_arena *a, const unsigned char **out,
 			  size_t *outlen, struct dd_err *err)
 {
-	(void)ud, (void)tag, (void)by_magic;
+	(void)ud;
+	if (by_magic) {
+		const unsigned char *r = tag == 4 ? dd_bytes_at(b, 100, 10) : NULL;
+		*out = r ? dd_arena_memdup(a, r, 10) : NULL;
+		*outlen = 10;
+		return r && !*out ? dd_err_set(err, DD_ENOMEM, "out of memory") : DD_OK;
+	}
 	if (helper_meddle)
 		helper_meddle(path);
 	helper_meddle = NULL;
@@ -796,7 +810,7 @@ static dd_code first_line(void *ud, uint32_t tag, bool by_magic, const char *pat
 }
 
 static const struct dd_fs_wants helper_wants = {
-	.path = helper_want, .reduce = first_line, .reduces = helper_reduces,
+	.path = helper_want, .magic = helper_magic, .reduce = first_line, .reduces = helper_reduces,
 	.fingerprint = "unit-helper-v1"
 };
 
@@ -829,9 +843,10 @@ static void need_two_cpus(void)
 		dd_test_skip("one CPU: the dir: source reads every file on the walk's thread");
 }
 
-/* 3000 wanted files, kept whole or reduced (more than a batch and a block
- * of the helper's jobs), an empty one among them: the helper keeps what
- * the walk alone keeps (threads = 1). */
+/* 3000 files wanted by path, kept whole or reduced (more than a batch and
+ * a block of the helper's jobs), an empty one among them, and 200 for the
+ * magic, half of which it takes: the helper keeps what the walk alone
+ * keeps (threads = 1). */
 DD_TEST(dir_helper_keeps_what_the_walk_keeps)
 {
 	need_two_cpus();
@@ -843,6 +858,14 @@ DD_TEST(dir_helper_keeps_what_the_walk_keeps)
 		dd_test_write(rel, body, (size_t)n);
 	}
 	dd_test_write("rootfs/etc/r/empty", "", 0);
+	unsigned char bin[300];
+	for (int i = 0; i < 200; i++) {
+		for (size_t k = 0; k < sizeof bin; k++)
+			bin[k] = (unsigned char)(i + k);
+		memcpy(bin, i % 2 ? "MAGIC" : "OTHER", 5);
+		snprintf(rel, sizeof rel, "rootfs/usr/bin/m%03d", i);
+		dd_test_write(rel, bin, sizeof bin);
+	}
 	dd_test_write("rootfs/usr/bin/not-wanted", "x", 1);
 	struct dd_fs *with, *alone;
 	struct dd_err err;
@@ -856,6 +879,17 @@ DD_TEST(dir_helper_keeps_what_the_walk_keeps)
 		EXPECT_TRUE(a->size == b->size && !memcmp(a->data, b->data, a->size));
 		EXPECT_EQ_INT(a->size, (size_t)snprintf(body, sizeof body,
 							i % 2 ? "first %d" : "first %d\nsecond %d\n", i, i));
+	}
+	for (int i = 0; i < 200; i++) {
+		snprintf(rel, sizeof rel, "usr/bin/m%03d", i);
+		const struct dd_fs_file *a = dd_fs_lookup(with, rel), *b = dd_fs_lookup(alone, rel);
+		EXPECT_TRUE(!a == !(i % 2) && !b == !(i % 2));
+		if (a && b) {
+			EXPECT_EQ_INT(a->size, 10);
+			EXPECT_EQ_INT(a->tag, 4);
+			EXPECT_TRUE(a->data[0] == (unsigned char)(i + 100) && a->size == b->size &&
+				    !memcmp(a->data, b->data, 10));
+		}
 	}
 	const struct dd_fs_file *e = dd_fs_lookup(with, "etc/r/empty");
 	EXPECT_TRUE(e && e->size == 0);
