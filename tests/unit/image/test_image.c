@@ -1043,9 +1043,35 @@ DD_TEST(sbom_from_image_describes_the_image)
 
 #include "util/alloc.h"
 
-/* Fails each allocation in turn while opening and loading an image (plain
- * and gzipped docker-archive, cold and warm): every run ends in DD_OK or
- * an error, never a crash, and ASan finds no leak on any error path. */
+/* Fails each allocation of opening and loading ref in turn: every run ends
+ * in DD_OK or an error, never a crash, and ASan finds no leak on any
+ * error path. The number of allocations of a run that failed none. */
+static unsigned long fail_each_allocation(const char *ref, const struct dd_image_opts *o,
+					  const struct dd_fs_wants *w)
+{
+	for (unsigned long n = 1; n <= 5000; n++) {
+		struct dd_image *img = NULL;
+		struct dd_fs *fs = NULL;
+		struct dd_err err;
+		dd_alloc_fail_at(n);
+		dd_code rc = dd_image_open_lazy(ref, o, &img, &err);
+		if (!rc)
+			rc = dd_image_load_fs(img, w, NULL, NULL, &fs, &err);
+		unsigned long used = dd_alloc_count();
+		dd_alloc_fail_at(0);
+		dd_fs_free(fs);
+		dd_image_close(img);
+		if (used < n) { /* the failure point was never reached */
+			EXPECT_EQ_INT(rc, DD_OK);
+			return n - 1;
+		}
+	}
+	dd_test_fail(__FILE__, __LINE__, "%s: more than 5000 allocations?", ref);
+	return 0;
+}
+
+/* Plain and gzipped docker-archive, cold and warm, on one thread (the
+ * same order of allocations every run). */
 DD_TEST(every_allocation_failure_is_handled)
 {
 	for (int gz = 0; gz < 2; gz++) {
@@ -1054,42 +1080,39 @@ DD_TEST(every_allocation_failure_is_handled)
 		snprintf(cache, sizeof cache, "%s/oomcache%d", dd_test_tmpdir(), gz);
 		write_docker_archive(path, gz);
 		for (int warm = 0; warm < 2; warm++) {
-			unsigned long total = 0;
-			for (unsigned long n = 1;; n++) {
-				struct dd_image_opts o = { .cache_dir = cache, .threads = 1,
-							   .flags = warm ? 0 : DD_IMAGE_NO_CACHE };
-				struct dd_image *img = NULL;
-				struct dd_fs *fs = NULL;
-				struct dd_err err;
-				dd_alloc_fail_at(n);
-				dd_code rc = dd_image_open_lazy(path, &o, &img, &err);
-				if (!rc)
-					rc = dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err);
-				unsigned long used = dd_alloc_count();
-				dd_alloc_fail_at(0);
-				dd_fs_free(fs);
-				dd_image_close(img);
-				if (used < n) { /* the failure point was never reached */
-					EXPECT_EQ_INT(rc, DD_OK);
-					total = n;
-					break;
-				}
-				if (n > 5000) {
-					dd_test_fail(__FILE__, __LINE__, "more than 5000 allocations?");
-					break;
-				}
-			}
-			printf("gz=%d warm=%d: %lu allocations, each failed once\n", gz, warm, total - 1);
+			struct dd_image_opts o = { .cache_dir = cache, .threads = 1,
+						   .flags = warm ? 0 : DD_IMAGE_NO_CACHE };
+			unsigned long total = fail_each_allocation(path, &o, &wants);
+			printf("gz=%d warm=%d: %lu allocations, each failed once\n", gz, warm, total);
 			EXPECT_TRUE(total > 10);
 			/* fill the cache for the warm round */
-			struct dd_image_opts o = { .cache_dir = cache };
+			struct dd_image_opts fill = { .cache_dir = cache };
 			struct dd_image *img;
 			struct dd_fs *fs;
 			struct dd_err err;
-			ASSERT_OK(dd_image_open_lazy(path, &o, &img, &err), &err);
+			ASSERT_OK(dd_image_open_lazy(path, &fill, &img, &err), &err);
 			ASSERT_OK(dd_image_load_fs(img, &wants, NULL, NULL, &fs, &err), &err);
 			dd_fs_free(fs);
 			dd_image_close(img);
 		}
 	}
+}
+
+/* A dir: tree read with the helper thread: which allocation fails first
+ * depends on how the two threads interleave, but each run must still end
+ * cleanly. */
+DD_TEST(every_allocation_failure_is_handled_with_the_helper)
+{
+	need_two_cpus();
+	char root[4200], ref[4300];
+	snprintf(root, sizeof root, "%s/rootfs", dd_test_tmpdir());
+	snprintf(ref, sizeof ref, "dir:%s", root);
+	dd_test_write("rootfs/etc/r/a", "first\nsecond\n", 13);
+	dd_test_write("rootfs/etc/w/b", "whole\n", 6);
+	unsigned char bin[300] = "MAGIC";
+	dd_test_write("rootfs/usr/bin/m", bin, sizeof bin);
+	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
+	unsigned long total = fail_each_allocation(ref, &o, &helper_wants);
+	printf("dir: %lu allocations, each failed once\n", total);
+	EXPECT_TRUE(total > 10);
 }
