@@ -457,9 +457,9 @@ static bool sniffs(const struct dd_layer_opts *o, const char *path, uint32_t mod
  * those no cataloger could want are dropped there, as dd_layer_add_file
  * drops them, and the others go to a thread of the layer's own, which
  * opens each again by its path, sniffs, reads and reduces it as
- * dd_layer_add_file would, on the core the walk leaves idle. The walk puts a placeholder entry
- * carrying the job's number; dd_layer_finish joins the thread and fills
- * the placeholders in. Errors and warnings come out there, in the files'
+ * dd_layer_add_file would, on the core the walk leaves idle. The walk
+ * puts a placeholder entry carrying the job's number; dd_layer_finish
+ * joins the thread and fills the placeholders in. Errors and warnings come out there, in the files'
  * order, as the walk would have given them, and the kept total is charged
  * there. The helper's results are in an arena of its own (arenas are not
  * thread-safe), joined to the layer's at the end.

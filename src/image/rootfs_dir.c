@@ -111,10 +111,9 @@ static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_e
 
 /* The helper thread opens a file a cataloger wants (by path or magic) by
  * its path below the root: openat2 with RESOLVE_BENEATH and
- * RESOLVE_NO_SYMLINKS refuses every
- * symlink on the way and any way out of the root, so a directory swapped
- * for a link to / while the scan runs is refused (ELOOP), as the walk's
- * own O_NOFOLLOW opens are. Linux 5.6 has it; without it (ENOSYS, or a
+ * RESOLVE_NO_SYMLINKS refuses every symlink on the way and any way out of
+ * the root, so a directory swapped for a link to / while the scan runs is
+ * refused (ELOOP), as the walk's own O_NOFOLLOW opens are. Linux 5.6 has it; without it (ENOSYS, or a
  * seccomp filter's EPERM) the walk reads each file itself. */
 static int open_beneath(void *ud, const char *path)
 {
@@ -331,7 +330,7 @@ static dd_code dir_walk(void *state, const struct dd_layer_opts *o, struct dd_la
 	}
 	w->o = o;
 	w->l = l;
-	if (dd_layer_defers(l, o) && openat2_works(r->fd))
+	if (openat2_works(r->fd) && dd_layer_defers(l, o))
 		w->opener = (struct dd_layer_opener){ open_beneath, &r->fd };
 	/* A new open file description: the walk's offsets are its own. */
 	int fd = openat(r->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
