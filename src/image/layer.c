@@ -464,11 +464,20 @@ static bool sniffs(const struct dd_layer_opts *o, const char *path, uint32_t mod
  * there. The helper's results are in an arena of its own (arenas are not
  * thread-safe), joined to the layer's at the end.
  *
- * Archive layers do not use it: there the content comes out of the tar
- * stream on the reading thread and would have to be copied to the helper,
- * and that copy, the lines crossing between cores and the wake-ups cost
- * the reading thread as much as the reducing it saved (measured on the
- * 50,000-manifest OCI archive: on/off 1.17-1.20 with, 1.14-1.18 without).
+ * In an archive layer the content comes out of the tar stream on the
+ * reading thread. A file wanted by path and reduced (package.json) is read
+ * into a ring of RING_BYTES instead of the layer's scratch buffer, the
+ * same one copy, and reduced on the helper, which then releases its room
+ * (ring_done); when the ring is full, or the file larger than
+ * RING_FILE_MOST, or the magic took it, the reading thread does it all
+ * itself, as before. An earlier ring of this kind, with a fixed batch of
+ * 1,024, measured no faster than reducing in place in one session (the
+ * 50,000-manifest OCI archive: 1.17-1.20 against 1.14-1.18), and was
+ * dropped; this one, in rounds interleaved with the code that reduced in
+ * place, took the realistic archives' on/off from 1.17-1.35 to 1.10-1.22
+ * (docs/internals/catalog-lang.md, "Cost"). Most of what is left for the reading thread is
+ * the wake-ups: the helper reduces a manifest in well under a microsecond
+ * and sleeps after each batch.
  *
  * Handing over: jobs sit in blocks that only the reading thread appends
  * to. It publishes how many there are (posted) once per batch, and wakes
@@ -490,6 +499,11 @@ static bool sniffs(const struct dd_layer_opts *o, const char *path, uint32_t mod
  * tail); 16 to 128, 1.09-1.14 and 1.16-1.19. */
 #define PUBLISH_FIRST 16
 #define PUBLISH_MOST 128
+/* Contents already in memory (archives) take the helper well under a
+ * microsecond each, so it always keeps up and sleeps after each batch,
+ * and the tail is short: larger batches, fewer wake-ups, as many as half
+ * the ring (RING_BYTES) holds. */
+#define PUBLISH_MOST_MEM 256
 #define JOB_NOMEM UINT32_MAX /* job.err: out of memory for the error itself */
 
 struct job {
@@ -498,6 +512,8 @@ struct job {
 	struct dd_layer_opener op;
 	uint32_t tag;              /* 0: a file for the magic to sniff; then its answer */
 	bool reduce;               /* the tag's reducer is to have it (by path) */
+	const unsigned char *data; /* op.open NULL: the content, size bytes in the ring */
+	size_t ring_end;           /* ... which the helper then releases up to here */
 	/* the helper's answer */
 	const unsigned char *out;  /* in the helper's arena; NULL: not kept */
 	size_t outlen;
@@ -541,7 +557,21 @@ struct layer_helper {
 	size_t bufcap;
 	struct job_err *errs;
 	size_t nerrs, errcap;
+	/* archive layers: contents the reading thread copied out of the tar
+	 * stream for the helper, RING_BYTES in a ring; ring_head (the
+	 * reading thread's) and ring_done (the helper's) only grow */
+	_Alignas(HELPER_LINE) _Atomic size_t ring_done;
+	_Alignas(HELPER_LINE) unsigned char *ring;
+	size_t ring_head;
 };
+
+/* Small enough to stay in the reading core's 1 MiB L2: with 4 MiB, the
+ * copy into the ring missed it on every line and cost the reading thread
+ * 12 ms of the 50,000-manifest docker-archive (perf), most of what the
+ * helper saved it. It holds two batches of 1 KiB manifests. */
+#define RING_BYTES ((size_t)512 << 10)
+#define RING_FILE_MOST ((size_t)64 << 10)
+
 
 static void job_error(struct layer_helper *h, struct job *j, const struct dd_err *e, bool warning)
 {
@@ -656,6 +686,21 @@ static void job_run(struct layer_helper *h, struct job *j)
 	struct dd_err e;
 	dd_err_clear(&e);
 	bool warn = false;
+	if (!j->op.open) {
+		size_t n = (size_t)j->size;
+		struct dd_bytes b = dd_bytes_mem(j->data, n);
+		const struct dd_fs_wants *w = h->o->wants;
+		j->out = j->data;
+		j->outlen = n;
+		if (w->reduce(w->ud, j->tag, false, j->path, &b, h->arena, &j->out, &j->outlen, &e) ||
+		    (j->out == j->data && !(j->out = dd_arena_memdup(h->arena, j->data, n)) &&
+		     dd_err_set(&e, DD_ENOMEM, "out of memory for %zu bytes", n))) {
+			j->out = NULL;
+			job_error(h, j, &e, false);
+		}
+		atomic_store(&h->ring_done, j->ring_end);
+		return;
+	}
 	int fd = j->op.open(j->op.ud, j->path);
 	if (fd < 0) {
 		if (errno != ENOENT) {
@@ -706,6 +751,24 @@ static bool helper_publish(struct layer_helper *h)
 	return true;
 }
 
+/* Room for n contiguous bytes of the ring, or NULL when it is full (the
+ * reading thread then reduces the file itself). *end: what the job
+ * releases. */
+static unsigned char *ring_reserve(struct layer_helper *h, size_t n, size_t *end)
+{
+	if (!h->ring && !(h->ring = dd_malloc(RING_BYTES)))
+		return NULL;
+	size_t at = h->ring_head % RING_BYTES;
+	size_t skip = at + n > RING_BYTES ? RING_BYTES - at : 0;
+	if (h->ring_head + skip + n - atomic_load(&h->ring_done) > RING_BYTES) {
+		helper_publish(h); /* what is waiting, so that room comes free */
+		return NULL;
+	}
+	h->ring_head += skip + n;
+	*end = h->ring_head;
+	return h->ring + (skip ? 0 : at);
+}
+
 /* Publishes every job and waits for the helper to end. */
 static void helper_join(struct layer_helper *h)
 {
@@ -733,6 +796,7 @@ static void helper_free(struct layer_helper *h)
 	dd_arena_free(h->arena);
 	free(h->buf);
 	free(h->errs);
+	free(h->ring);
 	free(h);
 }
 
@@ -764,9 +828,9 @@ bool dd_layer_defers(struct dd_layer *l, const struct dd_layer_opts *o)
 
 /* Hands a wanted file over: a placeholder entry with the job's number. */
 static dd_code helper_take(struct layer_helper *h, struct dd_layer *l, const char *path,
-			   uint32_t mode, uint32_t tag, bool reduce, const struct dd_layer_opener *op,
-			   bool fresh, struct dd_err *err)
+			   uint32_t mode, const struct job *tmpl, bool fresh, struct dd_err *err)
 {
+	uint32_t tag = tmpl->tag;
 	if (h->njobs >= JOB_NOMEM - 1)
 		return dd_err_set(err, DD_ELIMIT, "entry %.160s: too many files for the helper", path);
 	if (h->njobs == h->nblocks * JOBS_PER_BLOCK) {
@@ -790,10 +854,11 @@ static dd_code helper_take(struct layer_helper *h, struct dd_layer *l, const cha
 	if (rc)
 		return rc;
 	struct job *j = &h->blocks[h->njobs / JOBS_PER_BLOCK]->j[h->njobs % JOBS_PER_BLOCK];
-	*j = (struct job){ .path = l->ents[at].f.path, .op = *op, .tag = tag, .reduce = reduce };
+	*j = *tmpl;
+	j->path = l->ents[at].f.path;
 	h->njobs++;
 	if (h->njobs - atomic_load(&h->posted) >= h->batch && helper_publish(h) &&
-	    h->batch < PUBLISH_MOST)
+	    h->batch < (tmpl->op.open ? PUBLISH_MOST : PUBLISH_MOST_MEM))
 		h->batch *= 2;
 	return DD_OK;
 }
@@ -861,7 +926,8 @@ dd_code dd_layer_add_file_later(struct dd_layer *l, const struct dd_layer_opts *
 		return gone_seen(l, path, fresh, err);
 	bool reduce = tag && o->wants->reduce && o->wants->reduces &&
 		      o->wants->reduces(o->wants->ud, tag);
-	return helper_take(h, l, path, mode, tag, reduce, op, fresh, err);
+	struct job tmpl = { .op = *op, .tag = tag, .reduce = reduce };
+	return helper_take(h, l, path, mode, &tmpl, fresh, err);
 }
 
 dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
@@ -910,6 +976,27 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		return keep(l, o, path, mode, tag, out, outlen, fresh, err);
 	}
 	unsigned char *data;
+	struct layer_helper *h;
+	size_t end;
+	if (reduce && !by_magic && size <= RING_FILE_MOST && (h = helper_of(l, o)) &&
+	    (data = ring_reserve(h, (size_t)size, &end))) {
+		size_t got = 0;
+		while (got < size) {
+			ssize_t r = rd->read(rd->ud, data + got, size - got, err);
+			if (r < 0)
+				return read_failed(l, o, path, fresh, 0, err);
+			if (r == 0)
+				break;
+			got += (size_t)r;
+		}
+		if (got != size)
+			return dd_err_set(err, DD_EINVAL,
+					  "entry %.160s: %zu bytes of content, the header says %llu", path,
+					  got, (unsigned long long)size);
+		struct job tmpl = { .tag = tag, .reduce = true, .data = data, .size = size,
+				    .ring_end = end };
+		return helper_take(h, l, path, mode, &tmpl, fresh, err);
+	}
 	if (reduce) {
 		/* Read whole into the layer's scratch buffer, keep what the
 		 * reducer returns: the largest such file, not their sum, is

@@ -93,7 +93,9 @@ struct dd_layer_opts {
 	/* Reduce wanted files on a second thread of the layer's own while it
 	 * goes on reading (dd_layer_finish waits for it), so that on a
 	 * machine with a core to spare the catalogers' share of a scan costs
-	 * little time; false: each on the reading thread, in turn. */
+	 * little time: in a dir: layer every file a cataloger may want
+	 * (dd_layer_add_file_later), in an archive the files wanted by path
+	 * and reduced. false: each on the reading thread, in turn. */
 	bool helper;
 };
 

@@ -41,7 +41,7 @@ struct wtar {
 
 static void tar_begin_gz(struct wtar *w, int format, bool gz)
 {
-	w->cap = 4 << 20;
+	w->cap = 16 << 20; /* the helper test writes more than its ring holds */
 	w->buf = malloc(w->cap);
 	w->a = archive_write_new();
 	archive_write_set_format(w->a, format);
@@ -896,6 +896,78 @@ DD_TEST(dir_helper_keeps_what_the_walk_keeps)
 	EXPECT_TRUE(dd_fs_lookup(with, "usr/bin/not-wanted") == NULL); /* not kept */
 	dd_fs_free(with);
 	dd_fs_free(alone);
+}
+
+/* An archive layer read with the helper thread (o.helper) and without:
+ * the same entries, kept alike. 3,000 reduced files of 1.5 KiB (more than
+ * the helper's ring of contents holds at once, so it wraps), one too big
+ * for the ring, a hard link to a reduced file, a path given twice, a
+ * file kept whole, one the magic takes. */
+static dd_code read_helper_layer(const unsigned char *p, size_t n, bool helper,
+				 struct dd_layer **out, struct dd_err *err)
+{
+	struct dd_blob_mem m;
+	struct dd_blob_stream s;
+	dd_blob_stream_mem(&m, p, n, &s);
+	static _Atomic uint64_t kept, total;
+	kept = total = 0;
+	struct dd_layer_opts o = { .wants = &helper_wants, .kept_total = &kept,
+				   .image_total = &total, .helper = helper };
+	return dd_layer_read_blob(&s, &o, out, err);
+}
+
+DD_TEST(layer_helper_keeps_what_the_stream_keeps)
+{
+	need_two_cpus();
+	static char body[80 << 10];
+	struct wtar w;
+	tar_begin(&w, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
+	for (int i = 0; i < 3000; i++) {
+		char name[64];
+		int k = snprintf(body, sizeof body, "first %d\n", i);
+		memset(body + k, 'a' + i % 26, 1500);
+		body[k + 1500] = '\0';
+		snprintf(name, sizeof name, "etc/r/f%04d", i);
+		tar_add(&w, name, AE_IFREG, body, NULL);
+	}
+	memset(body, 'b', sizeof body - 1);
+	body[sizeof body - 1] = '\0';
+	tar_add(&w, "etc/r/big", AE_IFREG, body, NULL);
+	tar_add(&w, "etc/r/link", 0, NULL, "etc/r/f0001");
+	tar_add(&w, "etc/r/dup", AE_IFREG, "one\nx", NULL);
+	tar_add(&w, "etc/r/dup", AE_IFREG, "two\ny", NULL);
+	tar_add(&w, "etc/w/whole", AE_IFREG, "kept\nwhole\n", NULL);
+	memset(body, 'c', 200);
+	memcpy(body, "MAGIC", 5);
+	body[200] = '\0';
+	tar_add(&w, "usr/bin/m", AE_IFREG, body, NULL);
+	size_t n = tar_end(&w);
+	struct dd_layer *with = NULL, *alone = NULL;
+	struct dd_err err;
+	ASSERT_OK(read_helper_layer(w.buf, n, true, &with, &err), &err);
+	ASSERT_OK(read_helper_layer(w.buf, n, false, &alone, &err), &err);
+	EXPECT_EQ_INT(with->nents, alone->nents);
+	EXPECT_EQ_INT(with->kept_bytes, alone->kept_bytes);
+	for (size_t i = 0; i < alone->nents; i++) {
+		const struct dd_layer_ent *b = &alone->ents[i], *a = ent(with, b->f.path);
+		ASSERT_TRUE(a != NULL);
+		EXPECT_EQ_INT(a->type, b->type);
+		EXPECT_EQ_INT(a->f.tag, b->f.tag);
+		EXPECT_EQ_INT(a->f.size, b->f.size);
+		EXPECT_TRUE(!a->f.data == !b->f.data);
+		if (a->f.data && b->f.data && a->f.size == b->f.size && memcmp(a->f.data, b->f.data, a->f.size))
+			dd_test_fail(__FILE__, __LINE__, "%s: other content", b->f.path);
+	}
+	const struct dd_layer_ent *e = ent(with, "etc/r/link");
+	ASSERT_TRUE(e && e->f.data);
+	EXPECT_TRUE(e->f.size == 7 && !memcmp(e->f.data, "first 1", 7));
+	e = ent(with, "etc/r/dup");
+	ASSERT_TRUE(e && e->f.data);
+	EXPECT_TRUE(e->f.size == 3 && !memcmp(e->f.data, "two", 3));
+	e = ent(with, "etc/r/big");
+	EXPECT_TRUE(e && e->f.size == sizeof body - 1); /* first line: all of it */
+	dd_layer_free(with);
+	dd_layer_free(alone);
 }
 
 static char meddle_root[4200];
