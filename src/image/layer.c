@@ -610,6 +610,24 @@ static dd_code job_read_all(int fd, unsigned char *d, size_t n, size_t *got, str
 	return DD_OK;
 }
 
+/* The n bytes at d, whole: what the reducer keeps of them (by path), or
+ * all of them, into the helper's arena. */
+static dd_code job_keep(struct layer_helper *h, struct job *j, const unsigned char *d, size_t n,
+			bool reduce, struct dd_err *err)
+{
+	const struct dd_fs_wants *w = h->o->wants;
+	struct dd_bytes b = dd_bytes_mem(d, n);
+	j->out = d;
+	j->outlen = n;
+	dd_code rc;
+	if (reduce && (rc = w->reduce(w->ud, j->tag, false, j->path, &b, h->arena, &j->out,
+				      &j->outlen, err)))
+		return rc;
+	if (j->out == d && !(j->out = dd_arena_memdup(h->arena, d, n)))
+		return dd_err_set(err, DD_ENOMEM, "out of memory for %zu bytes", n);
+	return DD_OK;
+}
+
 /* The file open at fd, as dd_layer_add_file would take it: sniffed by the
  * magic when j->tag is 0, then reduced by range (by magic), or read whole
  * into h->buf and reduced (by path) or kept. *warn: the error is a
@@ -667,16 +685,7 @@ static dd_code job_file(struct layer_helper *h, struct job *j, int fd, bool *war
 	if (hn + got != n)
 		return dd_err_set(err, DD_EINVAL, "%zu bytes read of the %zu it had when opened",
 				  hn + got, n);
-	const unsigned char *d = h->buf;
-	j->out = d;
-	j->outlen = n;
-	struct dd_bytes b = dd_bytes_mem(d, n);
-	if (reduce && (rc = o->wants->reduce(o->wants->ud, j->tag, false, j->path, &b, h->arena,
-					     &j->out, &j->outlen, err)))
-		return rc;
-	if (j->out == d && !(j->out = dd_arena_memdup(h->arena, d, n)))
-		return dd_err_set(err, DD_ENOMEM, "out of memory for %zu bytes", n);
-	return DD_OK;
+	return job_keep(h, j, h->buf, n, reduce, err);
 }
 
 /* Opens the file again by its path. ENOENT: gone since the walk listed
@@ -686,15 +695,8 @@ static void job_run(struct layer_helper *h, struct job *j)
 	struct dd_err e;
 	dd_err_clear(&e);
 	bool warn = false;
-	if (!j->op.open) {
-		size_t n = (size_t)j->size;
-		struct dd_bytes b = dd_bytes_mem(j->data, n);
-		const struct dd_fs_wants *w = h->o->wants;
-		j->out = j->data;
-		j->outlen = n;
-		if (w->reduce(w->ud, j->tag, false, j->path, &b, h->arena, &j->out, &j->outlen, &e) ||
-		    (j->out == j->data && !(j->out = dd_arena_memdup(h->arena, j->data, n)) &&
-		     dd_err_set(&e, DD_ENOMEM, "out of memory for %zu bytes", n))) {
+	if (!j->op.open) { /* in the ring */
+		if (job_keep(h, j, j->data, (size_t)j->size, j->reduce, &e)) {
 			j->out = NULL;
 			job_error(h, j, &e, false);
 		}
@@ -975,29 +977,14 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 		}
 		return keep(l, o, path, mode, tag, out, outlen, fresh, err);
 	}
-	unsigned char *data;
-	struct layer_helper *h;
-	size_t end;
+	unsigned char *data = NULL;
+	struct layer_helper *h = NULL;
+	size_t ring_end = 0;
+	/* Into the helper's ring, for it to reduce (the helper thread, above). */
 	if (reduce && !by_magic && size <= RING_FILE_MOST && (h = helper_of(l, o)) &&
-	    (data = ring_reserve(h, (size_t)size, &end))) {
-		size_t got = 0;
-		while (got < size) {
-			ssize_t r = rd->read(rd->ud, data + got, size - got, err);
-			if (r < 0)
-				return read_failed(l, o, path, fresh, 0, err);
-			if (r == 0)
-				break;
-			got += (size_t)r;
-		}
-		if (got != size)
-			return dd_err_set(err, DD_EINVAL,
-					  "entry %.160s: %zu bytes of content, the header says %llu", path,
-					  got, (unsigned long long)size);
-		struct job tmpl = { .tag = tag, .reduce = true, .data = data, .size = size,
-				    .ring_end = end };
-		return helper_take(h, l, path, mode, &tmpl, fresh, err);
-	}
-	if (reduce) {
+	    !(data = ring_reserve(h, (size_t)size, &ring_end)))
+		h = NULL;
+	if (!h && reduce) {
 		/* Read whole into the layer's scratch buffer, keep what the
 		 * reducer returns: the largest such file, not their sum, is
 		 * what this layer holds at once. */
@@ -1010,7 +997,7 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 			l->scratch_cap = size;
 		}
 		data = l->scratch;
-	} else {
+	} else if (!h) {
 		if ((rc = charge_kept(o, path, size, err)))
 			return rc;
 		data = dd_arena_alloc(l->arena, size ? size : 1);
@@ -1031,6 +1018,11 @@ dd_code dd_layer_add_file(struct dd_layer *l, const struct dd_layer_opts *o, con
 	if (got != size)
 		return dd_err_set(err, DD_EINVAL, "entry %.160s: %zu bytes of content, the header says %llu",
 				  path, got, (unsigned long long)size);
+	if (h) {
+		struct job tmpl = { .tag = tag, .reduce = true, .data = data, .size = size,
+				    .ring_end = ring_end };
+		return helper_take(h, l, path, mode, &tmpl, fresh, err);
+	}
 	if (!reduce)
 		return put_file(l, path, mode, tag, data, size, fresh, err);
 	struct dd_bytes b = dd_bytes_mem(data, size);

@@ -322,6 +322,7 @@ static void write_docker_archive(const char *path, bool gz)
 	tar_begin(&lw, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
 	tar_add(&lw, "etc/os-release", AE_IFREG, "ID=unit\n", NULL);
 	tar_add(&lw, "var/lib/dpkg/status", AE_IFREG, "Package: unit\n", NULL);
+	tar_add(&lw, "etc/r/reduced", AE_IFREG, "first\nsecond\n", NULL); /* helper_wants reduces it */
 	size_t ln = tar_end(&lw);
 	char diff[DD_DIGEST_STR], cfgd[DD_DIGEST_STR];
 	struct dd_err err;
@@ -968,6 +969,7 @@ DD_TEST(layer_helper_keeps_what_the_stream_keeps)
 	EXPECT_TRUE(e && e->f.size == sizeof body - 1); /* first line: all of it */
 	dd_layer_free(with);
 	dd_layer_free(alone);
+	free(w.buf);
 }
 
 static char meddle_root[4200];
@@ -1170,9 +1172,9 @@ DD_TEST(every_allocation_failure_is_handled)
 	}
 }
 
-/* A dir: tree read with the helper thread: which allocation fails first
- * depends on how the two threads interleave, but each run must still end
- * cleanly. */
+/* A dir: tree and an archive read with the helper thread: which
+ * allocation fails first depends on how the two threads interleave, but
+ * each run must still end cleanly. */
 DD_TEST(every_allocation_failure_is_handled_with_the_helper)
 {
 	need_two_cpus();
@@ -1186,5 +1188,11 @@ DD_TEST(every_allocation_failure_is_handled_with_the_helper)
 	struct dd_image_opts o = { .flags = DD_IMAGE_NO_CACHE };
 	unsigned long total = fail_each_allocation(ref, &o, &helper_wants);
 	printf("dir: %lu allocations, each failed once\n", total);
+	EXPECT_TRUE(total > 10);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/oomh.tar", dd_test_tmpdir());
+	write_docker_archive(path, true);
+	total = fail_each_allocation(path, &o, &helper_wants);
+	printf("docker-archive: %lu allocations, each failed once\n", total);
 	EXPECT_TRUE(total > 10);
 }
