@@ -28,6 +28,7 @@
 #include <zstd.h>
 
 #include "image/layer.h"
+#include "image/tar_index.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/limits.h"
@@ -344,17 +345,29 @@ static dd_code keep(struct dd_layer *l, const struct dd_layer_opts *o, const cha
 	return rc ? rc : put_file(l, path, mode, tag, out, outlen, fresh, err);
 }
 
-/* A wanted file larger than a kept file may be: a warning, not read. */
+/* Whether a file of size bytes is larger than a kept file may be; err
+ * then says so. */
+static bool over_kept(uint64_t size, struct dd_err *err)
+{
+	uint64_t kept = dd_image_limits_get()->kept_file;
+	if (size <= kept)
+		return false;
+	dd_err_set(err, DD_ELIMIT, "%llu bytes, more than the %llu kept per file",
+		   (unsigned long long)size, (unsigned long long)kept);
+	return true;
+}
+
+/* Such a wanted file: a warning, not read. */
 static bool too_big(struct dd_layer *l, const struct dd_layer_opts *o, const char *path,
 		    uint64_t size)
 {
-	const struct dd_image_limits *lim = dd_image_limits_get();
-	if (size <= lim->kept_file)
+	struct dd_err e;
+	if (!over_kept(size, &e))
 		return false;
-	dd_layer_warnf(l, o, "entry %.160s: %llu bytes, more than the %llu kept per file; not read",
-		       path, (unsigned long long)size, (unsigned long long)lim->kept_file);
+	dd_layer_warnf(l, o, "entry %.160s: %s; not read", path, e.msg);
 	return true;
 }
+
 /* A file the magic accepted, from a source with random access: the
  * reducer reads through fetch, which preads each range it asks for into
  * an arena of this file's own. Go and Rust each open the same ELF, so the
@@ -572,7 +585,6 @@ struct layer_helper {
 #define RING_BYTES ((size_t)512 << 10)
 #define RING_FILE_MOST ((size_t)64 << 10)
 
-
 static void job_error(struct layer_helper *h, struct job *j, const struct dd_err *e, bool warning)
 {
 	if (h->nerrs >= JOB_NOMEM - 1 || dd_grow(&h->errs, &h->errcap, h->nerrs + 1, sizeof *h->errs)) {
@@ -583,31 +595,13 @@ static void job_error(struct layer_helper *h, struct job *j, const struct dd_err
 	j->err = (uint32_t)++h->nerrs;
 }
 
+/* The fetch reader of a file the helper opened (ud: its descriptor). */
 static ssize_t job_pread(void *ud, void *buf, size_t n, uint64_t off, struct dd_err *err)
 {
-	ssize_t r;
-	while ((r = pread(*(const int *)ud, buf, n, (off_t)off)) < 0 && errno == EINTR)
-		;
+	ssize_t r = dd_tar_pread_fd((void *)(intptr_t)*(const int *)ud, buf, n, off);
 	if (r < 0)
 		dd_err_sys(err, DD_EIO, "read");
 	return r;
-}
-
-/* Reads n bytes at the file's current offset into d; fewer: the file
- * ended. */
-static dd_code job_read_all(int fd, unsigned char *d, size_t n, size_t *got, struct dd_err *err)
-{
-	for (*got = 0; *got < n;) {
-		ssize_t r = read(fd, d + *got, n - *got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return dd_err_sys(err, DD_EIO, "read");
-		if (r == 0)
-			break;
-		*got += (size_t)r;
-	}
-	return DD_OK;
 }
 
 /* The n bytes at d, whole: what the reducer keeps of them (by path), or
@@ -650,16 +644,16 @@ static dd_code job_file(struct layer_helper *h, struct job *j, int fd, bool *war
 	if (by_magic) {
 		if (!j->size)
 			return DD_OK; /* nothing to sniff: not kept */
-		if ((rc = job_read_all(fd, head, sizeof head, &hn, err)))
-			return rc;
+		ssize_t r = job_pread(&fd, head, sizeof head, 0, err);
+		if (r < 0)
+			return err->code;
+		hn = (size_t)r;
 		if (!(j->tag = o->wants->magic(o->wants->ud, head, hn)))
 			return DD_OK;
 	}
-	uint64_t kept = dd_image_limits_get()->kept_file;
-	if (j->size > kept) {
+	if (over_kept(j->size, err)) {
 		*warn = true;
-		return dd_err_set(err, DD_ELIMIT, "%llu bytes, more than the %llu kept per file",
-				  (unsigned long long)j->size, (unsigned long long)kept);
+		return err->code;
 	}
 	bool reduce = j->size > 0 && o->wants->reduce && (by_magic || j->reduce);
 	if (reduce && by_magic) {
@@ -671,7 +665,7 @@ static dd_code job_file(struct layer_helper *h, struct job *j, int fd, bool *war
 				   err->sys_errno == EPERM);
 		return rc;
 	}
-	size_t n = (size_t)j->size, got;
+	size_t n = (size_t)j->size;
 	if (n > h->bufcap) {
 		free(h->buf);
 		h->bufcap = 0;
@@ -680,11 +674,12 @@ static dd_code job_file(struct layer_helper *h, struct job *j, int fd, bool *war
 		h->bufcap = n;
 	}
 	memcpy(h->buf, head, hn);
-	if ((rc = job_read_all(fd, h->buf + hn, n - hn, &got, err)))
-		return rc;
-	if (hn + got != n)
+	ssize_t got = job_pread(&fd, h->buf + hn, n - hn, hn, err);
+	if (got < 0)
+		return err->code;
+	if (hn + (size_t)got != n)
 		return dd_err_set(err, DD_EINVAL, "%zu bytes read of the %zu it had when opened",
-				  hn + got, n);
+				  hn + (size_t)got, n);
 	return job_keep(h, j, h->buf, n, reduce, err);
 }
 
